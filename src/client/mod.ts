@@ -23,3 +23,5 @@ export {
   type Selector,
 } from "./selectors.ts";
 export { ndjsonLines } from "./ndjson.ts";
+export * from "./types.ts";
+export { parseQuantity, quantityToScaled } from "./quantity.ts";
