@@ -1,0 +1,266 @@
+/**
+ * The kine table and its queries, written once for every SQL database. Reads of
+ * the current state go through kine_latest (newest row per key), so their cost
+ * does not grow with uncompacted history; reads at an older revision use kine's
+ * newest-row-at-or-below-R query.
+ */
+import type { LeaseRow, NewRow, Row, Store, StoreListOptions, StoreTx } from "../../log/store.ts";
+import { COMPACT_REV_KEY } from "../../log/store.ts";
+import type { Dialect, Querier, SqlDb, SqlRow, SqlValue } from "./sql.ts";
+
+const COLUMNS = "k.id, k.name, k.created, k.deleted, k.create_revision, k.prev_revision, k.lease, k.value, k.old_value, k.version";
+const KEY_COLUMNS = "k.id, k.name, k.created, k.deleted, k.create_revision, k.prev_revision, k.lease, k.version";
+const INSERT =
+  "INSERT INTO kine(name, created, deleted, create_revision, prev_revision, lease, value, old_value, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+const EMPTY = Buffer.alloc(0);
+
+/** turns a database row into a log row */
+export function toRow(r: SqlRow): Row {
+  return {
+    id: Number(r.id),
+    name: String(r.name),
+    created: Number(r.created) === 1,
+    deleted: Number(r.deleted) === 1,
+    createRevision: Number(r.create_revision),
+    prevRevision: Number(r.prev_revision),
+    lease: Number(r.lease),
+    value: toBuffer(r.value),
+    oldValue: toBuffer(r.old_value),
+    version: Number(r.version ?? 0),
+  };
+}
+
+function toBuffer(v: unknown): Buffer {
+  if (Buffer.isBuffer(v)) return v;
+  if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  if (typeof v === "string") return Buffer.from(v);
+  return EMPTY;
+}
+
+/** the WHERE fragment and params for name in [start, end) */
+function nameRange(column: string, start: string, end: string | undefined): [string, SqlValue[]] {
+  if (end === undefined) return [`${column} = ?`, [start]];
+  if (end === "\0") return [`${column} >= ?`, [start]];
+  return [`${column} >= ? AND ${column} < ?`, [start, end]];
+}
+
+class SqlTx implements StoreTx {
+  constructor(
+    private q: Querier,
+    private dialect: Dialect,
+  ) {}
+
+  async latest(name: string): Promise<Row | undefined> {
+    const rows = await this.q.all(`SELECT ${COLUMNS} FROM kine_latest l JOIN kine k ON k.id = l.id WHERE l.name = ?`, [name]);
+    return rows.length ? toRow(rows[0]) : undefined;
+  }
+
+  async latestRange(start: string, end: string): Promise<Row[]> {
+    const [where, params] = nameRange("l.name", start, end);
+    const rows = await this.q.all(
+      `SELECT ${COLUMNS} FROM kine_latest l JOIN kine k ON k.id = l.id WHERE ${where} AND l.deleted = 0 ORDER BY l.name`,
+      params,
+    );
+    return rows.map(toRow);
+  }
+
+  async insert(row: NewRow): Promise<number> {
+    const { insertId } = await this.q.run(INSERT, [
+      row.name,
+      row.created ? 1 : 0,
+      row.deleted ? 1 : 0,
+      row.createRevision,
+      row.prevRevision,
+      row.lease,
+      row.value,
+      row.oldValue,
+      row.version,
+    ]);
+    await this.q.run(this.dialect.upsertLatest, [row.name, insertId, row.deleted ? 1 : 0]);
+    return insertId;
+  }
+
+  async leaseKeys(lease: number): Promise<Row[]> {
+    const rows = await this.q.all(
+      `SELECT ${COLUMNS} FROM kine_latest l JOIN kine k ON k.id = l.id WHERE l.deleted = 0 AND k.lease = ? ORDER BY l.name`,
+      [lease],
+    );
+    return rows.map(toRow);
+  }
+
+  async putLease(lease: LeaseRow): Promise<void> {
+    const changed = await this.q.run("UPDATE kine_lease SET ttl = ?, expires_at = ? WHERE id = ?", [lease.ttl, lease.expiresAt, lease.id]);
+    if (changed.changes === 0) {
+      await this.q.run("INSERT INTO kine_lease(id, ttl, expires_at) VALUES (?, ?, ?)", [lease.id, lease.ttl, lease.expiresAt]);
+    }
+  }
+
+  async getLease(id: number): Promise<LeaseRow | undefined> {
+    const rows = await this.q.all("SELECT id, ttl, expires_at FROM kine_lease WHERE id = ?", [id]);
+    return rows.length ? toLease(rows[0]) : undefined;
+  }
+
+  async deleteLease(id: number): Promise<void> {
+    await this.q.run("DELETE FROM kine_lease WHERE id = ?", [id]);
+  }
+}
+
+function toLease(r: SqlRow): LeaseRow {
+  return { id: Number(r.id), ttl: Number(r.ttl), expiresAt: Number(r.expires_at) };
+}
+
+/** kine's log over any SQL database described by a dialect */
+export class SqlStore implements Store {
+  readonly singleWriter: boolean;
+
+  constructor(
+    private db: SqlDb,
+    private dialect: Dialect,
+  ) {
+    this.singleWriter = dialect.singleWriter;
+  }
+
+  async open(): Promise<void> {
+    for (const ddl of this.dialect.schema) {
+      try {
+        await this.db.exec(ddl);
+      } catch (err) {
+        if (!this.dialect.isDuplicateSchemaError(err)) throw err;
+      }
+    }
+    await this.db.write(async (q) => {
+      const rows = await q.all("SELECT id FROM kine WHERE name = ?", [COMPACT_REV_KEY]);
+      // revision 1 is the bookkeeping row, as in kine, so a fresh store starts at revision 1 like etcd
+      if (rows.length === 0) await q.run(INSERT, [COMPACT_REV_KEY, 0, 1, 0, 0, 0, EMPTY, EMPTY, 0]);
+      const indexed = await q.all("SELECT name FROM kine_latest LIMIT 1", []);
+      if (indexed.length > 0) return;
+      // a kine database written by another kine has no newest-row index yet
+      await q.run(
+        "INSERT INTO kine_latest(name, id, deleted) SELECT k.name, k.id, k.deleted FROM kine k JOIN (SELECT MAX(id) AS id FROM kine WHERE name != ? GROUP BY name) m ON k.id = m.id",
+        [COMPACT_REV_KEY],
+      );
+    });
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+
+  write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return this.db.write((q) => fn(new SqlTx(q, this.dialect)));
+  }
+
+  currentRevision(): Promise<number> {
+    return this.db.read((q) => maxId(q));
+  }
+
+  compactRevision(): Promise<number> {
+    return this.db.read((q) => compactRev(q));
+  }
+
+  list(start: string, opts: StoreListOptions): Promise<{ revision: number; rows: Row[]; count: number }> {
+    return this.db.read(async (q) => {
+      const current = await maxId(q);
+      const revision = opts.revision > 0 ? opts.revision : current;
+      const cols = opts.keysOnly ? KEY_COLUMNS : COLUMNS;
+      const limit = opts.limit > 0 ? ` LIMIT ${Math.floor(opts.limit)}` : "";
+      let rows: SqlRow[];
+      let count: number;
+      if (revision >= current) {
+        const [where, params] = nameRange("l.name", start, opts.end);
+        rows = await q.all(
+          `SELECT ${cols} FROM kine_latest l JOIN kine k ON k.id = l.id WHERE ${where} AND l.deleted = 0 ORDER BY l.name${limit}`,
+          params,
+        );
+        count = rows.length;
+        if (opts.limit > 0 && rows.length >= opts.limit) count = await countLatest(q, start, opts.end);
+      } else {
+        const [where, params] = nameRange("name", start, opts.end);
+        rows = await q.all(
+          `SELECT ${cols} FROM kine k JOIN (SELECT MAX(id) AS id FROM kine WHERE ${where} AND id <= ? GROUP BY name) m ON k.id = m.id WHERE k.deleted = 0 ORDER BY k.name${limit}`,
+          [...params, revision],
+        );
+        count = rows.length;
+        if (opts.limit > 0 && rows.length >= opts.limit) count = await countAt(q, start, opts.end, revision);
+      }
+      return { revision, rows: rows.map(toRow), count };
+    });
+  }
+
+  count(start: string, end: string | undefined, revision: number): Promise<{ revision: number; count: number }> {
+    return this.db.read(async (q) => {
+      const current = await maxId(q);
+      if (revision <= 0 || revision >= current) return { revision: current, count: await countLatest(q, start, end) };
+      return { revision, count: await countAt(q, start, end, revision) };
+    });
+  }
+
+  async after(after: number, limit: number): Promise<Row[]> {
+    const rows = await this.db.read((q) =>
+      q.all(`SELECT ${COLUMNS} FROM kine k WHERE k.id > ? ORDER BY k.id LIMIT ${Math.floor(limit)}`, [after]),
+    );
+    return rows.map(toRow);
+  }
+
+  async fillGap(id: number): Promise<boolean> {
+    try {
+      await this.db.write((q) =>
+        q.run(
+          "INSERT INTO kine(id, name, created, deleted, create_revision, prev_revision, lease, value, old_value, version) VALUES (?, ?, 0, 1, 0, 0, 0, ?, ?, 0)",
+          [id, `gap-${id}`, EMPTY, EMPTY],
+        ),
+      );
+      return true;
+    } catch (err) {
+      if (this.dialect.isUniqueViolation(err)) return false;
+      throw err;
+    }
+  }
+
+  async compact(target: number): Promise<void> {
+    await this.db.write(async (q) => {
+      const max = await maxId(q);
+      await q.run(this.dialect.compactSuperseded, [target, target]);
+      // the newest row stays so the current revision never goes back
+      // a tombstone at the target itself stays: a watch may start there
+      await q.run("DELETE FROM kine_latest WHERE deleted = 1 AND id < ? AND id != ?", [target, max]);
+      await q.run("DELETE FROM kine WHERE deleted = 1 AND id < ? AND id != ? AND name != ?", [target, max, COMPACT_REV_KEY]);
+      await q.run("UPDATE kine SET prev_revision = ? WHERE name = ? AND prev_revision < ?", [target, COMPACT_REV_KEY, target]);
+    });
+  }
+
+  async leases(): Promise<LeaseRow[]> {
+    const rows = await this.db.read((q) => q.all("SELECT id, ttl, expires_at FROM kine_lease", []));
+    return rows.map(toLease);
+  }
+
+  async dbSize(): Promise<number> {
+    const rows = await this.db.read((q) => q.all(this.dialect.sizeQuery, []));
+    return rows.length ? Number(rows[0].size) : 0;
+  }
+}
+
+async function maxId(q: Querier): Promise<number> {
+  const rows = await q.all("SELECT MAX(id) AS id FROM kine", []);
+  return Number(rows[0]?.id ?? 0);
+}
+
+async function compactRev(q: Querier): Promise<number> {
+  const rows = await q.all("SELECT prev_revision FROM kine WHERE name = ?", [COMPACT_REV_KEY]);
+  return Number(rows[0]?.prev_revision ?? 0);
+}
+
+async function countLatest(q: Querier, start: string, end: string | undefined): Promise<number> {
+  const [where, params] = nameRange("name", start, end);
+  const rows = await q.all(`SELECT COUNT(*) AS n FROM kine_latest WHERE ${where} AND deleted = 0`, params);
+  return Number(rows[0]?.n ?? 0);
+}
+
+async function countAt(q: Querier, start: string, end: string | undefined, revision: number): Promise<number> {
+  const [where, params] = nameRange("name", start, end);
+  const rows = await q.all(
+    `SELECT COUNT(*) AS n FROM kine k JOIN (SELECT MAX(id) AS id FROM kine WHERE ${where} AND id <= ? GROUP BY name) m ON k.id = m.id WHERE k.deleted = 0`,
+    [...params, revision],
+  );
+  return Number(rows[0]?.n ?? 0);
+}

@@ -1,0 +1,160 @@
+/**
+ * SQLite through better-sqlite3: one connection writes (WAL, synchronous=FULL
+ * so a commit is on disk before it is acknowledged), another reads committed
+ * snapshots without waiting for the writer.
+ */
+import Database from "better-sqlite3";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import type { Dialect, Querier, SqlDb, SqlRow, SqlValue } from "../generic/sql.ts";
+import { SqlStore } from "../generic/sql-store.ts";
+
+/** Options of the SQLite driver. */
+export interface SqliteOptions {
+  /** database file */
+  path: string;
+  /** endpoint query parameters such as _busy_timeout or _synchronous (FULL is the default) */
+  params?: URLSearchParams;
+}
+
+const dialect: Dialect = {
+  name: "sqlite",
+  singleWriter: true,
+  schema: [
+    `CREATE TABLE IF NOT EXISTS kine (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, created INTEGER, deleted INTEGER,
+      create_revision INTEGER, prev_revision INTEGER, lease INTEGER, value BLOB, old_value BLOB, version INTEGER NOT NULL DEFAULT 0)`,
+    "CREATE INDEX IF NOT EXISTS kine_name_index ON kine (name)",
+    "CREATE INDEX IF NOT EXISTS kine_name_id_index ON kine (name, id)",
+    "CREATE INDEX IF NOT EXISTS kine_id_deleted_index ON kine (id, deleted)",
+    "CREATE INDEX IF NOT EXISTS kine_prev_revision_index ON kine (prev_revision)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS kine_name_prev_revision_uindex ON kine (name, prev_revision)",
+    "ALTER TABLE kine ADD COLUMN version INTEGER NOT NULL DEFAULT 0",
+    "CREATE TABLE IF NOT EXISTS kine_latest (name TEXT PRIMARY KEY, id INTEGER NOT NULL, deleted INTEGER NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS kine_lease (id INTEGER PRIMARY KEY, ttl INTEGER NOT NULL, expires_at INTEGER NOT NULL)",
+  ],
+  isDuplicateSchemaError: (err) => /duplicate column/i.test(String(err)),
+  isUniqueViolation: (err) => /UNIQUE constraint failed|PRIMARY KEY/i.test(String(err)),
+  upsertLatest:
+    "INSERT INTO kine_latest(name, id, deleted) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET id = excluded.id, deleted = excluded.deleted",
+  compactSuperseded:
+    "DELETE FROM kine WHERE id IN (SELECT prev_revision FROM kine WHERE name != 'compact_rev_key' AND prev_revision != 0 AND id <= ?) AND id <= ?",
+  sizeQuery: "SELECT page_count * page_size AS size FROM pragma_page_count(), pragma_page_size()",
+};
+
+/** a Querier over one better-sqlite3 connection, caching prepared statements */
+class SqliteQuerier implements Querier {
+  private cache = new Map<string, Database.Statement>();
+  constructor(readonly db: Database.Database) {}
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.cache.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      if (this.cache.size > 500) this.cache.clear();
+      this.cache.set(sql, s);
+    }
+    return s;
+  }
+
+  allSync(sql: string, params: readonly SqlValue[]): SqlRow[] {
+    return this.stmt(sql).all(...params) as SqlRow[];
+  }
+
+  all(sql: string, params: readonly SqlValue[]): Promise<SqlRow[]> {
+    try {
+      return Promise.resolve(this.allSync(sql, params));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  run(sql: string, params: readonly SqlValue[]): Promise<{ changes: number; insertId: number }> {
+    try {
+      const r = this.stmt(sql).run(...params);
+      return Promise.resolve({ changes: r.changes, insertId: Number(r.lastInsertRowid) });
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+}
+
+/** serialises async users of one connection so their transactions do not interleave */
+class Mutex {
+  private tail: Promise<void> = Promise.resolve();
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(fn);
+    this.tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+}
+
+class SqliteDb implements SqlDb {
+  private writer: SqliteQuerier;
+  private reader: SqliteQuerier;
+  private writeLock = new Mutex();
+  private readLock = new Mutex();
+
+  constructor(opts: SqliteOptions) {
+    if (opts.path !== ":memory:") mkdirSync(dirname(opts.path), { recursive: true });
+    const params = opts.params ?? new URLSearchParams();
+    const busy = Number(params.get("_busy_timeout") ?? 30000);
+    const sync = (params.get("_synchronous") ?? "FULL").toUpperCase();
+    if (!["OFF", "NORMAL", "FULL", "EXTRA"].includes(sync)) throw new Error(`sqlite: bad _synchronous value ${sync}`);
+    const w = new Database(opts.path, { timeout: busy });
+    w.pragma("journal_mode = WAL");
+    w.pragma(`synchronous = ${sync}`);
+    this.writer = new SqliteQuerier(w);
+    const r = new Database(opts.path, { timeout: busy });
+    r.pragma("journal_mode = WAL");
+    this.reader = new SqliteQuerier(r);
+  }
+
+  read<T>(fn: (q: Querier) => Promise<T>): Promise<T> {
+    return this.readLock.run(async () => {
+      // BEGIN DEFERRED holds one WAL snapshot for every statement of fn
+      this.reader.db.exec("BEGIN");
+      try {
+        return await fn(this.reader);
+      } finally {
+        this.reader.db.exec("COMMIT");
+      }
+    });
+  }
+
+  write<T>(fn: (q: Querier) => Promise<T>): Promise<T> {
+    return this.writeLock.run(async () => {
+      this.writer.db.exec("BEGIN IMMEDIATE");
+      try {
+        const result = await fn(this.writer);
+        this.writer.db.exec("COMMIT");
+        return result;
+      } catch (err) {
+        if (this.writer.db.inTransaction) this.writer.db.exec("ROLLBACK");
+        throw err;
+      }
+    });
+  }
+
+  async exec(sql: string): Promise<void> {
+    this.writer.db.exec(sql);
+  }
+
+  async close(): Promise<void> {
+    await this.writeLock.run(async () => undefined);
+    this.reader.db.close();
+    this.writer.db.close();
+  }
+
+  /** checkpoints the WAL into the database file (after compaction) */
+  checkpoint(): void {
+    this.writer.db.pragma("wal_checkpoint(TRUNCATE)");
+  }
+}
+
+/** a kine log store in a SQLite file */
+export function sqliteStore(opts: SqliteOptions): SqlStore {
+  return new SqlStore(new SqliteDb(opts), dialect);
+}

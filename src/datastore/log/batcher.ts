@@ -1,0 +1,122 @@
+/**
+ * Group commit: writes queued while a transaction is being committed are run
+ * together in the next one, so many writers share one fsync, and each is
+ * acknowledged only after its transaction is durable.
+ */
+import type { NewRow, Row, Store, StoreTx } from "./store.ts";
+
+/** A write as a function of the transaction it runs in. It must not write before it may throw. */
+export type WriteOp<T> = (tx: StoreTx) => Promise<T>;
+
+/** An op failed on purpose after it had written: its whole transaction must roll back. */
+class AbortedOp extends Error {
+  constructor(readonly original: unknown) {
+    super("op failed after writing");
+  }
+}
+
+interface Pending {
+  op: WriteOp<unknown>;
+  resolve(v: unknown): void;
+  reject(e: unknown): void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+const MAX_BATCH = 512;
+
+/** Options of the batcher. */
+export interface BatcherOptions {
+  /** called with the rows of each committed transaction, ids ascending */
+  onCommit(rows: Row[]): void;
+  /** errors that fail one op without aborting its batch */
+  isOpError(err: unknown): boolean;
+}
+
+/** queues write ops and commits them in shared transactions */
+export class Batcher {
+  private queue: Pending[] = [];
+  private running = false;
+
+  constructor(
+    private store: Store,
+    private opts: BatcherOptions,
+  ) {}
+
+  /** runs op in the next group transaction; resolves after it is durable */
+  submit<T>(op: WriteOp<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ op, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.running) {
+        this.running = true;
+        // wait one macrotask so writes arriving from the same I/O turn join the batch
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  /** resolves when every queued op has been settled */
+  async idle(): Promise<void> {
+    while (this.running) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length) {
+        const batch = this.queue.splice(0, MAX_BATCH);
+        await this.commit(batch);
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async commit(batch: Pending[]): Promise<void> {
+    try {
+      const rows: Row[] = [];
+      const outcomes = await this.store.write(async (tx) => {
+        const rec = recording(tx, rows);
+        const out: Outcome[] = [];
+        for (const p of batch) out.push(await this.runOp(p.op, rec, rows));
+        return out;
+      });
+      this.opts.onCommit(rows);
+      outcomes.forEach((o, i) => (o.ok ? batch[i].resolve(o.value) : batch[i].reject(o.error)));
+    } catch (err) {
+      if (batch.length === 1) {
+        batch[0].reject(err instanceof AbortedOp ? err.original : err);
+        return;
+      }
+      // one op broke the shared transaction (e.g. a racing writer on another server): retry each alone
+      for (const p of batch) await this.commit([p]);
+    }
+  }
+
+  private async runOp(op: WriteOp<unknown>, tx: StoreTx, rows: Row[]): Promise<Outcome> {
+    const before = rows.length;
+    try {
+      return { ok: true, value: await op(tx) };
+    } catch (error) {
+      if (!this.opts.isOpError(error)) throw error;
+      if (rows.length > before) throw new AbortedOp(error);
+      return { ok: false, error };
+    }
+  }
+}
+
+/** a transaction view that remembers the rows it appended */
+function recording(tx: StoreTx, rows: Row[]): StoreTx {
+  return {
+    latest: (name) => tx.latest(name),
+    latestRange: (start, end) => tx.latestRange(start, end),
+    leaseKeys: (lease) => tx.leaseKeys(lease),
+    putLease: (lease) => tx.putLease(lease),
+    getLease: (id) => tx.getLease(id),
+    deleteLease: (id) => tx.deleteLease(id),
+    async insert(row: NewRow): Promise<number> {
+      const id = await tx.insert(row);
+      rows.push({ ...row, id });
+      return id;
+    },
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * What the revision log needs from a database: one append-only table of rows
+ * (kine's model, id = revision) plus an index of the newest row per key.
+ * drivers/generic implements it once in SQL.
+ */
+
+/** One row of the kine table. */
+export interface Row {
+  id: number;
+  name: string;
+  created: boolean;
+  deleted: boolean;
+  /** stored 0 on create rows, as kine does; use rowCreateRevision() */
+  createRevision: number;
+  prevRevision: number;
+  lease: number;
+  value: Buffer;
+  oldValue: Buffer;
+  /** writes since the key was created (1 on create); on tombstones, the deleted value's version */
+  version: number;
+}
+
+/** A row about to be appended (the database assigns the id). */
+export type NewRow = Omit<Row, "id">;
+
+/** A persisted lease. */
+export interface LeaseRow {
+  id: number;
+  ttl: number;
+  /** unix milliseconds */
+  expiresAt: number;
+}
+
+/** Reads and writes inside one write transaction. */
+export interface StoreTx {
+  /** the newest row of the key (possibly a tombstone) */
+  latest(name: string): Promise<Row | undefined>;
+  /** live rows in [start, end), end "\0" = to the last key */
+  latestRange(start: string, end: string): Promise<Row[]>;
+  /** appends the row, points the key's newest-row index at it; returns its id */
+  insert(row: NewRow): Promise<number>;
+  /** live rows attached to the lease */
+  leaseKeys(lease: number): Promise<Row[]>;
+  putLease(lease: LeaseRow): Promise<void>;
+  getLease(id: number): Promise<LeaseRow | undefined>;
+  deleteLease(id: number): Promise<void>;
+}
+
+/** Options of a list read. */
+export interface StoreListOptions {
+  /** exclusive end; "\0" = to the last key; absent = the single key start */
+  end?: string;
+  /** 0 = current state (served from the newest-row index) */
+  revision: number;
+  /** 0 = no limit */
+  limit: number;
+  keysOnly: boolean;
+}
+
+/** The database behind the log. */
+export interface Store {
+  /** true when no other process writes to the same database (SQLite) */
+  readonly singleWriter: boolean;
+  open(): Promise<void>;
+  close(): Promise<void>;
+  /** runs fn in one durable transaction; resolves after commit */
+  write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  currentRevision(): Promise<number>;
+  compactRevision(): Promise<number>;
+  /** newest live rows in the range at a revision, with the revision read at and the total count */
+  list(start: string, opts: StoreListOptions): Promise<{ revision: number; rows: Row[]; count: number }>;
+  count(start: string, end: string | undefined, revision: number): Promise<{ revision: number; count: number }>;
+  /** rows with id in (after, upTo], ordered by id, at most limit */
+  after(after: number, limit: number): Promise<Row[]>;
+  /** fills a missing id with a tombstone row named gap-<id>; false if the id exists by now */
+  fillGap(id: number): Promise<boolean>;
+  /** deletes superseded rows and tombstones at or below target, records target */
+  compact(target: number): Promise<void>;
+  leases(): Promise<LeaseRow[]>;
+  dbSize(): Promise<number>;
+}
+
+/** the create revision a row stands for (kine stores 0 on create rows) */
+export function rowCreateRevision(row: Row): number {
+  return row.created ? row.id : row.createRevision;
+}
+
+/** the name of kine's bookkeeping row holding the compact revision */
+export const COMPACT_REV_KEY = "compact_rev_key";
