@@ -1,0 +1,9 @@
+/** RBAC: the authorizer, aggregation, the bootstrap policy and its reconciliation. */
+export { createRbacAuthorizer, subjectMatches, SUPERUSER_GROUP } from "./authorizer.ts";
+export type { RbacAuthorizer, RbacAuthorizerOptions, SubjectRules } from "./authorizer.ts";
+export { aggregateClusterRoles, resolveClusterRoleRules } from "./aggregation.ts";
+export { AUTOUPDATE_ANNOTATION, bootstrapPolicy } from "./policy.ts";
+export { reconcilePolicy } from "./reconcile.ts";
+export type { PolicyChanges } from "./reconcile.ts";
+export { labelSelectorMatches, ruleAllows } from "./rules.ts";
+export type { AggregationRule, BindingObject, LabelSelector, PolicyRule, RbacLister, RoleObject, RoleRef, Subject } from "./types.ts";
