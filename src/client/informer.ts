@@ -60,10 +60,13 @@ export class Informer<T extends KubeObject = KubeObject> {
     private readonly opts: InformerOptions = {},
   ) {}
 
-  /** Registers handlers; when already synced, replays the cache as adds. */
-  addEventHandler(h: EventHandlers<T>): void {
+  /** Registers handlers (replaying the cache as adds when synced); returns the unregister function. */
+  addEventHandler(h: EventHandlers<T>): () => void {
     this.handlers.push(h);
     if (this.synced) for (const o of this.store.list()) h.add?.(o);
+    return () => {
+      this.handlers = this.handlers.filter((x) => x !== h);
+    };
   }
 
   addIndexer(name: string, fn: IndexFunc<T>): void {

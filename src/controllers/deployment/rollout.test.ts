@@ -1,0 +1,64 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { Deployment, ReplicaSet } from "../../client/types.ts";
+import { isComplete, newRSReplicas, resolveIntOrPercent, scaleDownOld, surgeAndUnavailable } from "./rollout.ts";
+
+const dep = (replicas: number, maxSurge?: number | string, maxUnavailable?: number | string): Deployment => ({
+  metadata: { name: "d" },
+  spec: { replicas, selector: {}, template: { spec: { containers: [] } }, strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge, maxUnavailable } } },
+});
+const rs = (name: string, replicas: number, avail: number, created = "2024-01-01T00:00:00Z"): ReplicaSet => ({
+  metadata: { name, creationTimestamp: created },
+  spec: { replicas, selector: {}, template: { spec: { containers: [] } } },
+  status: { replicas, availableReplicas: avail },
+});
+
+test("percentages: surge rounds up, unavailable rounds down, never both zero", () => {
+  assert.equal(resolveIntOrPercent("25%", 3, true, "0"), 1);
+  assert.equal(resolveIntOrPercent("25%", 3, false, "0"), 0);
+  assert.deepEqual(surgeAndUnavailable(dep(3)), { maxSurge: 1, maxUnavailable: 0 });
+  assert.deepEqual(surgeAndUnavailable(dep(3, 0, 0)), { maxSurge: 0, maxUnavailable: 1 });
+  assert.deepEqual(surgeAndUnavailable(dep(10)), { maxSurge: 3, maxUnavailable: 2 });
+});
+
+test("maxSurge bounds the new ReplicaSet's growth", () => {
+  const d = dep(3, 1, 0);
+  const old = rs("old", 3, 3);
+  const neu = rs("new", 0, 0, "2024-01-02T00:00:00Z");
+  assert.equal(newRSReplicas(d, [old, neu], neu), 1);
+  const neu1 = rs("new", 1, 0, "2024-01-02T00:00:00Z");
+  assert.equal(newRSReplicas(d, [old, neu1], neu1), 1, "total at 4 = replicas + surge");
+});
+
+test("maxUnavailable 0: old pods go only as new ones become available", () => {
+  const d = dep(3, 1, 0);
+  const old = rs("old", 3, 3);
+  const neu = rs("new", 1, 0, "2024-01-02T00:00:00Z");
+  assert.equal(scaleDownOld(d, [old, neu], neu, [old]).size, 0);
+  const ready = rs("new", 1, 1, "2024-01-02T00:00:00Z");
+  assert.deepEqual([...scaleDownOld(d, [old, ready], ready, [old])], [["old", 2]]);
+});
+
+test("maxUnavailable 1 lets one old pod go before any new is ready", () => {
+  const d = dep(3, 0, 1);
+  const old = rs("old", 3, 3);
+  assert.deepEqual([...scaleDownOld(d, [old], undefined, [old])], [["old", 2]]);
+});
+
+test("unavailable old pods are scaled down first", () => {
+  const d = dep(4, 0, 1);
+  const a = rs("a", 2, 0, "2024-01-01T00:00:00Z");
+  const b = rs("b", 2, 2, "2024-01-02T00:00:00Z");
+  const neu = rs("new", 0, 0, "2024-01-03T00:00:00Z");
+  const out = scaleDownOld(d, [a, b, neu], neu, [a, b]);
+  assert.equal(out.get("a"), 1, "one unhealthy pod within the budget of replicas - maxUnavailable");
+  assert.equal(out.has("b"), false, "available pods are kept while the budget is spent");
+});
+
+test("complete when the new set has every replica available and no old pods remain", () => {
+  const d = dep(2);
+  const neu = rs("new", 2, 2);
+  assert.equal(isComplete(d, neu, [neu]), true);
+  assert.equal(isComplete(d, neu, [neu, rs("old", 0, 0)]), true);
+  assert.equal(isComplete(d, neu, [neu, rs("old", 1, 1)]), false);
+});
