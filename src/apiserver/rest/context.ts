@@ -1,0 +1,41 @@
+/** What every REST handler is given: the stores, the kinds and the request it serves. */
+import type { Backend } from "../../datastore/backend.ts";
+import type { ClusterSettings, KindDef, SchemaRegistry } from "../../api/kind.ts";
+import type { KubeObject, Status } from "../../api/types.ts";
+import type { KindRegistry } from "../kinds.ts";
+import type { ProtobufDecoder } from "../negotiation.ts";
+import type { ApiRequest, ApiResponse } from "../request.ts";
+import type { ResourceRequestInfo } from "../requestinfo.ts";
+import type { CacheSet } from "../storage/caches.ts";
+import type { PatchFunctions } from "./patchtypes.ts";
+
+/** Server-wide state the REST handlers share. */
+export interface RestContext {
+  backend: Backend;
+  kinds: KindRegistry;
+  schemas: SchemaRegistry;
+  cluster: ClusterSettings;
+  caches: CacheSet;
+  patch: PatchFunctions;
+  protobuf?: ProtobufDecoder;
+  /** how often watches with allowWatchBookmarks get a BOOKMARK */
+  bookmarkIntervalMs: number;
+}
+
+/** One resource request being served. */
+export interface Call {
+  req: ApiRequest;
+  info: ResourceRequestInfo;
+  kind: KindDef;
+  ctx: RestContext;
+}
+
+/** A whole-object answer, before content negotiation. */
+export interface Reply {
+  status: number;
+  object: KubeObject | Status | { kind: string; apiVersion: string; metadata: object; items: KubeObject[] };
+  /** Warning headers (text only; the 299 framing is added on the way out) */
+  warnings?: string[];
+  /** the answer is already encoded (watch streams, hooks) */
+  raw?: ApiResponse;
+}

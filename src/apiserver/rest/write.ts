@@ -1,0 +1,194 @@
+/** Create and update with upstream's metadata semantics and optimistic concurrency. */
+import { randomUUID } from "node:crypto";
+import { ConflictError } from "../../datastore/backend.ts";
+import type { KubeObject, ManagedFieldsEntry } from "../../api/types.ts";
+import { alreadyExists, badRequest, conflict, notFound } from "../errors.ts";
+import { apiVersionOf } from "../kinds.ts";
+import { defaultManager, fieldsOfChange, recordUpdate } from "../managedfields.ts";
+import { generateName, hasSpec, nowTimestamp, specOf } from "../objectmeta.ts";
+import { clone, decodeStored, encodeStored } from "../storage/codec.ts";
+import { checkNamespaceLifecycle, checkUnknownFields, strategyContext, validateOrThrow } from "./admission.ts";
+import { decodeObject, groupResource, isDryRun, keyOf, served } from "./common.ts";
+import type { Call, Reply } from "./context.ts";
+
+const MAX_RETRIES = 16;
+
+/** The field manager of a write: ?fieldManager= or the User-Agent's program. */
+export function fieldManagerOf(call: Call): string {
+  return call.req.query.get("fieldManager") || defaultManager(call.req.headers["user-agent"]);
+}
+
+/** POST to a collection. */
+export async function createHandler(call: Call): Promise<Reply> {
+  const obj = decodeObject(call);
+  const warnings = checkUnknownFields(call, obj);
+  return createObject(call, obj, { warnings });
+}
+
+export interface CreateOptions {
+  warnings: string[];
+  /** managedFields computed by apply; absent = an Update entry for the manager */
+  managedFields?: ManagedFieldsEntry[];
+}
+
+/** Runs the create pipeline on a decoded object and stores it. */
+export async function createObject(call: Call, obj: KubeObject, opts: CreateOptions): Promise<Reply> {
+  const { kind } = call;
+  const md = obj.metadata;
+  if (kind.namespaced) {
+    if (md.namespace && md.namespace !== call.info.namespace) {
+      throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
+    }
+    md.namespace = call.info.namespace;
+  } else {
+    delete md.namespace;
+  }
+  if (md.resourceVersion) throw badRequest("resourceVersion should not be set on objects to be created");
+  const sctx = strategyContext(call, "");
+  if (kind.defaults) kind.defaults(obj);
+  if (kind.prepareForCreate) await kind.prepareForCreate(obj, sctx);
+  if (!md.name && md.generateName) md.name = generateName(md.generateName);
+  md.uid = randomUUID();
+  md.creationTimestamp = nowTimestamp();
+  delete md.deletionTimestamp;
+  delete md.deletionGracePeriodSeconds;
+  delete (md as Record<string, unknown>).selfLink;
+  if (hasSpec(obj)) md.generation = 1;
+  else delete md.generation;
+  await checkNamespaceLifecycle(call, obj);
+  validateOrThrow(call, obj, undefined, "");
+  md.managedFields =
+    opts.managedFields ??
+    recordUpdate(undefined, {
+      manager: fieldManagerOf(call),
+      apiVersion: apiVersionOf(kind),
+      subresource: "",
+      changedFields: fieldsOfChange(obj, undefined, { skipStatus: false }),
+    });
+  if (isDryRun(call)) return { status: 201, object: obj, warnings: opts.warnings };
+  try {
+    const rev = await call.ctx.backend.create(keyOf(call, md.name ?? ""), encodeStored(obj));
+    md.resourceVersion = String(rev);
+  } catch (err) {
+    if (err instanceof ConflictError) throw alreadyExists(groupResource(call), md.name ?? "");
+    throw err;
+  }
+  return { status: 201, object: obj, warnings: opts.warnings };
+}
+
+/** PUT to an object (or its status). */
+export async function updateHandler(call: Call): Promise<Reply> {
+  const body = decodeObject(call);
+  const warnings = checkUnknownFields(call, body);
+  const name = call.info.name;
+  if (body.metadata.name && body.metadata.name !== name) {
+    throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
+  }
+  body.metadata.name = name;
+  return guaranteedUpdate(call, { name, subresource: call.info.subresource, warnings, mutate: async () => ({ object: clone(body) }) });
+}
+
+export interface UpdateSpec {
+  name: string;
+  /** "" or "status" */
+  subresource: string;
+  warnings: string[];
+  /** the desired object from a private copy of the current one (undefined = absent) */
+  mutate(current: KubeObject | undefined): Promise<{ object: KubeObject; managedFields?: ManagedFieldsEntry[] }>;
+  /** apply: create when absent instead of NotFound */
+  createIfMissing?: boolean;
+}
+
+/** Read-modify-write with retries on conflicts the client did not cause. */
+export async function guaranteedUpdate(call: Call, spec: UpdateSpec): Promise<Reply> {
+  const key = keyOf(call, spec.name);
+  for (let attempt = 0; ; attempt++) {
+    const res = await call.ctx.backend.get(key);
+    if (!res.kv) {
+      if (!spec.createIfMissing) throw notFound(groupResource(call), spec.name);
+      const made = await spec.mutate(undefined);
+      made.object.metadata.name ??= spec.name;
+      return createObject(call, made.object, { warnings: spec.warnings, managedFields: made.managedFields });
+    }
+    const cur = decodeStored(res.kv);
+    const made = await spec.mutate(clone(cur));
+    const userRv = made.object.metadata.resourceVersion;
+    if (userRv && userRv !== String(res.kv.modRevision)) throw conflict(groupResource(call), spec.name);
+    const next = await finalizeUpdate(call, { cur, next: made.object, subresource: spec.subresource, managedFields: made.managedFields });
+    const curBytes = encodeStored(cur);
+    const nextBytes = encodeStored(next);
+    if (curBytes.equals(nextBytes)) return { status: 200, object: served(call.kind, cur), warnings: spec.warnings };
+    if (isDryRun(call)) return { status: 200, object: served(call.kind, next), warnings: spec.warnings };
+    try {
+      if (shouldDeleteNow(next)) {
+        const del = await call.ctx.backend.delete(key, res.kv.modRevision);
+        next.metadata.resourceVersion = String(del.revision);
+      } else {
+        const kv = await call.ctx.backend.update(key, nextBytes, res.kv.modRevision);
+        next.metadata.resourceVersion = String(kv.modRevision);
+      }
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      if (userRv || attempt >= MAX_RETRIES) throw conflict(groupResource(call), spec.name);
+      continue;
+    }
+    return { status: 200, object: served(call.kind, next), warnings: spec.warnings };
+  }
+}
+
+/** An object marked for deletion whose finalizers are gone (and whose grace has run out) is deleted. */
+export function shouldDeleteNow(obj: KubeObject): boolean {
+  const md = obj.metadata;
+  const nsFinalizers = obj.kind === "Namespace" ? ((obj.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []).length : 0;
+  return md.deletionTimestamp !== undefined && (md.finalizers ?? []).length === 0 && nsFinalizers === 0 && !((md.deletionGracePeriodSeconds ?? 0) > 0);
+}
+
+/** Carries over what a client may not change, splits status, bumps generation, validates, records the manager. */
+async function finalizeUpdate(call: Call, u: { cur: KubeObject; next: KubeObject; subresource: string; managedFields?: ManagedFieldsEntry[] }): Promise<KubeObject> {
+  const { kind } = call;
+  const { cur } = u;
+  let next = u.next;
+  const md = next.metadata;
+  if (kind.namespaced) {
+    if (md.namespace && md.namespace !== call.info.namespace) {
+      throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
+    }
+    md.namespace = call.info.namespace;
+  } else delete md.namespace;
+  md.name = cur.metadata.name;
+  md.creationTimestamp = cur.metadata.creationTimestamp;
+  if (cur.metadata.deletionTimestamp) md.deletionTimestamp = cur.metadata.deletionTimestamp;
+  else delete md.deletionTimestamp;
+  if (cur.metadata.deletionGracePeriodSeconds !== undefined) md.deletionGracePeriodSeconds = cur.metadata.deletionGracePeriodSeconds;
+  else delete md.deletionGracePeriodSeconds;
+  md.uid ??= cur.metadata.uid;
+  delete (md as Record<string, unknown>).selfLink;
+  if (u.subresource === "status") {
+    const status = next.status;
+    next = clone(cur);
+    if (status === undefined) delete next.status;
+    else next.status = status;
+  } else if (kind.statusSubresource) {
+    if (cur.status === undefined) delete next.status;
+    else next.status = clone(cur.status);
+  }
+  const nmd = next.metadata;
+  if (kind.defaults) kind.defaults(next);
+  if (kind.prepareForUpdate) await kind.prepareForUpdate(next, cur, strategyContext(call, u.subresource));
+  if (cur.metadata.generation !== undefined || hasSpec(next)) {
+    const gen = cur.metadata.generation ?? 1;
+    nmd.generation = specOf(next) !== specOf(cur) && u.subresource !== "status" ? gen + 1 : gen;
+  }
+  validateOrThrow(call, next, cur, u.subresource);
+  nmd.managedFields =
+    u.managedFields ??
+    recordUpdate(cur.metadata.managedFields, {
+      manager: fieldManagerOf(call),
+      apiVersion: apiVersionOf(kind),
+      subresource: u.subresource,
+      changedFields: fieldsOfChange(next, cur, { skipStatus: false }),
+    });
+  if (nmd.managedFields === undefined) delete nmd.managedFields;
+  nmd.resourceVersion = cur.metadata.resourceVersion;
+  return next;
+}

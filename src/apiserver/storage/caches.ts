@@ -1,0 +1,33 @@
+/** One WatchCache per storage prefix, created when a kind is first served. */
+import type { Backend } from "../../datastore/backend.ts";
+import type { KindDef } from "../../api/kind.ts";
+import { storagePrefix } from "../kinds.ts";
+import { WatchCache, type WatchCacheOptions } from "./watchcache.ts";
+
+/** The caches of every served resource, shared between versions of one resource. */
+export class CacheSet {
+  #backend: Backend;
+  #opts: WatchCacheOptions;
+  #caches = new Map<string, WatchCache>();
+
+  constructor(backend: Backend, opts: WatchCacheOptions = {}) {
+    this.#backend = backend;
+    this.#opts = opts;
+  }
+
+  /** the cache of a kind's storage prefix, started on first use */
+  forKind(kind: Pick<KindDef, "group" | "resource">): WatchCache {
+    const prefix = `${storagePrefix(kind)}/`;
+    let c = this.#caches.get(prefix);
+    if (!c) {
+      c = new WatchCache(this.#backend, prefix, this.#opts);
+      this.#caches.set(prefix, c);
+    }
+    return c;
+  }
+
+  close(): void {
+    for (const c of this.#caches.values()) c.close();
+    this.#caches.clear();
+  }
+}
