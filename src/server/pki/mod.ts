@@ -1,5 +1,5 @@
 /** Certificates and keys: the server's PKI, a CA signer, and CSR parsing. */
-export { ensureServerPKI, firstServiceIPs, servingSANs } from "./server.ts";
+export { addressInCIDR, ensureServerPKI, firstServiceIPs, servingSANs } from "./server.ts";
 export type { ServerPKI, ServiceAccountKey } from "./server.ts";
 export { ensureCA, ensureKey, ensureLeaf, staleReason, RENEW_BEFORE_DAYS } from "./ensure.ts";
 export type { CAFileOptions, CertFiles, LeafOptions } from "./ensure.ts";

@@ -48,26 +48,25 @@ export interface ServerPKI {
   changed: string[];
 }
 
+/** The address `offset` after a CIDR's network address, e.g. (10.43.0.0/16, 10) → 10.43.0.10. */
+export function addressInCIDR(cidr: string, offset: number): string {
+  const [addr] = cidr.trim().split("/");
+  const family = isIP(addr);
+  if (family === 4) {
+    const n = addr.split(".").reduce((acc, p) => acc * 256 + Number(p), 0) + offset;
+    return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join(".");
+  }
+  if (family === 6) return bigIntToIPv6(ipv6ToBigInt(normalizeIP(addr)) + BigInt(offset));
+  throw new Error(`invalid service cidr ${cidr}`);
+}
+
 /** The first address of each CIDR in a (comma-separated) list, e.g. 10.43.0.0/16 → 10.43.0.1. */
 export function firstServiceIPs(cidrs: string): string[] {
   return cidrs
     .split(",")
     .map((c) => c.trim())
     .filter(Boolean)
-    .map((cidr) => {
-      const [addr] = cidr.split("/");
-      const family = isIP(addr);
-      if (family === 4) {
-        const n = addr.split(".").reduce((acc, p) => acc * 256 + Number(p), 0) + 1;
-        return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join(".");
-      }
-      if (family === 6) {
-        const full = normalizeIP(addr);
-        const bytes = ipv6ToBigInt(full) + 1n;
-        return bigIntToIPv6(bytes);
-      }
-      throw new Error(`invalid service cidr ${cidr}`);
-    });
+    .map((cidr) => addressInCIDR(cidr, 1));
 }
 
 function ipv6ToBigInt(ip: string): bigint {

@@ -1,0 +1,25 @@
+/** `k3s ctr` and `k3s crictl`: the host's tools pointed at k3s's embedded containerd. */
+import { CliError } from "../errors.ts";
+import { execPassthrough, which } from "./exec.ts";
+
+/** The containerd socket the k3s agent runs. */
+export const CONTAINERD_SOCKET = "/run/k3s/containerd/containerd.sock";
+
+/** Runs ctr against k3s's containerd in namespace k8s.io (both overridable with ctr's own flags or env). */
+export function runCtr(args: string[], env: NodeJS.ProcessEnv = process.env): number {
+  return execPassthrough("ctr", args, {
+    env: { ...env, CONTAINERD_ADDRESS: env.CONTAINERD_ADDRESS || CONTAINERD_SOCKET, CONTAINERD_NAMESPACE: env.CONTAINERD_NAMESPACE || "k8s.io" },
+    missingHint: "install Debian's containerd package",
+  });
+}
+
+/** Runs crictl against k3s's containerd; crictl is not packaged in Debian 12, so say so when missing. */
+export function runCrictl(args: string[], env: NodeJS.ProcessEnv = process.env): number {
+  if (!which("crictl", env.PATH ?? "")) {
+    throw new CliError("crictl is not installed on this machine (Debian 12 does not package cri-tools); use `k3s ctr` or install crictl from github.com/kubernetes-sigs/cri-tools", 1);
+  }
+  const endpoint = `unix://${CONTAINERD_SOCKET}`;
+  return execPassthrough("crictl", args, {
+    env: { ...env, CONTAINER_RUNTIME_ENDPOINT: env.CONTAINER_RUNTIME_ENDPOINT || endpoint, IMAGE_SERVICE_ENDPOINT: env.IMAGE_SERVICE_ENDPOINT || endpoint },
+  });
+}
