@@ -45,7 +45,7 @@ test("move, copy and a passing test", () => {
     { op: "move", from: "/data/a~1b", path: "/metadata/labels/moved" },
   ]);
   assert.deepEqual(out.data, { "m~n": "2", app: "web" });
-  assert.equal(out.metadata.labels?.moved, "1");
+  assert.equal((out.metadata.labels as Record<string, string>).moved, "1");
 });
 
 test("the input document is not modified", () => {

@@ -13,7 +13,7 @@
 import type { FieldSchema, SchemaRegistry } from "../../api/kind.ts";
 import { PatchError, badRequest } from "./errors.ts";
 import { clone, deepEqual, isObject } from "./json.ts";
-import type { JsonObject } from "./json.ts";
+import type { JsonObject, JsonValue } from "./json.ts";
 import { Schemas, patchStrategies } from "./schema.ts";
 
 const directiveMarker = "$patch";
@@ -81,9 +81,10 @@ function mergeMap(
     if (isObject(origV) && isObject(patchV)) {
       out[key] = strategies.includes("replace") ? (removeDirectives(patchV) as JsonObject) : mergeMap(origV, patchV, fieldSchema, schemas);
     } else if (Array.isArray(origV) && Array.isArray(patchV)) {
-      out[key] = strategies.includes("merge") || isDeleteList
+      const merged = strategies.includes("merge") || isDeleteList
         ? mergeSlice(origV, patchV, { key, fieldSchema, schemas, isDeleteList })
-        : (removeDirectives(patchV) as unknown[] as JsonObject[]);
+        : removeDirectives(patchV);
+      out[key] = merged as JsonValue;
     } else if (!isDeleteList) {
       setOrDrop(out, key, newValue(patchV, fieldSchema, schemas));
     }
@@ -184,11 +185,15 @@ function applySetElementOrder(
     if (foundPatch && !Array.isArray(patchList)) throw badRequest(`expected a []interface {}, but received a ${typeof patchList}`);
     validateOrder((patchList as unknown[] | undefined) ?? [], order, mergeKey);
     let merged: unknown[];
+    // upstream orders server-only items against the live list as its merge left it in
+    // place (see RawMerge.seenAsLive), an effect of Go slice aliasing its tests pin down
+    let serverOrder = (origList as unknown[] | undefined) ?? [];
     if (foundOrig && foundPatch) {
-      const strategies = patchStrategies(fieldSchema);
-      merged = strategies.includes("merge")
-        ? mergeSlice(origList as unknown[], patchList as unknown[], { key, fieldSchema, schemas, isDeleteList: false })
-        : (removeDirectives(patchList) as unknown[]);
+      if (patchStrategies(fieldSchema).includes("merge")) {
+        const raw = mergeSliceRaw(origList as unknown[], patchList as unknown[], { key, fieldSchema, schemas, isDeleteList: false });
+        merged = raw.merged;
+        serverOrder = raw.seenAsLive;
+      } else merged = removeDirectives(patchList) as unknown[];
     } else if (foundPatch) {
       merged = newValue(patchList, fieldSchema, schemas) as unknown[];
     } else if (foundOrig) {
@@ -197,11 +202,7 @@ function applySetElementOrder(
       continue;
     }
     const [inOrder, serverOnly] = partition(merged, order, mergeKey);
-    original[key] = normalizeElementOrder(inOrder, serverOnly, {
-      patchOrder: order,
-      serverOrder: (origList as unknown[] | undefined) ?? [],
-      mergeKey,
-    }) as JsonObject[];
+    original[key] = normalizeElementOrder(inOrder, serverOnly, { patchOrder: order, serverOrder, mergeKey }) as JsonObject[];
     delete patch[key];
   }
 }
@@ -295,21 +296,46 @@ function elementKind(lists: unknown[][]): "map" | "scalar" | "none" {
   return kind;
 }
 
-/** Merges a list with patchStrategy "merge" (or applies a `$deleteFromPrimitiveList`). */
+/** A merged list before ordering: live items (after deletions) merged in place, new items appended. */
+interface RawMerge {
+  merged: unknown[];
+  /** the live list after `$patch: delete` items */
+  live: unknown[];
+  /** the patch's items without directives */
+  items: unknown[];
+  mergeKey: string;
+  /**
+   * The live list as upstream's $setElementOrder step sees it after merging:
+   * Go's in-place deletions leave room that the first appended items fill.
+   */
+  seenAsLive: unknown[];
+}
+
+/** Merges a list with patchStrategy "merge" (or applies a `$deleteFromPrimitiveList`), in upstream's order. */
 function mergeSlice(original: unknown[], patch: unknown[], o: SliceOptions): unknown[] {
-  if (original.length === 0 && patch.length === 0) return original;
+  const raw = mergeSliceRaw(original, patch, o);
+  const [inPatch, serverOnly] = partition(raw.merged, raw.items, raw.mergeKey);
+  return normalizeElementOrder(inPatch, serverOnly, { patchOrder: raw.items, serverOrder: raw.live, mergeKey: raw.mergeKey });
+}
+
+function mergeSliceRaw(original: unknown[], patch: unknown[], o: SliceOptions): RawMerge {
+  if (original.length === 0 && patch.length === 0) {
+    return { merged: original, live: original, items: [], mergeKey: "", seenAsLive: original };
+  }
   const kind = elementKind([original, patch]);
   if (kind === "scalar") {
-    if (o.isDeleteList) return original.filter((v) => !patch.some((p) => deepEqual(p, v)));
+    if (o.isDeleteList) {
+      const kept = original.filter((v) => !patch.some((p) => deepEqual(p, v)));
+      return { merged: kept, live: kept, items: [], mergeKey: "", seenAsLive: original };
+    }
     const out: unknown[] = [];
     for (const v of [...original, ...patch]) if (!out.some((x) => deepEqual(x, v))) out.push(v);
-    const [inPatch, serverOnly] = partition(out, patch, "");
-    return normalizeElementOrder(inPatch, serverOnly, { patchOrder: patch, serverOrder: original, mergeKey: "" });
+    return { merged: out, live: original, items: patch, mergeKey: "", seenAsLive: original };
   }
   const mergeKey = o.fieldSchema?.patchMergeKey ?? "";
   if (!mergeKey) throw badRequest(`cannot merge lists without merge key for ${o.key}`);
   const itemSchema = o.schemas.item(o.fieldSchema);
-  let orig = original;
+  let live = original;
   let items: unknown[] = [];
   let replace = false;
   for (const v of patch) {
@@ -321,7 +347,7 @@ function mergeSlice(original: unknown[], patch: unknown[], o: SliceOptions): unk
     const directive = m[directiveMarker];
     if (directive === "delete") {
       if (!(mergeKey in m)) throw badRequest(`map: ${goMap(m)} does not contain declared merge key: ${mergeKey}`);
-      orig = orig.filter((x) => !sameKey(x, m, mergeKey));
+      live = live.filter((x) => !sameKey(x, m, mergeKey));
     } else if (directive === "replace") {
       replace = true;
     } else if (directive === "merge") {
@@ -331,17 +357,22 @@ function mergeSlice(original: unknown[], patch: unknown[], o: SliceOptions): unk
     }
   }
   if (replace) {
-    orig = items.map((x) => removeDirectives(x));
+    live = items.map((x) => removeDirectives(x));
     items = [];
   }
-  const merged = orig.map((x) => x);
+  const merged = live.map((x) => x);
+  const appended: unknown[] = [];
   for (const item of items) {
     const m = item as JsonObject;
     if (!(mergeKey in m)) throw badRequest(`map: ${goMap(m)} does not contain declared merge key: ${mergeKey}`);
     const at = merged.findIndex((x) => sameKey(x, m, mergeKey));
     if (at >= 0) merged[at] = mergeMap(merged[at] as JsonObject, m, itemSchema, o.schemas);
-    else merged.push(mergeMap(undefined, m, itemSchema, o.schemas));
+    else {
+      const added = mergeMap(undefined, m, itemSchema, o.schemas);
+      merged.push(added);
+      appended.push(added);
+    }
   }
-  const [inPatch, serverOnly] = partition(merged, items, mergeKey);
-  return normalizeElementOrder(inPatch, serverOnly, { patchOrder: items, serverOrder: orig, mergeKey });
+  const removed = replace ? 0 : original.length - live.length;
+  return { merged, live, items, mergeKey, seenAsLive: [...live, ...appended.slice(0, removed)] };
 }
