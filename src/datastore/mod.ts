@@ -44,3 +44,4 @@ async function openStore(opts: CreateBackendOptions): Promise<Store> {
     }
   }
 }
+export { startEtcdServer, EMULATED_VERSION, type EtcdServer, type EtcdServerOptions } from "./etcd/mod.ts";
