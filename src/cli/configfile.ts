@@ -57,7 +57,9 @@ function parseOne(file: string): RawEntry[] {
   const line = (offset: number | undefined): number => (offset === undefined ? 1 : lineCounter.linePos(offset).line);
   if (doc.errors.length) {
     const err = doc.errors[0];
-    const at = err.linePos?.[0].line ?? line(err.pos[0]);
+    // errors found at end of input (an unclosed bracket) point past the text: name the last written line
+    const lastLine = text.trimEnd().split("\n").length;
+    const at = Math.min(err.linePos?.[0].line ?? line(err.pos[0]), lastLine);
     const reason = err.message.split("\n")[0].replace(/ at line \d+, column \d+.*$/, "");
     throw new CliError(`config file ${file}:${at}: ${reason}`, 1);
   }
