@@ -150,8 +150,9 @@ test(
     });
     const accepted: string[] = [];
     server.on("secureConnection", (socket) => {
-      accepted.push(socket.getPeerCertificate().subject.CN);
-      socket.end(`hello ${socket.getPeerCertificate().subject.CN}`);
+      const cn = String(socket.getPeerCertificate().subject.CN);
+      accepted.push(cn);
+      socket.end(`hello ${cn}`);
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const port = (server.address() as AddressInfo).port;
