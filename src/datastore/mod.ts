@@ -20,6 +20,8 @@ export interface CreateBackendOptions extends LogBackendOptions {
   dataDir: string;
   /** largest number of pooled connections (PostgreSQL, MySQL) */
   maxOpenConns?: number;
+  /** how long to keep retrying an unreachable database at start (default 5 minutes) */
+  connectTimeoutMs?: number;
 }
 
 /** opens the datastore named by the endpoint and returns it started */
@@ -36,11 +38,11 @@ async function openStore(opts: CreateBackendOptions): Promise<Store> {
       return sqliteStore({ path: ep.path, params: ep.params });
     case "postgres": {
       const { postgresStore } = await import("./drivers/postgres/postgres.ts");
-      return postgresStore({ url: ep.url, database: ep.database, maxOpenConns: opts.maxOpenConns, log: opts.log });
+      return postgresStore({ url: ep.url, database: ep.database, maxOpenConns: opts.maxOpenConns, connectTimeoutMs: opts.connectTimeoutMs, log: opts.log });
     }
     case "mysql": {
       const { mysqlStore } = await import("./drivers/mysql/mysql.ts");
-      return mysqlStore({ ...ep, maxOpenConns: opts.maxOpenConns, log: opts.log });
+      return mysqlStore({ ...ep, maxOpenConns: opts.maxOpenConns, connectTimeoutMs: opts.connectTimeoutMs, log: opts.log });
     }
   }
 }
