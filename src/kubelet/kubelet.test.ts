@@ -1,0 +1,229 @@
+/**
+ * The kubelet end to end against a real API server core (SQLite datastore,
+ * in-process client) and a real containerd: the Node registers and turns
+ * Ready once it has a pod CIDR, its Lease is renewed, a Pod runs with env,
+ * volumes and a readiness probe, its log is readable, a crashing container
+ * is restarted with back-off, and deletion stops the pod and removes the
+ * object.
+ */
+import { strict as assert } from "node:assert";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { appsKinds } from "../api/kinds/apps.ts";
+import { clusterKinds } from "../api/kinds/cluster.ts";
+import { coreKinds } from "../api/kinds/core.ts";
+import { generatedDefinitions } from "../api/schemas/index.ts";
+import { BUSYBOX_IMAGE } from "../agent/images/mod.ts";
+import { createApiServer, type ApiServer } from "../apiserver/mod.ts";
+import { ApiError, inProcessClient, R, type Client, type Node } from "../client/mod.ts";
+import { createBackend } from "../datastore/mod.ts";
+import { startTestRuntime, type TestRuntime } from "./cri/fixture.ts";
+import { removePodCgroups } from "./cgroups.ts";
+import { startKubelet, type Kubelet } from "./kubelet.ts";
+import type { KPod } from "./types.ts";
+
+let rt: TestRuntime;
+let dir: string;
+let api: ApiServer;
+let backend: Awaited<ReturnType<typeof createBackend>>;
+let client: Client;
+let kubelet: Kubelet;
+const nodeName = `k3sts-node-${process.pid}`;
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+before(async () => {
+  rt = await startTestRuntime({ withCni: false });
+  dir = mkdtempSync(join(tmpdir(), "k3sts-kubelet-"));
+  backend = await createBackend({ dataDir: dir });
+  api = await createApiServer({
+    backend,
+    kinds: [...coreKinds(), ...appsKinds(), ...clusterKinds()],
+    schemas: generatedDefinitions,
+    cluster: { serviceCIDR: "10.43.0.0/16", clusterCIDR: "10.42.0.0/16", serviceNodePortRange: [30000, 32767], clusterDNS: "10.43.0.10", clusterDomain: "cluster.local" },
+    version: { major: "1", minor: "32", gitVersion: "v1.32.6+k3s-ts" },
+  });
+  client = inProcessClient(api.handler, { username: "system:admin", groups: ["system:masters"] });
+  for (const ns of ["default", "kube-node-lease"]) {
+    await client.create(R.namespaces, undefined, { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } }).catch((e: unknown) => {
+      if (!(e instanceof ApiError && e.code === 409)) throw e;
+    });
+  }
+  kubelet = await startKubelet({
+    client,
+    nodeName,
+    nodeIPs: ["127.0.0.1"],
+    labels: { "node-role.kubernetes.io/control-plane": "true" },
+    taints: [],
+    criSocket: rt.containerd.socket,
+    dataDir: dir,
+    rootDir: join(dir, "kubelet"),
+    podLogsDir: join(dir, "pods-logs"),
+    clusterDNS: "10.43.0.10",
+    clusterDomain: "cluster.local",
+    cgroupRoot: `/k3sts-test-${process.pid}`,
+    cni: { confDir: rt.containerd.cniConfDir, bridge: rt.bridge, ipamDataDir: join(dir, "ipam") },
+    statusIntervalSeconds: 1,
+    log: () => {},
+  });
+});
+
+after(async () => {
+  await kubelet?.stop();
+  await api?.close();
+  await backend?.close();
+  await rt?.cleanup();
+  removePodCgroups(`/k3sts-test-${process.pid}`);
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test("the node registers with capacity, nodeInfo and labels, renews its lease, and is Ready once it has a pod CIDR", async () => {
+  const node = await client.get<Node>(R.nodes, undefined, nodeName);
+  assert.equal(node.metadata.labels?.["kubernetes.io/hostname"], nodeName);
+  assert.equal(node.metadata.labels?.["node-role.kubernetes.io/control-plane"], "true");
+  const info = node.status?.nodeInfo as { containerRuntimeVersion: string; kubeletVersion: string };
+  assert.match(info.containerRuntimeVersion, /^containerd:\/\/\d/);
+  assert.match(info.kubeletVersion, /^v1\.32\./);
+  assert.ok(Number(node.status?.capacity?.cpu) >= 1);
+  assert.deepEqual(node.status?.addresses?.[0], { type: "InternalIP", address: "127.0.0.1" });
+  const ready = node.status?.conditions?.find((c) => c.type === "Ready");
+  assert.equal(ready?.status, "False", "no pod CIDR yet, so no network");
+
+  await client.patch(R.nodes, undefined, nodeName, "merge", { spec: { podCIDR: rt.podCIDR, podCIDRs: [rt.podCIDR] } });
+  await waitFor("node Ready", async () => {
+    const n = await client.get<Node>(R.nodes, undefined, nodeName);
+    return n.status?.conditions?.find((c) => c.type === "Ready")?.status === "True" ? n : undefined;
+  });
+  const types = (await client.get<Node>(R.nodes, undefined, nodeName)).status?.conditions?.map((c) => c.type).sort();
+  assert.deepEqual(types, ["DiskPressure", "MemoryPressure", "PIDPressure", "Ready"]);
+  const lease1 = await client.get(R.leases, "kube-node-lease", nodeName);
+  const t1 = (lease1.spec as { renewTime: string }).renewTime;
+  await waitFor("lease renewal", async () => {
+    const l = await client.get(R.leases, "kube-node-lease", nodeName);
+    return (l.spec as { renewTime: string }).renewTime !== t1 ? l : undefined;
+  });
+});
+
+test("a pod runs with env, volumes and a readiness probe; its log is readable; delete stops it and removes the object", async () => {
+  await client.create(R.configmaps, "default", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "web-config" }, data: { greeting: "hello", "file.txt": "from-configmap" } });
+  const pod: KPod = {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "web", namespace: "default", labels: { app: "web" } },
+    spec: {
+      nodeName,
+      terminationGracePeriodSeconds: 2,
+      containers: [
+        {
+          name: "main",
+          image: BUSYBOX_IMAGE,
+          command: ["sh", "-c", 'echo "$GREETING from $(POD_NAME) on $MY_NODE"; cat /cfg/file.txt; echo; echo ready > /data/ok; exec sleep 3600'],
+          env: [
+            { name: "GREETING", valueFrom: { configMapKeyRef: { name: "web-config", key: "greeting" } } },
+            { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+            { name: "MY_NODE", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
+          ],
+          volumeMounts: [
+            { name: "cfg", mountPath: "/cfg" },
+            { name: "data", mountPath: "/data" },
+          ],
+          readinessProbe: { exec: { command: ["cat", "/data/ok"] }, periodSeconds: 1 },
+        },
+      ],
+      volumes: [
+        { name: "cfg", configMap: { name: "web-config" } },
+        { name: "data", emptyDir: {} },
+      ],
+    },
+  };
+  await client.create(R.pods, "default", pod);
+  const running = await waitFor("pod Running and Ready", async () => {
+    const p = await client.get<KPod>(R.pods, "default", "web");
+    const ready = p.status?.conditions?.find((c) => c.type === "Ready")?.status === "True";
+    return p.status?.phase === "Running" && ready ? p : undefined;
+  }, 60_000);
+  const prefix = rt.podCIDR.split(".").slice(0, 3).join(".") + ".";
+  assert.ok(running.status?.podIP?.startsWith(prefix), `podIP ${running.status?.podIP} not in ${rt.podCIDR}`);
+  assert.equal(running.status?.hostIP, "127.0.0.1");
+  assert.ok(running.status?.startTime);
+  const cs = running.status?.containerStatuses?.[0];
+  assert.equal(cs?.name, "main");
+  assert.equal(cs?.ready, true);
+  assert.equal(cs?.restartCount, 0);
+  assert.match(cs?.containerID ?? "", /^containerd:\/\//);
+  assert.ok(cs?.state.running?.startedAt);
+
+  const text = await waitFor("log lines", async () => {
+    let out = "";
+    for await (const chunk of kubelet.podLogStream({ namespace: "default", pod: "web", container: "main" })) out += chunk.toString();
+    return out.includes("from-configmap") ? out : undefined;
+  });
+  assert.equal(text, `hello from web on ${nodeName}\nfrom-configmap\n`);
+  let stamped = "";
+  for await (const chunk of kubelet.podLogStream({ namespace: "default", pod: "web", timestamps: true, tailLines: 1 })) stamped += chunk.toString();
+  assert.match(stamped, /^\d{4}-\d\d-\d\dT[\d:.]+Z from-configmap\n$/);
+
+  const url = await kubelet.execUrl({ namespace: "default", pod: "web", command: ["ls"], stdin: false, stdout: true, stderr: true, tty: false });
+  assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/exec\//);
+
+  await client.delete(R.pods, "default", "web", { gracePeriodSeconds: 1 });
+  await waitFor("pod object removed by the kubelet", async () => {
+    try {
+      await client.get(R.pods, "default", "web");
+      return undefined;
+    } catch (e) {
+      return e instanceof ApiError && e.code === 404 ? true : undefined;
+    }
+  }, 30_000);
+  const left = (await rt.cri.listPodSandbox()).filter((s) => s.metadata.name === "web");
+  assert.deepEqual(left, [], "the sandbox must be removed");
+});
+
+test("a failing container restarts with back-off and a bad image reports ErrImagePull", async () => {
+  await client.create(R.pods, "default", {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "crash", namespace: "default" },
+    spec: {
+      nodeName,
+      terminationGracePeriodSeconds: 0,
+      containers: [
+        { name: "c", image: BUSYBOX_IMAGE, command: ["sh", "-c", "echo try; exit 3"] },
+        { name: "bad", image: "127.0.0.1:1/nope/missing:1" },
+      ],
+    },
+  } as KPod);
+  const p = await waitFor("restart and back-off", async () => {
+    const x = await client.get<KPod>(R.pods, "default", "crash");
+    const c = x.status?.containerStatuses?.find((s) => s.name === "c");
+    const bad = x.status?.containerStatuses?.find((s) => s.name === "bad");
+    return c && c.restartCount >= 1 && c.state.waiting?.reason === "CrashLoopBackOff" && bad?.state.waiting?.reason ? x : undefined;
+  }, 40_000);
+  const c = p.status!.containerStatuses!.find((s) => s.name === "c")!;
+  assert.equal(c.lastState.terminated?.exitCode, 3);
+  assert.match(c.state.waiting?.message ?? "", /back-off 10s restarting failed container=c/);
+  const bad = p.status!.containerStatuses!.find((s) => s.name === "bad")!;
+  assert.match(bad.state.waiting!.reason!, /^(ErrImagePull|ImagePullBackOff)$/);
+  assert.match(bad.state.waiting!.message ?? "", /nope\/missing/);
+  assert.equal(p.status?.phase, "Pending");
+  let prev = "";
+  for await (const chunk of kubelet.podLogStream({ namespace: "default", pod: "crash", container: "c", previous: true })) prev += chunk.toString();
+  assert.equal(prev, "try\n");
+  await client.delete(R.pods, "default", "crash", { gracePeriodSeconds: 0 });
+  await waitFor("crash pod sandbox removed", async () => ((await rt.cri.listPodSandbox()).some((s) => s.metadata.name === "crash") ? undefined : true), 30_000);
+});

@@ -1,0 +1,211 @@
+/**
+ * Pod volumes on the host: emptyDir (disk or tmpfs), hostPath, configMap,
+ * secret, downwardAPI, projected (with service-account tokens), and PVCs
+ * bound to hostPath/local PVs. Each resolves to a host path the container
+ * mounts.
+ */
+import { execFileSync } from "node:child_process";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { KubeObject } from "../../api/types.ts";
+import { ApiError, R, type Client } from "../../client/mod.ts";
+import { objectData, type ObjectCache } from "../env.ts";
+import { fieldPathValue, resourceFieldValue, type FieldContext } from "../fieldpath.ts";
+import type { DownwardAPIVolumeFile, KeyToPath, KPod, Volume } from "../types.ts";
+import { writeAtomicDir, type PayloadFile } from "./atomic.ts";
+
+/** What setting up volumes needs. */
+export interface VolumeContext extends FieldContext {
+  /** kubelet root dir (volumes go to <rootDir>/pods/<uid>/volumes) */
+  rootDir: string;
+  client: Client;
+  objects: ObjectCache;
+  tokens: TokenCache;
+  allocatable?: Record<string, string>;
+}
+
+/** Where a pod's volumes live on the host. */
+export function podDir(rootDir: string, uid: string): string {
+  return join(rootDir, "pods", uid);
+}
+
+function pluginDir(kind: string): string {
+  return `kubernetes.io~${kind}`;
+}
+
+/** Service-account tokens per pod volume, renewed at 80% of their lifetime. */
+export class TokenCache {
+  readonly #m = new Map<string, { token: string; renewAt: number }>();
+  constructor(private readonly client: Client) {}
+  /** A token for the pod's service account, from the TokenRequest API. */
+  async token(pod: KPod, opts: { audience?: string; expirationSeconds?: number }): Promise<string> {
+    const sa = pod.spec.serviceAccountName || "default";
+    const key = `${pod.metadata.uid}/${sa}/${opts.audience ?? ""}/${opts.expirationSeconds ?? 3607}`;
+    const hit = this.#m.get(key);
+    if (hit && Date.now() < hit.renewAt) return hit.token;
+    const req: KubeObject = {
+      apiVersion: "authentication.k8s.io/v1",
+      kind: "TokenRequest",
+      metadata: { name: sa, namespace: pod.metadata.namespace },
+      spec: {
+        audiences: opts.audience ? [opts.audience] : [],
+        expirationSeconds: opts.expirationSeconds ?? 3607,
+        boundObjectRef: { kind: "Pod", apiVersion: "v1", name: pod.metadata.name, uid: pod.metadata.uid },
+      },
+    };
+    const res = await this.client.create(R.serviceaccounts, pod.metadata.namespace, req, { subresource: "token" });
+    const status = (res.status ?? {}) as { token?: string; expirationTimestamp?: string };
+    if (!status.token) throw new Error(`token request for serviceaccount ${pod.metadata.namespace}/${sa} returned no token`);
+    const exp = status.expirationTimestamp ? Date.parse(status.expirationTimestamp) : Date.now() + 3600_000;
+    const renewAt = Date.now() + Math.max(1000, (exp - Date.now()) * 0.8);
+    this.#m.set(key, { token: status.token, renewAt });
+    return status.token;
+  }
+  /** Forgets a pod's tokens. */
+  forget(uid: string): void {
+    for (const k of this.#m.keys()) if (k.startsWith(uid + "/")) this.#m.delete(k);
+  }
+}
+
+function keyFiles(data: Record<string, string>, items: KeyToPath[] | undefined, mode: number | undefined, what: string): PayloadFile[] {
+  if (!items?.length) return Object.entries(data).map(([k, v]) => ({ path: k, data: v, mode }));
+  return items.map((it) => {
+    if (!(it.key in data)) throw new Error(`configuration key ${it.key} not found in ${what}`);
+    return { path: it.path, data: data[it.key]!, mode: it.mode ?? mode };
+  });
+}
+
+function downwardFiles(pod: KPod, items: DownwardAPIVolumeFile[] | undefined, mode: number | undefined, ctx: VolumeContext): PayloadFile[] {
+  return (items ?? []).map((it) => ({
+    path: it.path,
+    mode: it.mode ?? mode,
+    data: it.fieldRef
+      ? fieldPathValue(pod, it.fieldRef.fieldPath, ctx)
+      : it.resourceFieldRef
+        ? resourceFieldValue(pod, it.resourceFieldRef, ctx.allocatable)
+        : "",
+  }));
+}
+
+async function sourceFiles(
+  pod: KPod,
+  kind: "configmaps" | "secrets",
+  src: { name: string; items?: KeyToPath[]; optional?: boolean },
+  mode: number | undefined,
+  ctx: VolumeContext,
+): Promise<PayloadFile[]> {
+  const ns = pod.metadata.namespace ?? "default";
+  const obj = await ctx.objects.get(kind, ns, src.name);
+  const label = kind === "configmaps" ? "configmap" : "secret";
+  if (!obj) {
+    if (src.optional) return [];
+    throw new Error(`${label} "${src.name}" not found`);
+  }
+  return keyFiles(objectData(kind, obj), src.items, mode, `${label} ${ns}/${src.name}`);
+}
+
+function isMounted(dir: string): boolean {
+  try {
+    return readFileSync("/proc/self/mounts", "utf8").split("\n").some((l) => l.split(" ")[1] === dir);
+  } catch {
+    return false;
+  }
+}
+
+async function persistentVolumePath(pod: KPod, claimName: string, ctx: VolumeContext): Promise<string> {
+  const ns = pod.metadata.namespace ?? "default";
+  let pvc: KubeObject;
+  try {
+    pvc = await ctx.client.get(R.persistentvolumeclaims, ns, claimName);
+  } catch (e) {
+    if (e instanceof ApiError && e.code === 404) throw new Error(`persistentvolumeclaim "${claimName}" not found`);
+    throw e;
+  }
+  const volumeName = (pvc.spec as { volumeName?: string } | undefined)?.volumeName;
+  if (!volumeName) throw new Error(`persistentvolumeclaim "${claimName}" is not bound`);
+  const pv = await ctx.client.get(R.persistentvolumes, undefined, volumeName);
+  const spec = (pv.spec ?? {}) as { hostPath?: { path: string }; local?: { path: string } };
+  const path = spec.hostPath?.path ?? spec.local?.path;
+  if (!path) throw new Error(`persistentvolume "${volumeName}" is neither hostPath nor local`);
+  mkdirSync(path, { recursive: true });
+  return path;
+}
+
+/** Makes one volume ready; returns its host path. */
+export async function setupVolume(pod: KPod, v: Volume, ctx: VolumeContext): Promise<string> {
+  const base = join(podDir(ctx.rootDir, pod.metadata.uid!), "volumes");
+  if (v.hostPath) {
+    const p = v.hostPath.path;
+    const type = v.hostPath.type ?? "";
+    if (type === "DirectoryOrCreate") mkdirSync(p, { recursive: true, mode: 0o755 });
+    else if (type === "FileOrCreate" && !existsSync(p)) closeSync(openSync(p, "a", 0o644));
+    else if (type === "Directory" && !(existsSync(p) && statSync(p).isDirectory())) throw new Error(`hostPath type check failed: ${p} is not a directory`);
+    else if (type === "File" && !(existsSync(p) && statSync(p).isFile())) throw new Error(`hostPath type check failed: ${p} is not a file`);
+    else if (type === "Socket" && !(existsSync(p) && statSync(p).isSocket())) throw new Error(`hostPath type check failed: ${p} is not a socket`);
+    return p;
+  }
+  if (v.persistentVolumeClaim) return persistentVolumePath(pod, v.persistentVolumeClaim.claimName, ctx);
+  if (v.emptyDir || (!v.configMap && !v.secret && !v.downwardAPI && !v.projected)) {
+    const dir = join(base, pluginDir("empty-dir"), v.name);
+    mkdirSync(dir, { recursive: true, mode: 0o777 });
+    if (v.emptyDir?.medium === "Memory" && !isMounted(dir)) {
+      const size = v.emptyDir.sizeLimit ? [`-o`, `size=${v.emptyDir.sizeLimit.replace(/i$/, "")}`] : [];
+      execFileSync("mount", ["-t", "tmpfs", ...size, "tmpfs", dir]);
+    }
+    return dir;
+  }
+  let kind: string;
+  let files: PayloadFile[];
+  if (v.configMap) {
+    kind = "configmap";
+    files = await sourceFiles(pod, "configmaps", v.configMap, v.configMap.defaultMode, ctx);
+  } else if (v.secret) {
+    kind = "secret";
+    files = await sourceFiles(pod, "secrets", { ...v.secret, name: v.secret.secretName }, v.secret.defaultMode, ctx);
+  } else if (v.downwardAPI) {
+    kind = "downward-api";
+    files = downwardFiles(pod, v.downwardAPI.items, v.downwardAPI.defaultMode, ctx);
+  } else {
+    kind = "projected";
+    files = [];
+    const mode = v.projected!.defaultMode;
+    for (const s of v.projected!.sources ?? []) {
+      if (s.configMap) files.push(...(await sourceFiles(pod, "configmaps", s.configMap, mode, ctx)));
+      else if (s.secret) files.push(...(await sourceFiles(pod, "secrets", s.secret, mode, ctx)));
+      else if (s.downwardAPI) files.push(...downwardFiles(pod, s.downwardAPI.items, mode, ctx));
+      else if (s.serviceAccountToken) {
+        const token = await ctx.tokens.token(pod, s.serviceAccountToken);
+        files.push({ path: s.serviceAccountToken.path, data: token, mode: mode ?? 0o644 });
+      }
+    }
+  }
+  const dir = join(base, pluginDir(kind), v.name);
+  writeAtomicDir(dir, files);
+  return dir;
+}
+
+/** Sets up every volume of the pod; returns name → host path. */
+export async function setupVolumes(pod: KPod, ctx: VolumeContext): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const v of pod.spec.volumes ?? []) out.set(v.name, await setupVolume(pod, v, ctx));
+  return out;
+}
+
+/** Unmounts tmpfs emptyDirs and removes the pod's directory. */
+export function teardownVolumes(rootDir: string, uid: string): void {
+  const dir = podDir(rootDir, uid);
+  const emptyDirs = join(dir, "volumes", pluginDir("empty-dir"));
+  if (existsSync(emptyDirs)) {
+    for (const line of readFileSync("/proc/self/mounts", "utf8").split("\n")) {
+      const mp = line.split(" ")[1];
+      if (mp && mp.startsWith(emptyDirs + "/")) {
+        try {
+          execFileSync("umount", [mp]);
+        } catch {
+          /* already gone */
+        }
+      }
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
