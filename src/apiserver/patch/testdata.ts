@@ -124,6 +124,7 @@ export const testSchemas: SchemaRegistry = {
       serviceAccountName: str,
       terminationGracePeriodSeconds: { type: "integer" },
     },
+    required: ["containers"],
   },
   "io.k8s.api.core.v1.Container": {
     type: "object",

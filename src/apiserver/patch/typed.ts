@@ -116,7 +116,7 @@ export function compare(lhs: unknown, rhs: unknown, schema: FieldSchema | undefi
     else if (r === undefined) c.removed.add(path);
     else if (!deepEqual(l, r)) c.modified.add(path);
   };
-  const walk = (l: unknown, r: unknown, fs: FieldSchema | undefined, path: PathElement[]) => {
+  const walk = (l: unknown, r: unknown, fs: FieldSchema | undefined, path: PathElement[], required = false) => {
     const ls = l === undefined ? undefined : schemas.shape(fs, l);
     const rs = r === undefined ? undefined : schemas.shape(fs, r);
     const shape = (rs ?? ls)!;
@@ -138,12 +138,13 @@ export function compare(lhs: unknown, rhs: unknown, schema: FieldSchema | undefi
       const ro = (isObject(r) ? r : {}) as JsonObject;
       const objSchema = (rs?.kind === "object" ? rs.schema : undefined) ?? (ls?.kind === "object" ? ls.schema : undefined);
       for (const k of new Set([...Object.keys(lo), ...Object.keys(ro)])) {
-        walk(lo[k], ro[k], schemas.child(objSchema, k), [...path, fieldElement(k)]);
+        walk(lo[k], ro[k], schemas.child(objSchema, k), [...path, fieldElement(k)], objSchema?.required?.includes(k) ?? false);
       }
       // a declared struct appearing or vanishing is not recorded itself (Go keeps such structs as zero values)
       if (shape.struct) return;
     }
-    if (path.length === 0) return;
+    // nor is a required container (Go serialises it even when empty, so it never "appears")
+    if (path.length === 0 || required) return;
     if (l === undefined) c.added.add(path);
     else if (r === undefined) c.removed.add(path);
   };

@@ -1,0 +1,328 @@
+// Checks server-side apply and managedFields upkeep: field sets as upstream
+// writes them, removal of fields an applier stops applying, conflicts (409
+// with upstream's wording) and forcing, shared ownership, kubectl's upgrade
+// from client-side apply, before-first-apply, Update ownership moves,
+// subresources, ignored status, and the Update entry cap.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { KubeObject, ManagedFieldsEntry } from "../../api/types.ts";
+import { ApplyConflictError, PatchError, lastAppliedAnnotation, serverSideApply, updateManagedFields } from "./mod.ts";
+import type { ApplyOptions } from "./mod.ts";
+import { testSchemas } from "./testdata.ts";
+
+const t0 = new Date("2026-11-25T10:00:00.123Z");
+const t1 = new Date("2026-11-25T11:00:00Z");
+const cmOpts = (manager: string, extra: Partial<ApplyOptions> = {}): ApplyOptions => ({
+  manager,
+  schemas: testSchemas,
+  rootRef: "io.k8s.api.core.v1.ConfigMap",
+  apiVersion: "v1",
+  now: t0,
+  ...extra,
+});
+const depOpts = (manager: string, extra: Partial<ApplyOptions> = {}): ApplyOptions => ({
+  ...cmOpts(manager, extra),
+  rootRef: "io.k8s.api.apps.v1.Deployment",
+  apiVersion: "apps/v1",
+  ...extra,
+});
+
+function configMap(data: Record<string, string>, labels?: Record<string, string>): KubeObject {
+  const cm: KubeObject = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cfg", namespace: "default" }, data };
+  if (labels) cm.metadata.labels = labels;
+  return cm;
+}
+
+function entry(obj: KubeObject, manager: string, operation = "Apply"): ManagedFieldsEntry | undefined {
+  return obj.metadata.managedFields?.find((e) => e.manager === manager && e.operation === operation);
+}
+
+/** What a stored object looks like: the apiserver adds these after apply/create. */
+function stored(obj: KubeObject): KubeObject {
+  return { ...obj, metadata: { ...obj.metadata, uid: "u-1", resourceVersion: "7", creationTimestamp: "2026-11-25T09:00:00Z" } };
+}
+
+function isConflict(message: string): (e: unknown) => boolean {
+  return (e: unknown) => {
+    if (!(e instanceof ApplyConflictError)) return false;
+    assert.equal(e.code, 409);
+    assert.equal(e.reason, "Conflict");
+    assert.equal(e.message, message);
+    return true;
+  };
+}
+
+test("apply creates the object and records Apply ownership like upstream", () => {
+  const { object } = serverSideApply(undefined, configMap({ key: "a" }, { app: "web" }), cmOpts("kubectl"));
+  assert.deepEqual(object.data, { key: "a" });
+  assert.deepEqual(object.metadata.managedFields, [
+    {
+      manager: "kubectl",
+      operation: "Apply",
+      apiVersion: "v1",
+      time: "2026-11-25T10:00:00Z",
+      fieldsType: "FieldsV1",
+      fieldsV1: { "f:data": { "f:key": {} }, "f:metadata": { "f:labels": { "f:app": {} } } },
+    },
+  ]);
+});
+
+test("re-applying without a field removes it; fields never applied stay", () => {
+  const first = stored(serverSideApply(undefined, configMap({ a: "1", b: "2" }, { app: "web", tier: "x" }), cmOpts("kubectl")).object);
+  const withOther = updateManagedFields(first, { ...first, data: { ...(first.data as object), c: "3" } }, cmOpts("kubectl-edit"));
+  const { object } = serverSideApply(withOther, configMap({ a: "1" }, { app: "web" }), cmOpts("kubectl", { now: t1 }));
+  assert.deepEqual(object.data, { a: "1", c: "3" });
+  assert.deepEqual(object.metadata.labels, { app: "web" });
+  assert.equal(object.metadata.uid, "u-1", "system metadata survives pruning");
+  assert.deepEqual(entry(object, "kubectl")?.fieldsV1, { "f:data": { "f:a": {} }, "f:metadata": { "f:labels": { "f:app": {} } } });
+  assert.equal(entry(object, "kubectl")?.time, "2026-11-25T11:00:00Z");
+});
+
+test("dropping the last label removes the labels map", () => {
+  const first = stored(serverSideApply(undefined, configMap({ a: "1" }, { app: "web" }), cmOpts("kubectl")).object);
+  const { object } = serverSideApply(first, configMap({ a: "1" }), cmOpts("kubectl"));
+  assert.equal(object.metadata.labels, undefined);
+  assert.equal(object.metadata.name, "cfg");
+});
+
+test("a conflict with kubectl-client-side-apply is a 409 in upstream's words; force moves ownership", () => {
+  const created = updateManagedFields(undefined, stored(configMap({ key: "a" })), cmOpts("kubectl-client-side-apply"));
+  assert.deepEqual(entry(created, "kubectl-client-side-apply", "Update")?.fieldsV1, { "f:data": { ".": {}, "f:key": {} } });
+  assert.throws(
+    () => serverSideApply(created, configMap({ key: "b" }), cmOpts("other")),
+    isConflict('Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using v1: .data.key'),
+  );
+  try {
+    serverSideApply(created, configMap({ key: "b" }), cmOpts("other"));
+  } catch (e) {
+    assert.deepEqual((e as PatchError).causes, [
+      { reason: "FieldManagerConflict", message: 'conflict with "kubectl-client-side-apply" using v1', field: ".data.key" },
+    ]);
+  }
+  const forced = serverSideApply(created, configMap({ key: "b" }), cmOpts("other", { force: true }));
+  assert.deepEqual(forced.object.data, { key: "b" });
+  assert.deepEqual(forced.conflicts?.map((c) => c.field), [".data.key"]);
+  assert.deepEqual(entry(forced.object, "other")?.fieldsV1, { "f:data": { "f:key": {} } });
+  assert.deepEqual(entry(forced.object, "kubectl-client-side-apply", "Update")?.fieldsV1, { "f:data": {} });
+});
+
+test("applying the value someone else set shares ownership without conflict", () => {
+  const created = updateManagedFields(undefined, stored(configMap({ key: "a", other: "o" })), cmOpts("kubectl-create"));
+  const { object } = serverSideApply(created, configMap({ key: "a" }), cmOpts("ci"));
+  assert.deepEqual(entry(object, "ci")?.fieldsV1, { "f:data": { "f:key": {} } });
+  assert.ok(JSON.stringify(entry(object, "kubectl-create", "Update")?.fieldsV1).includes("f:key"));
+  const dropped = serverSideApply(stored(object), configMap({}), cmOpts("ci"));
+  assert.deepEqual(dropped.object.data, { key: "a", other: "o" }, "still owned by kubectl-create, so kept");
+});
+
+test("two appliers: the field goes only when neither applies it", () => {
+  const a = stored(serverSideApply(undefined, configMap({ k: "v" }), cmOpts("a")).object);
+  const ab = stored(serverSideApply(a, configMap({ k: "v" }), cmOpts("b")).object);
+  const bOnly = stored(serverSideApply(ab, configMap({}), cmOpts("a")).object);
+  assert.deepEqual(bOnly.data, { k: "v" });
+  const none = serverSideApply(bOnly, configMap({}), cmOpts("b")).object;
+  assert.equal(none.data, undefined);
+});
+
+test("several conflicts are grouped per manager", () => {
+  const created = updateManagedFields(undefined, stored(configMap({ a: "1", b: "2" })), cmOpts("kubectl-create"));
+  assert.throws(
+    () => serverSideApply(created, configMap({ a: "x", b: "y" }), cmOpts("ci")),
+    isConflict('Apply failed with 2 conflicts: conflicts with "kubectl-create" using v1:\n- .data.a\n- .data.b'),
+  );
+});
+
+test("kubectl upgrading from client-side apply takes over fields that still match last-applied", () => {
+  const live = configMap({ key: "a" });
+  live.metadata.annotations = { [lastAppliedAnnotation]: JSON.stringify(configMap({ key: "a" })) };
+  const created = updateManagedFields(undefined, stored(live), cmOpts("kubectl-client-side-apply"));
+  const { object } = serverSideApply(created, configMap({ key: "b" }), cmOpts("kubectl"));
+  assert.deepEqual(object.data, { key: "b" });
+  assert.deepEqual(entry(object, "kubectl")?.fieldsV1, { "f:data": { "f:key": {} } });
+  const annotation = JSON.parse(object.metadata.annotations?.[lastAppliedAnnotation] ?? "{}") as KubeObject;
+  assert.deepEqual(annotation.data, { key: "b" }, "kubectl's annotation follows the server-side apply");
+  assert.throws(
+    () => serverSideApply(created, configMap({ key: "b" }), cmOpts("not-kubectl")),
+    isConflict('Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using v1: .data.key'),
+  );
+});
+
+test("...but not fields changed since (kubectl edit)", () => {
+  const live = configMap({ key: "a" });
+  live.metadata.annotations = { [lastAppliedAnnotation]: JSON.stringify(configMap({ key: "a" })) };
+  const created = updateManagedFields(undefined, stored(live), cmOpts("kubectl-client-side-apply"));
+  const edited = updateManagedFields(created, { ...created, data: { key: "c" } }, cmOpts("kubectl-edit", { now: t1 }));
+  assert.throws(
+    () => serverSideApply(edited, configMap({ key: "b" }), cmOpts("kubectl")),
+    isConflict('Apply failed with 1 conflict: conflict with "kubectl-edit" using v1: .data.key'),
+  );
+});
+
+test("an object without managedFields belongs to before-first-apply", () => {
+  const live = stored(configMap({ key: "a" }));
+  assert.throws(
+    () => serverSideApply(live, configMap({ key: "b" }), cmOpts("ci")),
+    isConflict('Apply failed with 1 conflict: conflict with "before-first-apply" using v1: .data.key'),
+  );
+  const { object } = serverSideApply(live, configMap({ key: "a", more: "m" }), cmOpts("ci"));
+  assert.deepEqual(object.metadata.managedFields?.map((e) => e.manager), ["ci", "before-first-apply"]);
+});
+
+function deployment(containers: KubeObject[], replicas?: number): KubeObject {
+  const spec: Record<string, unknown> = {
+    selector: { matchLabels: { app: "web" } },
+    template: { metadata: { labels: { app: "web" } }, spec: { containers } },
+  };
+  if (replicas !== undefined) spec.replicas = replicas;
+  return { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "default" }, spec };
+}
+
+test("deployment re-apply removes an env var and a container, changes the image", () => {
+  const v1 = deployment(
+    [
+      { name: "web", image: "nginx:1.27", env: [{ name: "A", value: "1" }, { name: "B", value: "2" }], ports: [{ containerPort: 80 }] } as never,
+      { name: "sidecar", image: "busybox" } as never,
+    ],
+    2,
+  );
+  const created = stored(serverSideApply(undefined, v1, depOpts("kubectl")).object);
+  assert.deepEqual(entry(created, "kubectl")?.fieldsV1, {
+    "f:spec": {
+      "f:replicas": {},
+      "f:selector": {},
+      "f:template": {
+        "f:metadata": { "f:labels": { "f:app": {} } },
+        "f:spec": {
+          "f:containers": {
+            'k:{"name":"sidecar"}': { ".": {}, "f:image": {}, "f:name": {} },
+            'k:{"name":"web"}': {
+              ".": {},
+              "f:env": {
+                'k:{"name":"A"}': { ".": {}, "f:name": {}, "f:value": {} },
+                'k:{"name":"B"}': { ".": {}, "f:name": {}, "f:value": {} },
+              },
+              "f:image": {},
+              "f:name": {},
+              "f:ports": { 'k:{"containerPort":80,"protocol":"TCP"}': { ".": {}, "f:containerPort": {} } },
+            },
+          },
+        },
+      },
+    },
+  });
+  // defaulting after create, as the apiserver would do
+  const live = structuredClone(created);
+  const liveSpec = live.spec as { template: { spec: { containers: { ports?: { protocol?: string }[] }[] } } };
+  liveSpec.template.spec.containers[0].ports![0].protocol = "TCP";
+  const v2 = deployment([{ name: "web", image: "nginx:1.28", env: [{ name: "A", value: "1" }], ports: [{ containerPort: 80 }] } as never], 2);
+  const { object } = serverSideApply(live, v2, depOpts("kubectl"));
+  const spec = object.spec as { template: { spec: { containers: Record<string, unknown>[] } } };
+  assert.deepEqual(spec.template.spec.containers, [
+    { name: "web", image: "nginx:1.28", env: [{ name: "A", value: "1" }], ports: [{ containerPort: 80, protocol: "TCP" }] },
+  ]);
+});
+
+test("kubectl scale (an Update on /scale) then a re-apply of the old replicas conflicts", () => {
+  const created = stored(serverSideApply(undefined, deployment([{ name: "web", image: "nginx" } as never], 1), depOpts("kubectl")).object);
+  const scaled = updateManagedFields(created, { ...created, spec: { ...(created.spec as object), replicas: 3 } }, {
+    ...depOpts("kubectl"),
+    subresource: "scale",
+  });
+  assert.deepEqual(entry(scaled, "kubectl", "Update"), {
+    manager: "kubectl",
+    operation: "Update",
+    apiVersion: "apps/v1",
+    time: "2026-11-25T10:00:00Z",
+    fieldsType: "FieldsV1",
+    fieldsV1: { "f:spec": { "f:replicas": {} } },
+    subresource: "scale",
+  });
+  assert.equal(JSON.stringify(entry(scaled, "kubectl")?.fieldsV1).includes("replicas"), false, "the applier lost replicas");
+  assert.throws(
+    () => serverSideApply(scaled, deployment([{ name: "web", image: "nginx" } as never], 1), depOpts("kubectl")),
+    isConflict('Apply failed with 1 conflict: conflict with "kubectl" with subresource "scale" using apps/v1: .spec.replicas'),
+  );
+  const { object } = serverSideApply(scaled, deployment([{ name: "web", image: "nginx" } as never]), depOpts("kubectl"));
+  assert.equal((object.spec as { replicas: number }).replicas, 3, "leaving replicas out of the config keeps the scaled value");
+});
+
+test("status in an applied config is not owned through the main resource", () => {
+  const d = deployment([{ name: "web", image: "nginx" } as never]);
+  d.status = { replicas: 5 };
+  const { object } = serverSideApply(undefined, d, depOpts("ci", { ignoredFields: [["status"]] }));
+  assert.equal(JSON.stringify(entry(object, "ci")?.fieldsV1).includes("status"), false);
+});
+
+test("request errors: managedFields in the config, wrong version, no manager, duplicate keys", () => {
+  const withMf = configMap({});
+  withMf.metadata.managedFields = [];
+  assert.throws(() => serverSideApply(undefined, withMf, cmOpts("m")), (e: unknown) => e instanceof PatchError && e.code === 400 && e.message === "metadata.managedFields must be nil");
+  assert.throws(
+    () => serverSideApply(undefined, { ...configMap({}), apiVersion: "v2" }, cmOpts("m")),
+    (e: unknown) => e instanceof PatchError && e.code === 400 && e.message === "Incorrect version specified in apply patch. Specified patch version: v2, expected: v1",
+  );
+  assert.throws(() => serverSideApply(undefined, configMap({}), cmOpts("")), (e: unknown) => e instanceof PatchError && e.code === 422);
+  const dup = deployment([{ name: "web", image: "a" } as never, { name: "web", image: "b" } as never]);
+  assert.throws(
+    () => serverSideApply(undefined, dup, depOpts("m")),
+    (e: unknown) => e instanceof PatchError && e.code === 422 && e.message.includes('.spec.template.spec.containers: duplicate entries for key [name="web"]'),
+  );
+});
+
+test("update on create records the written fields, maps and new list items with '.'", () => {
+  const d = stored(deployment([{ name: "web", image: "nginx" } as never], 1));
+  d.metadata.labels = { app: "web" };
+  const out = updateManagedFields(undefined, d, depOpts("kubectl-create"));
+  assert.deepEqual(out.metadata.managedFields, [
+    {
+      manager: "kubectl-create",
+      operation: "Update",
+      apiVersion: "apps/v1",
+      time: "2026-11-25T10:00:00Z",
+      fieldsType: "FieldsV1",
+      fieldsV1: {
+        "f:metadata": { "f:labels": { ".": {}, "f:app": {} } },
+        "f:spec": {
+          "f:replicas": {},
+          "f:selector": {},
+          "f:template": {
+            "f:metadata": { "f:labels": { ".": {}, "f:app": {} } },
+            "f:spec": { "f:containers": { 'k:{"name":"web"}': { ".": {}, "f:image": {}, "f:name": {} } } },
+          },
+        },
+      },
+    },
+  ]);
+});
+
+test("update: a no-op keeps entries and times; another manager takes what it changes", () => {
+  const created = updateManagedFields(undefined, stored(configMap({ a: "1", b: "2" })), cmOpts("creator"));
+  const same = updateManagedFields(created, structuredClone(created), cmOpts("noop", { now: t1 }));
+  assert.deepEqual(same.metadata.managedFields, created.metadata.managedFields);
+  const changed = updateManagedFields(created, { ...created, data: { a: "9", b: "2" } }, cmOpts("editor", { now: t1 }));
+  assert.deepEqual(entry(changed, "editor", "Update")?.fieldsV1, { "f:data": { "f:a": {} } });
+  assert.equal(entry(changed, "editor", "Update")?.time, "2026-11-25T11:00:00Z");
+  assert.deepEqual(entry(changed, "creator", "Update")?.fieldsV1, { "f:data": { ".": {}, "f:b": {} } });
+});
+
+test("update: managedFields [] resets tracking; untracked objects stay untracked; subresources ignore the body's entries", () => {
+  const created = updateManagedFields(undefined, stored(configMap({ a: "1" })), cmOpts("creator"));
+  const reset = updateManagedFields(created, { ...created, metadata: { ...created.metadata, managedFields: [] } }, cmOpts("x"));
+  assert.equal(reset.metadata.managedFields, undefined);
+  const untracked = updateManagedFields(reset, { ...reset, data: { a: "2" } }, cmOpts("x"));
+  assert.equal(untracked.metadata.managedFields, undefined);
+  const bogus = { ...created, metadata: { ...created.metadata, managedFields: [{ manager: "forged", operation: "Update" as const, fieldsV1: { "f:data": {} } }] } };
+  const viaStatus = updateManagedFields(created, bogus, cmOpts("status-writer", { subresource: "status" }));
+  assert.deepEqual(viaStatus.metadata.managedFields, created.metadata.managedFields);
+});
+
+test("more than ten Update managers merge the oldest into ancient-changes", () => {
+  let obj = updateManagedFields(undefined, stored(configMap({ k0: "v" })), cmOpts("m0", { now: new Date(Date.UTC(2026, 0, 1, 0, 0, 0)) }));
+  for (let i = 1; i <= 11; i++) {
+    obj = updateManagedFields(obj, { ...obj, data: { ...(obj.data as object), ["k" + i]: "v" } }, cmOpts("m" + i, { now: new Date(Date.UTC(2026, 0, 1, 0, 0, i)) }));
+  }
+  const names = obj.metadata.managedFields?.map((e) => e.manager) ?? [];
+  assert.equal(names.length, 10);
+  assert.ok(names.includes("ancient-changes"));
+  assert.ok(!names.includes("m0") && !names.includes("m1") && !names.includes("m2"));
+});
