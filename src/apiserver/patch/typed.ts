@@ -140,8 +140,9 @@ export function compare(lhs: unknown, rhs: unknown, schema: FieldSchema | undefi
       for (const k of new Set([...Object.keys(lo), ...Object.keys(ro)])) {
         walk(lo[k], ro[k], schemas.child(objSchema, k), [...path, fieldElement(k)], objSchema?.required?.includes(k) ?? false);
       }
-      // a declared struct appearing or vanishing is not recorded itself (Go keeps such structs as zero values)
-      if (shape.struct) return;
+      // a struct field appearing or vanishing is not recorded itself (Go keeps such fields as
+      // zero values); list items are
+      if (shape.struct && path.length > 0 && path[path.length - 1].startsWith("f:")) return;
     }
     // nor is a required container (Go serialises it even when empty, so it never "appears")
     if (path.length === 0 || required) return;
