@@ -41,4 +41,7 @@ export {
   reviewToken,
 } from "./reviews.ts";
 export type { ReviewContext } from "./reviews.ts";
+export { reviewPaths } from "./handlers.ts";
+export type { ReviewPath, ReviewPathOptions } from "./handlers.ts";
+export { decodeReviewProtobuf } from "./protobuf.ts";
 export * from "./rbac/mod.ts";
