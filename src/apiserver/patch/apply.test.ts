@@ -326,3 +326,40 @@ test("more than ten Update managers merge the oldest into ancient-changes", () =
   assert.ok(names.includes("ancient-changes"));
   assert.ok(!names.includes("m0") && !names.includes("m1") && !names.includes("m2"));
 });
+
+test("objects without schema (custom resources) apply with deduced types", () => {
+  const cr = (spec: Record<string, unknown>): KubeObject => ({ apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" }, spec });
+  const opts = { ...cmOpts("ci"), rootRef: undefined, apiVersion: "example.com/v1" };
+  const first = stored(serverSideApply(undefined, cr({ size: 1, tags: ["a", "b"], nested: { x: 1, y: 2 } }), opts).object);
+  assert.deepEqual(entry(first, "ci")?.fieldsV1, {
+    "f:spec": { ".": {}, "f:nested": { ".": {}, "f:x": {}, "f:y": {} }, "f:size": {}, "f:tags": {} },
+  });
+  const { object } = serverSideApply(first, cr({ size: 2, tags: ["c"], nested: { x: 1 } }), opts);
+  assert.deepEqual(object.spec, { size: 2, tags: ["c"], nested: { x: 1 } });
+});
+
+test("set lists (finalizers) merge per item and lose items the applier dropped", () => {
+  const withFinalizers = (f: string[]): KubeObject => ({ ...configMap({}), metadata: { name: "cfg", namespace: "default", finalizers: f } });
+  const first = stored(serverSideApply(undefined, withFinalizers(["a/x", "a/y"]), cmOpts("ci")).object);
+  // an empty map in the config is owned as a leaf, as upstream does
+  assert.deepEqual(entry(first, "ci")?.fieldsV1, { "f:data": {}, "f:metadata": { "f:finalizers": { 'v:"a/x"': {}, 'v:"a/y"': {} } } });
+  const controller = updateManagedFields(first, { ...first, metadata: { ...first.metadata, finalizers: ["a/x", "a/y", "ctrl/z"] } }, cmOpts("controller"));
+  const { object } = serverSideApply(controller, withFinalizers(["a/x"]), cmOpts("ci"));
+  assert.deepEqual(object.metadata.finalizers, ["a/x", "ctrl/z"]);
+});
+
+test("atomic fields (selector) are replaced whole and owned as one leaf", () => {
+  const d = deployment([{ name: "web", image: "nginx" } as never]);
+  const first = stored(serverSideApply(undefined, d, depOpts("ci")).object);
+  const d2 = deployment([{ name: "web", image: "nginx" } as never]);
+  (d2.spec as { selector: unknown }).selector = { matchLabels: { app: "web", v: "2" } };
+  const { object } = serverSideApply(first, d2, depOpts("ci"));
+  assert.deepEqual((object.spec as { selector: unknown }).selector, { matchLabels: { app: "web", v: "2" } });
+  assert.deepEqual((entry(object, "ci")?.fieldsV1 as { "f:spec": Record<string, unknown> })["f:spec"]["f:selector"], {});
+});
+
+test("a no-op re-apply keeps the applier's time", () => {
+  const first = stored(serverSideApply(undefined, configMap({ a: "1" }), cmOpts("ci")).object);
+  const again = serverSideApply(first, configMap({ a: "1" }), cmOpts("ci", { now: t1 })).object;
+  assert.equal(entry(again, "ci")?.time, "2026-11-25T10:00:00Z");
+});
