@@ -80,6 +80,21 @@ export interface StrategyContext {
   subresource: string;
   /** the server's settings a kind may depend on (service CIDR, cluster domain, ...) */
   cluster: ClusterSettings;
+  /** Service ClusterIP/NodePort allocation; absent = the process-wide one for `cluster` (src/api/allocators) */
+  serviceAllocation?: ServiceAllocation;
+}
+
+/** Allocation state the Service strategy claims from (see src/api/allocators/services.ts). */
+export interface ServiceAllocation {
+  /** fills and claims clusterIPs/nodePorts of svc (old: what it held before an update); throws on refusal */
+  allocate(svc: KubeObject, old?: KubeObject): void;
+  /** frees what svc holds and keep does not */
+  release(svc: KubeObject, keep?: KubeObject): void;
+}
+
+/** Context of KindDef.release: keep is the object whose holdings must stay. */
+export interface ReleaseContext extends StrategyContext {
+  keep?: KubeObject;
 }
 
 export interface ClusterSettings {
@@ -127,6 +142,12 @@ export interface KindDef {
   prepareForCreate?(obj: KubeObject, ctx: StrategyContext): void | Promise<void>;
   /** strategy hook before update */
   prepareForUpdate?(obj: KubeObject, old: KubeObject, ctx: StrategyContext): void | Promise<void>;
+  /**
+   * frees what obj holds (allocated IPs/ports) and ctx.keep does not. The REST core calls it
+   * after a delete (obj = deleted), after a failed create (obj = attempted), after a failed
+   * update (obj = attempted, keep = old) and after a successful update (obj = old, keep = new).
+   */
+  release?(obj: KubeObject, ctx: ReleaseContext): void;
   /** server-side printing (kubectl get columns) */
   columns?: PrinterColumn[];
   row?(obj: KubeObject): unknown[];

@@ -1,0 +1,190 @@
+/** apps/v1 kinds. */
+import type { FieldError, KindDef, StrategyContext } from "../kind.ts";
+import type { KubeObject } from "../types.ts";
+import { asMap, asMaps, asNumber, asString, ensureMap, setDefault } from "../access.ts";
+import { defaultPodTemplate } from "../pods.ts";
+import { AGE, NAME, age, col, formatLabels } from "../printing.ts";
+import { forbidden, required } from "../validation.ts";
+import { count, intOrPercent, validateWorkload, workloadWideCells } from "../workloads.ts";
+import { define } from "./define.ts";
+
+const apps = { group: "apps", version: "v1" };
+const SCALE = { specReplicasPath: ".spec.replicas", statusReplicasPath: ".status.replicas", labelSelectorPath: ".status.selector" };
+const WIDE = [
+  col("Containers", "string", "Names of each container in the template.", 1),
+  col("Images", "string", "Images referenced by each container in the template.", 1),
+  col("Selector", "string", "Label selector for pods.", 1),
+];
+
+/** Keeps status on spec writes and spec on status writes; bumps generation on spec change. */
+function splitStatus(obj: KubeObject, old: KubeObject, ctx: StrategyContext): void {
+  if (ctx.subresource === "status") {
+    obj.spec = old.spec;
+    return;
+  }
+  if (ctx.subresource === "") obj.status = old.status;
+}
+
+function initStatus(obj: KubeObject): void {
+  obj.status = {};
+}
+
+/** The apps/v1 kinds. */
+export function appsKinds(): KindDef[] {
+  return [
+    define({
+      ...apps, kind: "Deployment", resource: "deployments", namespaced: true, shortNames: ["deploy"], categories: ["all"],
+      statusSubresource: true, scale: SCALE,
+      defaults(obj) {
+        const spec = ensureMap(obj, "spec");
+        setDefault(spec, "replicas", 1);
+        const strategy = ensureMap(spec, "strategy");
+        setDefault(strategy, "type", "RollingUpdate");
+        if (strategy.type === "RollingUpdate") {
+          const ru = ensureMap(strategy, "rollingUpdate");
+          setDefault(ru, "maxUnavailable", "25%");
+          setDefault(ru, "maxSurge", "25%");
+        }
+        setDefault(spec, "revisionHistoryLimit", 10);
+        setDefault(spec, "progressDeadlineSeconds", 600);
+        defaultPodTemplate(spec.template);
+      },
+      validateSpec(obj, old, ctx) {
+        if (ctx.subresource === "status") return [];
+        const errs = validateWorkload(obj, old, { noun: "deployment", restartPolicies: ["Always"], immutableSelector: true });
+        const spec = asMap(obj.spec) ?? {};
+        const strategy = asMap(spec.strategy) ?? {};
+        if (strategy.type !== undefined && !["Recreate", "RollingUpdate"].includes(asString(strategy.type))) {
+          errs.push({ type: "FieldValueNotSupported", field: "spec.strategy.type", message: `Unsupported value: ${JSON.stringify(strategy.type)}: supported values: "Recreate", "RollingUpdate"` });
+        }
+        if (strategy.type === "Recreate" && strategy.rollingUpdate) errs.push(forbidden("spec.strategy.rollingUpdate", "may not be specified when strategy `type` is 'Recreate'"));
+        const ru = asMap(strategy.rollingUpdate);
+        if (ru) {
+          errs.push(...intOrPercent(ru.maxUnavailable, "spec.strategy.rollingUpdate.maxUnavailable"));
+          errs.push(...intOrPercent(ru.maxSurge, "spec.strategy.rollingUpdate.maxSurge"));
+          const zero = (v: unknown) => v === 0 || v === "0%";
+          if (zero(ru.maxUnavailable) && zero(ru.maxSurge)) {
+            errs.push({ type: "FieldValueInvalid", field: "spec.strategy.rollingUpdate.maxUnavailable", message: `Invalid value: ${JSON.stringify(ru.maxUnavailable)}: may not be 0 when \`maxSurge\` is 0` });
+          }
+        }
+        const pds = asNumber(spec.progressDeadlineSeconds);
+        const mrs = asNumber(spec.minReadySeconds) ?? 0;
+        if (pds !== undefined && pds <= mrs) {
+          errs.push({ type: "FieldValueInvalid", field: "spec.progressDeadlineSeconds", message: `Invalid value: ${pds}: must be greater than minReadySeconds` });
+        }
+        return errs;
+      },
+      prepareForCreate: initStatus, prepareForUpdate: splitStatus,
+      columns: [NAME, col("Ready", "string", "Number of the pod with ready state"), col("Up-to-date", "string", "Total number of non-terminated pods targeted by this deployment that have the desired template spec."),
+        col("Available", "string", "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment."), AGE, ...WIDE],
+      row: (o) => [o.metadata.name ?? "", `${count(o, "status", "readyReplicas")}/${count(o, "spec", "replicas")}`, count(o, "status", "updatedReplicas"),
+        count(o, "status", "availableReplicas"), age(o), ...workloadWideCells(o)],
+    }),
+    define({
+      ...apps, kind: "ReplicaSet", resource: "replicasets", namespaced: true, shortNames: ["rs"], categories: ["all"],
+      statusSubresource: true, scale: SCALE,
+      defaults(obj) {
+        const spec = ensureMap(obj, "spec");
+        setDefault(spec, "replicas", 1);
+        defaultPodTemplate(spec.template);
+      },
+      validateSpec: (obj, old, ctx) => ctx.subresource === "status" ? [] : validateWorkload(obj, old, { noun: "replicaset", restartPolicies: ["Always"], immutableSelector: true }),
+      prepareForCreate: initStatus, prepareForUpdate: splitStatus,
+      columns: [NAME, col("Desired", "integer", "Replicas is the number of desired replicas."), col("Current", "integer", "Replicas is the most recently observed number of replicas."),
+        col("Ready", "integer", "The number of ready replicas for this replica set."), AGE, ...WIDE],
+      row: (o) => [o.metadata.name ?? "", count(o, "spec", "replicas"), count(o, "status", "replicas"), count(o, "status", "readyReplicas"), age(o), ...workloadWideCells(o)],
+    }),
+    define({
+      ...apps, kind: "StatefulSet", resource: "statefulsets", namespaced: true, shortNames: ["sts"], categories: ["all"],
+      statusSubresource: true, scale: SCALE,
+      defaults(obj) {
+        const spec = ensureMap(obj, "spec");
+        setDefault(spec, "replicas", 1);
+        setDefault(spec, "podManagementPolicy", "OrderedReady");
+        const us = ensureMap(spec, "updateStrategy");
+        setDefault(us, "type", "RollingUpdate");
+        if (us.type === "RollingUpdate") setDefault(ensureMap(us, "rollingUpdate"), "partition", 0);
+        setDefault(spec, "revisionHistoryLimit", 10);
+        const ret = ensureMap(spec, "persistentVolumeClaimRetentionPolicy");
+        setDefault(ret, "whenDeleted", "Retain");
+        setDefault(ret, "whenScaled", "Retain");
+        for (const t of asMaps(spec.volumeClaimTemplates)) {
+          const s = ensureMap(t, "spec");
+          setDefault(s, "volumeMode", "Filesystem");
+          setDefault(ensureMap(t, "status"), "phase", "Pending");
+          if (!asMap(t.metadata)) t.metadata = {};
+          t.apiVersion ??= "v1";
+          t.kind ??= "PersistentVolumeClaim";
+        }
+        defaultPodTemplate(spec.template);
+      },
+      validateSpec(obj, old, ctx) {
+        if (ctx.subresource === "status") return [];
+        const errs = validateWorkload(obj, old, { noun: "statefulset", restartPolicies: ["Always"], immutableSelector: false });
+        const spec = asMap(obj.spec) ?? {};
+        const pmp = spec.podManagementPolicy;
+        if (pmp !== undefined && !["OrderedReady", "Parallel"].includes(asString(pmp))) {
+          errs.push({ type: "FieldValueNotSupported", field: "spec.podManagementPolicy", message: `Unsupported value: ${JSON.stringify(pmp)}: supported values: "OrderedReady", "Parallel"` });
+        }
+        if (old) {
+          const strip = (s: unknown) => {
+            const c = structuredClone(asMap(s) ?? {});
+            for (const k of ["replicas", "ordinals", "template", "updateStrategy", "persistentVolumeClaimRetentionPolicy", "minReadySeconds"]) delete c[k];
+            return JSON.stringify(c);
+          };
+          if (strip(obj.spec) !== strip(old.spec)) {
+            errs.push(forbidden("spec", "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"));
+          }
+        }
+        return errs;
+      },
+      prepareForCreate: initStatus, prepareForUpdate: splitStatus,
+      columns: [NAME, col("Ready", "string", "Number of the pod with ready state"), AGE, WIDE[0], WIDE[1]],
+      row: (o) => [o.metadata.name ?? "", `${count(o, "status", "readyReplicas")}/${count(o, "spec", "replicas")}`, age(o), ...workloadWideCells(o).slice(0, 2)],
+    }),
+    define({
+      ...apps, kind: "DaemonSet", resource: "daemonsets", namespaced: true, shortNames: ["ds"], categories: ["all"], statusSubresource: true,
+      defaults(obj) {
+        const spec = ensureMap(obj, "spec");
+        const us = ensureMap(spec, "updateStrategy");
+        setDefault(us, "type", "RollingUpdate");
+        if (us.type === "RollingUpdate") {
+          const ru = ensureMap(us, "rollingUpdate");
+          setDefault(ru, "maxUnavailable", 1);
+          if (ru.maxSurge === undefined) ru.maxSurge = 0;
+        }
+        setDefault(spec, "revisionHistoryLimit", 10);
+        defaultPodTemplate(spec.template);
+      },
+      validateSpec: (obj, old, ctx) => ctx.subresource === "status" ? [] : validateWorkload(obj, old, { noun: "daemonset", restartPolicies: ["Always"], immutableSelector: true }),
+      prepareForCreate: initStatus, prepareForUpdate: splitStatus,
+      columns: [NAME, col("Desired", "integer", "The total number of nodes that should be running the daemon pod."), col("Current", "integer", "The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod."),
+        col("Ready", "integer", "numberReady is the number of nodes that should be running the daemon pod and have one or more of the daemon pod running with a Ready Condition."),
+        col("Up-to-date", "integer", "The total number of nodes that are running updated daemon pod"), col("Available", "integer", "The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available (ready for at least spec.minReadySeconds)"),
+        col("Node Selector", "string", "NodeSelector is a selector which must be true for the pod to fit on a node."), AGE, ...WIDE],
+      row: (o) => [o.metadata.name ?? "", count(o, "status", "desiredNumberScheduled"), count(o, "status", "currentNumberScheduled"), count(o, "status", "numberReady"),
+        count(o, "status", "updatedNumberScheduled"), count(o, "status", "numberAvailable"), formatLabels(asMap(asMap(asMap(o.spec)?.template)?.spec)?.nodeSelector), age(o), ...workloadWideCells(o)],
+    }),
+    define({
+      ...apps, kind: "ControllerRevision", resource: "controllerrevisions", namespaced: true,
+      validateSpec(obj, old) {
+        const errs: FieldError[] = [];
+        if (obj.revision === undefined) errs.push(required("revision"));
+        if (old && JSON.stringify(obj.data ?? null) !== JSON.stringify(old.data ?? null)) {
+          errs.push({ type: "FieldValueInvalid", field: "data", message: "Invalid value: \"\": field is immutable" });
+        }
+        return errs;
+      },
+      columns: [NAME, col("Controller", "string", "Controller of the object"), col("Revision", "string", "Revision is the revision number"), AGE],
+      row(o) {
+        const owner = (o.metadata.ownerReferences ?? []).find((r) => r.controller);
+        let controller = "<none>";
+        if (owner) {
+          const group = owner.apiVersion.includes("/") ? owner.apiVersion.split("/")[0] : "";
+          controller = `${owner.kind.toLowerCase()}${group ? `.${group}` : ""}/${owner.name}`;
+        }
+        return [o.metadata.name ?? "", controller, asNumber(o.revision) ?? 0, age(o)];
+      },
+    }),
+  ];
+}

@@ -1,0 +1,365 @@
+/** autoscaling, networking, policy, storage, scheduling, node, coordination, discovery and events kinds. */
+import type { FieldError, KindDef } from "../kind.ts";
+import type { KubeObject } from "../types.ts";
+import { asMap, asMaps, asNumber, asString, ensureMap, setDefault } from "../access.ts";
+import { AGE, NAME, age, col, formatLabelSelector } from "../printing.ts";
+import { forbidden, immutable, invalid, notSupported, required, validateLabelSelector } from "../validation.ts";
+import { eventColumns, eventRow } from "./core.ts";
+import { define } from "./define.ts";
+
+function statusSplit(obj: KubeObject, old: KubeObject, ctx: { subresource: string }): void {
+  if (ctx.subresource === "status") obj.spec = old.spec;
+  else if (ctx.subresource === "") obj.status = old.status;
+}
+
+function hpaTargets(o: KubeObject): string {
+  const spec = asMap(o.spec) ?? {};
+  const current = asMaps(asMap(o.status)?.currentMetrics);
+  const legacyTarget = asNumber(spec.targetCPUUtilizationPercentage);
+  if (o.apiVersion === "autoscaling/v1" || legacyTarget !== undefined) {
+    const cur = asNumber(asMap(o.status)?.currentCPUUtilizationPercentage);
+    return legacyTarget === undefined ? "<none>" : `cpu: ${cur === undefined ? "<unknown>" : `${cur}%`}/${legacyTarget}%`;
+  }
+  const metrics = asMaps(spec.metrics);
+  if (!metrics.length) return "<none>";
+  const parts = metrics.map((m, i) => {
+    const type = asString(m.type);
+    const key = type.charAt(0).toLowerCase() + type.slice(1);
+    const src = asMap(m[key]) ?? {};
+    const target = asMap(src.target) ?? {};
+    const cur = asMap(asMap(current[i]?.[key])?.current) ?? {};
+    const name = asString(src.name) || asString(asMap(src.metric)?.name);
+    if (type === "Resource" || type === "ContainerResource") {
+      if (target.averageUtilization !== undefined) {
+        const c = cur.averageUtilization !== undefined ? `${cur.averageUtilization}%` : "<unknown>";
+        return `${name}: ${c}/${target.averageUtilization}%`;
+      }
+      return `${name}: ${asString(cur.averageValue) || "<unknown>"}/${asString(target.averageValue)}`;
+    }
+    const t = asString(target.averageValue) || asString(target.value);
+    const c = asString(cur.averageValue) || asString(cur.value) || "<unknown>";
+    return `${c}/${t}${target.averageValue ? " (avg)" : ""}`;
+  });
+  return parts.length > 2 ? `${parts.slice(0, 2).join(", ")} + ${parts.length - 2} more...` : parts.join(", ");
+}
+
+const hpaColumns = [NAME, col("Reference", "string", "Reference to the target object"), col("Targets", "string", "Current and target metric values"),
+  col("MinPods", "string", "Lower limit for the number of pods that can be set by the autoscaler, default 1."),
+  col("MaxPods", "integer", "Upper limit for the number of pods that can be set by the autoscaler; cannot be smaller than MinReplicas."),
+  col("Replicas", "integer", "Current number of replicas of pods managed by this autoscaler."), AGE];
+
+function hpaRow(o: KubeObject): unknown[] {
+  const spec = asMap(o.spec) ?? {};
+  const ref = asMap(spec.scaleTargetRef) ?? {};
+  const min = asNumber(spec.minReplicas);
+  return [o.metadata.name ?? "", `${asString(ref.kind)}/${asString(ref.name)}`, hpaTargets(o), min === undefined ? "<unset>" : String(min),
+    asNumber(spec.maxReplicas) ?? 0, asNumber(asMap(o.status)?.currentReplicas) ?? 0, age(o)];
+}
+
+function validateHpa(o: KubeObject): FieldError[] {
+  const spec = asMap(o.spec) ?? {};
+  const errs: FieldError[] = [];
+  const ref = asMap(spec.scaleTargetRef);
+  if (!ref) errs.push(required("spec.scaleTargetRef"));
+  else {
+    if (!asString(ref.kind)) errs.push(required("spec.scaleTargetRef.kind"));
+    if (!asString(ref.name)) errs.push(required("spec.scaleTargetRef.name"));
+  }
+  const min = asNumber(spec.minReplicas);
+  const max = asNumber(spec.maxReplicas);
+  if (min !== undefined && min < 1) errs.push(invalid("spec.minReplicas", min, "must be greater than or equal to 1"));
+  if (max === undefined || max < 1) errs.push(invalid("spec.maxReplicas", max ?? 0, "must be greater than 0"));
+  else if (min !== undefined && max < min) errs.push(invalid("spec.maxReplicas", max, "must be greater than or equal to `minReplicas`"));
+  return errs;
+}
+
+function ingressRow(o: KubeObject): unknown[] {
+  const spec = asMap(o.spec) ?? {};
+  const rules = asMaps(spec.rules);
+  const hosts = rules.map((r) => asString(r.host) || "*");
+  const addrs = asMaps(asMap(asMap(o.status)?.loadBalancer)?.ingress).map((i) => asString(i.ip) || asString(i.hostname)).filter((s) => s);
+  const ports = asMaps(spec.tls).length ? "80, 443" : "80";
+  return [o.metadata.name ?? "", asString(spec.ingressClassName) || "<none>", hosts.length ? hosts.join(",") : "*", addrs.join(","), ports, age(o)];
+}
+
+function validateIngress(o: KubeObject): FieldError[] {
+  const errs: FieldError[] = [];
+  const spec = asMap(o.spec) ?? {};
+  const rules = asMaps(spec.rules);
+  if (!asMap(spec.defaultBackend) && rules.length === 0) errs.push(invalid("spec.rules", [], "either `defaultBackend` or `rules` must be specified"));
+  rules.forEach((r, i) => {
+    asMaps(asMap(r.http)?.paths).forEach((p, j) => {
+      const path = `spec.rules[${i}].http.paths[${j}]`;
+      const pt = p.pathType;
+      if (pt === undefined) errs.push(required(`${path}.pathType`, "pathType must be specified"));
+      else if (!["Exact", "ImplementationSpecific", "Prefix"].includes(asString(pt))) errs.push(notSupported(`${path}.pathType`, pt, ["Exact", "ImplementationSpecific", "Prefix"]));
+      const ps = asString(p.path);
+      if (pt !== "ImplementationSpecific" && ps && !ps.startsWith("/")) errs.push(invalid(`${path}.path`, ps, "must be an absolute path"));
+      const svc = asMap(asMap(p.backend)?.service);
+      if (!svc && !asMap(asMap(p.backend)?.resource)) errs.push(invalid(`${path}.backend`, p.backend ?? {}, "one backend (service or resource) must be specified"));
+      if (svc) {
+        if (!asString(svc.name)) errs.push(required(`${path}.backend.service.name`));
+        const port = asMap(svc.port);
+        if (!port || (port.number === undefined && !asString(port.name))) errs.push(required(`${path}.backend.service.port`, "port name or number is required"));
+      }
+    });
+  });
+  return errs;
+}
+
+function pdbRow(o: KubeObject): unknown[] {
+  const spec = asMap(o.spec) ?? {};
+  const show = (v: unknown) => (v === undefined ? "N/A" : String(v));
+  return [o.metadata.name ?? "", show(spec.minAvailable), show(spec.maxUnavailable), asNumber(asMap(o.status)?.disruptionsAllowed) ?? 0, age(o)];
+}
+
+function isDefaultClass(o: KubeObject): boolean {
+  const a = o.metadata.annotations ?? {};
+  return a["storageclass.kubernetes.io/is-default-class"] === "true" || a["storageclass.beta.kubernetes.io/is-default-class"] === "true";
+}
+
+function sliceEndpoints(o: KubeObject): string {
+  const addrs = asMaps(o.endpoints).flatMap((e) => (Array.isArray(e.addresses) ? e.addresses.map(String) : []));
+  if (!addrs.length) return "<unset>";
+  return addrs.length > 3 ? `${addrs.slice(0, 3).join(",")} + ${addrs.length - 3} more...` : addrs.join(",");
+}
+
+function slicePorts(o: KubeObject): string {
+  const ports = asMaps(o.ports).map((p) => (p.port === undefined ? "" : String(p.port))).filter((s) => s);
+  if (!asMaps(o.ports).length) return "<unset>";
+  return ports.length > 3 ? `${ports.slice(0, 3).join(",")} + ${ports.length - 3} more...` : ports.join(",") || "<unset>";
+}
+
+function validatePriorityClass(o: KubeObject, old: KubeObject | undefined): FieldError[] {
+  const errs: FieldError[] = [];
+  const value = asNumber(o.value);
+  const name = o.metadata.name ?? "";
+  const system = name === "system-cluster-critical" || name === "system-node-critical";
+  if (value === undefined) errs.push(required("value"));
+  else if (value > 1000000000 && !system) errs.push(forbidden("value", "maximum allowed value of a user defined priority is 1000000000"));
+  if (name.startsWith("system-") && !system) errs.push(forbidden("metadata.name", "priority class names with 'system-' prefix are reserved for system use only"));
+  if (o.preemptionPolicy !== undefined && !["Never", "PreemptLowerPriority"].includes(asString(o.preemptionPolicy))) {
+    errs.push(notSupported("preemptionPolicy", o.preemptionPolicy, ["Never", "PreemptLowerPriority"]));
+  }
+  if (old) {
+    errs.push(...immutable("value", o.value, old.value).map((e) => ({ ...e, type: "FieldValueForbidden", message: "Forbidden: may not be changed in an update." })));
+    errs.push(...immutable("preemptionPolicy", o.preemptionPolicy, old.preemptionPolicy));
+  }
+  return errs;
+}
+
+/** The kinds of the autoscaling, networking, policy, storage, scheduling, node, coordination, discovery and events groups. */
+export function clusterKinds(): KindDef[] {
+  const hpaBase = { kind: "HorizontalPodAutoscaler", resource: "horizontalpodautoscalers", namespaced: true, shortNames: ["hpa"], categories: ["all"], statusSubresource: true, prepareForUpdate: statusSplit, validateSpec: validateHpa, columns: hpaColumns, row: hpaRow };
+  return [
+    define({
+      ...hpaBase, group: "autoscaling", version: "v2",
+      defaults(obj) {
+        const spec = ensureMap(obj, "spec");
+        setDefault(spec, "minReplicas", 1);
+        if (!Array.isArray(spec.metrics) || spec.metrics.length === 0) {
+          spec.metrics = [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 80 } } }];
+        }
+      },
+    }),
+    define({
+      ...hpaBase, group: "autoscaling", version: "v1", storageVersion: "v2",
+      defaults: (obj) => setDefault(ensureMap(obj, "spec"), "minReplicas", 1),
+    }),
+    define({
+      group: "networking.k8s.io", version: "v1", kind: "Ingress", resource: "ingresses", namespaced: true, shortNames: ["ing"], statusSubresource: true,
+      prepareForUpdate: statusSplit, validateSpec: (o, _old, ctx) => (ctx.subresource === "status" ? [] : validateIngress(o)),
+      columns: [NAME, col("Class", "string", "The name of the IngressClass resource that should be used."), col("Hosts", "string", "Hosts that incoming requests are matched against before the ingress rule"),
+        col("Address", "string", "Address is a list containing ingress points for the load-balancer"), col("Ports", "string", "Ports of TLS configurations that open"), AGE],
+      row: ingressRow,
+    }),
+    define({
+      group: "networking.k8s.io", version: "v1", kind: "IngressClass", resource: "ingressclasses", namespaced: false,
+      validateSpec: (o) => (asString(asMap(o.spec)?.controller) ? [] : [required("spec.controller")]),
+      columns: [NAME, col("Controller", "string", "Controller that is responsible for handling this class"), col("Parameters", "string", "A reference to a resource with additional parameters"), AGE],
+      row(o) {
+        const spec = asMap(o.spec) ?? {};
+        const p = asMap(spec.parameters);
+        const params = p ? `${asString(p.kind)}.${asString(p.apiGroup)}/${asString(p.name)}` : "<none>";
+        return [o.metadata.name ?? "", asString(spec.controller), params, age(o)];
+      },
+    }),
+    define({
+      group: "networking.k8s.io", version: "v1", kind: "NetworkPolicy", resource: "networkpolicies", namespaced: true, shortNames: ["netpol"],
+      defaults(obj) {
+        const spec = ensureMap(obj, "spec");
+        if (!asMap(spec.podSelector)) spec.podSelector = {};
+        for (const rule of [...asMaps(spec.ingress), ...asMaps(spec.egress)]) for (const p of asMaps(rule.ports)) setDefault(p, "protocol", "TCP");
+        if (!Array.isArray(spec.policyTypes) || spec.policyTypes.length === 0) {
+          spec.policyTypes = Array.isArray(spec.egress) && spec.egress.length ? ["Ingress", "Egress"] : ["Ingress"];
+        }
+      },
+      validateSpec: (o) => validateLabelSelector(asMap(o.spec)?.podSelector, "spec.podSelector"),
+      columns: [NAME, col("Pod-Selector", "string", "Selects the pods to which this NetworkPolicy object applies."), AGE],
+      row: (o) => [o.metadata.name ?? "", formatLabelSelector(asMap(o.spec)?.podSelector), age(o)],
+    }),
+    define({
+      group: "policy", version: "v1", kind: "PodDisruptionBudget", resource: "poddisruptionbudgets", namespaced: true, shortNames: ["pdb"], statusSubresource: true,
+      prepareForUpdate: statusSplit,
+      validateSpec(o, _old, ctx) {
+        if (ctx.subresource === "status") return [];
+        const spec = asMap(o.spec) ?? {};
+        const errs = validateLabelSelector(spec.selector, "spec.selector");
+        if (spec.minAvailable !== undefined && spec.maxUnavailable !== undefined) errs.push(invalid("spec", spec, "minAvailable and maxUnavailable cannot be both set"));
+        return errs;
+      },
+      columns: [NAME, col("Min Available", "string", "The minimum number of pods that must be available."), col("Max Unavailable", "string", "The maximum number of pods that may be unavailable."),
+        col("Allowed Disruptions", "integer", "Calculated number of pods that may be disrupted at this time."), AGE],
+      row: pdbRow,
+    }),
+    define({
+      group: "storage.k8s.io", version: "v1", kind: "StorageClass", resource: "storageclasses", namespaced: false, shortNames: ["sc"],
+      defaults(obj) {
+        setDefault(obj, "reclaimPolicy", "Delete");
+        setDefault(obj, "volumeBindingMode", "Immediate");
+      },
+      validateSpec(o, old) {
+        const errs: FieldError[] = [];
+        if (!asString(o.provisioner)) errs.push(required("provisioner"));
+        if (old) {
+          errs.push(...immutable("parameters", o.parameters, old.parameters).map((e) => ({ ...e, type: "FieldValueForbidden", message: "Forbidden: updates to parameters are forbidden." })));
+          errs.push(...immutable("provisioner", o.provisioner, old.provisioner).map((e) => ({ ...e, type: "FieldValueForbidden", message: "Forbidden: updates to provisioner are forbidden." })));
+          errs.push(...immutable("reclaimPolicy", o.reclaimPolicy, old.reclaimPolicy).map((e) => ({ ...e, type: "FieldValueForbidden", message: "Forbidden: updates to reclaimPolicy are forbidden." })));
+          errs.push(...immutable("volumeBindingMode", o.volumeBindingMode, old.volumeBindingMode));
+        }
+        return errs;
+      },
+      columns: [NAME, col("Provisioner", "string", "Indicates the type of the provisioner."), col("ReclaimPolicy", "string", "Indicates the type of the reclaim policy."),
+        col("VolumeBindingMode", "string", "Indicates when volume binding and dynamic provisioning should occur."), col("AllowVolumeExpansion", "string", "Indicates whether the storage class allow volume expand."), AGE],
+      row: (o) => [`${o.metadata.name ?? ""}${isDefaultClass(o) ? " (default)" : ""}`, asString(o.provisioner), asString(o.reclaimPolicy) || "Delete",
+        asString(o.volumeBindingMode) || "Immediate", o.allowVolumeExpansion === true, age(o)],
+    }),
+    define({
+      group: "storage.k8s.io", version: "v1", kind: "CSIDriver", resource: "csidrivers", namespaced: false,
+      defaults(obj) {
+        const spec = ensureMap(obj, "spec");
+        if (spec.attachRequired === undefined) spec.attachRequired = true;
+        if (spec.podInfoOnMount === undefined) spec.podInfoOnMount = false;
+        if (spec.storageCapacity === undefined) spec.storageCapacity = false;
+        setDefault(spec, "fsGroupPolicy", "ReadWriteOnceWithFSType");
+        if (spec.requiresRepublish === undefined) spec.requiresRepublish = false;
+        if (!Array.isArray(spec.volumeLifecycleModes)) spec.volumeLifecycleModes = ["Persistent"];
+        if (spec.seLinuxMount === undefined) spec.seLinuxMount = false;
+      },
+      columns: [NAME, col("AttachRequired", "boolean", "Indicates this CSI volume driver requires an attach operation"), col("PodInfoOnMount", "boolean", "Indicates this CSI volume driver requires additional pod information during mount operations"),
+        col("StorageCapacity", "boolean", "Indicates this CSI volume driver supports storage capacity tracking"), col("TokenRequests", "string", "Indicates this CSI volume driver requires the pods' service account tokens"),
+        col("RequiresRepublish", "boolean", "Indicates this CSI volume driver requires periodic NodePublishVolume calls"), col("Modes", "string", "Lists the volume lifecycle modes supported by the driver"), AGE],
+      row(o) {
+        const spec = asMap(o.spec) ?? {};
+        const tokens = asMaps(spec.tokenRequests).map((t) => asString(t.audience) || "<unset>").join(",") || "<unset>";
+        const modes = Array.isArray(spec.volumeLifecycleModes) ? spec.volumeLifecycleModes.map(String).join(",") : "";
+        return [o.metadata.name ?? "", spec.attachRequired === true, spec.podInfoOnMount === true, spec.storageCapacity === true, tokens, spec.requiresRepublish === true, modes || "<none>", age(o)];
+      },
+    }),
+    define({
+      group: "storage.k8s.io", version: "v1", kind: "CSINode", resource: "csinodes", namespaced: false,
+      columns: [NAME, col("Drivers", "integer", "Drivers indicates the number of CSI drivers registered on the node"), AGE],
+      row: (o) => [o.metadata.name ?? "", asMaps(asMap(o.spec)?.drivers).length, age(o)],
+    }),
+    define({
+      group: "storage.k8s.io", version: "v1", kind: "VolumeAttachment", resource: "volumeattachments", namespaced: false, statusSubresource: true,
+      prepareForUpdate: statusSplit,
+      validateSpec(o, old, ctx) {
+        if (ctx.subresource === "status") return [];
+        const spec = asMap(o.spec) ?? {};
+        const errs: FieldError[] = [];
+        if (!asString(spec.attacher)) errs.push(required("spec.attacher"));
+        if (!asString(spec.nodeName)) errs.push(required("spec.nodeName"));
+        if (old) errs.push(...immutable("spec", o.spec, old.spec));
+        return errs;
+      },
+      columns: [NAME, col("Attacher", "string", "Attacher indicates the name of the volume driver that MUST handle this request."), col("PV", "string", "Name of the persistent volume to attach."),
+        col("Node", "string", "The node that the volume should be attached to."), col("Attached", "boolean", "Indicates the volume is successfully attached."), AGE],
+      row(o) {
+        const spec = asMap(o.spec) ?? {};
+        return [o.metadata.name ?? "", asString(spec.attacher), asString(asMap(spec.source)?.persistentVolumeName), asString(spec.nodeName), asMap(o.status)?.attached === true, age(o)];
+      },
+    }),
+    define({
+      group: "storage.k8s.io", version: "v1", kind: "CSIStorageCapacity", resource: "csistoragecapacities", namespaced: true,
+      validateSpec: (o) => (asString(o.storageClassName) ? [] : [required("storageClassName")]),
+      columns: [NAME, col("StorageClassName", "string", "The name of the StorageClass that the reported capacity applies to."), col("Capacity", "string", "The capacity reported by the CSI driver."), AGE],
+      row: (o) => [o.metadata.name ?? "", asString(o.storageClassName), asString(o.capacity) || "<unset>", age(o)],
+    }),
+    define({
+      group: "scheduling.k8s.io", version: "v1", kind: "PriorityClass", resource: "priorityclasses", namespaced: false, shortNames: ["pc"],
+      defaults: (obj) => setDefault(obj, "preemptionPolicy", "PreemptLowerPriority"),
+      validateSpec: validatePriorityClass,
+      columns: [NAME, col("Value", "integer", "The value of this priority class."), col("Global-Default", "boolean", "globalDefault specifies whether this PriorityClass should be considered as the default priority."),
+        AGE, col("PreemptionPolicy", "string", "PreemptionPolicy is the Policy for preempting pods with lower priority.")],
+      row: (o) => [o.metadata.name ?? "", asNumber(o.value) ?? 0, o.globalDefault === true, age(o), asString(o.preemptionPolicy)],
+    }),
+    define({
+      group: "node.k8s.io", version: "v1", kind: "RuntimeClass", resource: "runtimeclasses", namespaced: false,
+      validateSpec(o, old) {
+        const errs: FieldError[] = [];
+        const h = asString(o.handler);
+        if (!h) errs.push(required("handler"));
+        else if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(h)) errs.push(invalid("handler", h, "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"));
+        if (old) errs.push(...immutable("handler", o.handler, old.handler));
+        return errs;
+      },
+      columns: [NAME, col("Handler", "string", "Handler specifies the underlying runtime and configuration that the CRI implementation will use to handle pods of this class."), AGE],
+      row: (o) => [o.metadata.name ?? "", asString(o.handler), age(o)],
+    }),
+    define({
+      group: "coordination.k8s.io", version: "v1", kind: "Lease", resource: "leases", namespaced: true,
+      validateSpec(o) {
+        const spec = asMap(o.spec) ?? {};
+        const errs: FieldError[] = [];
+        const d = asNumber(spec.leaseDurationSeconds);
+        if (d !== undefined && d <= 0) errs.push(invalid("spec.leaseDurationSeconds", d, "must be greater than 0"));
+        const t = asNumber(spec.leaseTransitions);
+        if (t !== undefined && t < 0) errs.push(invalid("spec.leaseTransitions", t, "must be greater than or equal to 0"));
+        return errs;
+      },
+      columns: [NAME, col("Holder", "string", "The holder of the lease"), AGE],
+      row: (o) => [o.metadata.name ?? "", asString(asMap(o.spec)?.holderIdentity), age(o)],
+    }),
+    define({
+      group: "discovery.k8s.io", version: "v1", kind: "EndpointSlice", resource: "endpointslices", namespaced: true,
+      defaults(obj) {
+        for (const p of asMaps(obj.ports)) {
+          setDefault(p, "protocol", "TCP");
+          if (p.name === undefined) p.name = "";
+        }
+      },
+      validateSpec(o, old) {
+        const errs: FieldError[] = [];
+        const at = o.addressType;
+        if (at === undefined || at === "") errs.push(required("addressType"));
+        else if (!["FQDN", "IPv4", "IPv6"].includes(asString(at))) errs.push(notSupported("addressType", at, ["FQDN", "IPv4", "IPv6"]));
+        asMaps(o.endpoints).forEach((e, i) => {
+          const addrs = Array.isArray(e.addresses) ? e.addresses : [];
+          if (addrs.length === 0) errs.push(required(`endpoints[${i}].addresses`, "must contain at least 1 address"));
+          else if (addrs.length > 100) errs.push({ type: "FieldValueTooMany", field: `endpoints[${i}].addresses`, message: `Too many: ${addrs.length}: must have at most 100 items` });
+        });
+        if (asMaps(o.endpoints).length > 1000) errs.push({ type: "FieldValueTooMany", field: "endpoints", message: `Too many: ${asMaps(o.endpoints).length}: must have at most 1000 items` });
+        if (old) errs.push(...immutable("addressType", o.addressType, old.addressType));
+        return errs;
+      },
+      columns: [NAME, col("AddressType", "string", "Type of address carried by this EndpointSlice"), col("Ports", "string", "Ports advertised by this EndpointSlice"),
+        col("Endpoints", "string", "Endpoints represented by this EndpointSlice"), AGE],
+      row: (o) => [o.metadata.name ?? "", asString(o.addressType), slicePorts(o), sliceEndpoints(o), age(o)],
+    }),
+    define({
+      group: "events.k8s.io", version: "v1", kind: "Event", resource: "events", namespaced: true, shortNames: ["ev"],
+      validateSpec(o) {
+        const errs: FieldError[] = [];
+        if (!asString(o.eventTime)) errs.push(required("eventTime"));
+        if (!asString(o.reportingController)) errs.push(required("reportingController"));
+        if (!asString(o.reportingInstance)) errs.push(required("reportingInstance"));
+        if (!asString(o.action)) errs.push(required("action"));
+        if (!asString(o.reason)) errs.push(required("reason"));
+        if (o.type !== "Normal" && o.type !== "Warning") errs.push(invalid("type", o.type ?? "", "has invalid value: " + asString(o.type)));
+        return errs;
+      },
+      columns: eventColumns, row: eventRow,
+    }),
+  ];
+}

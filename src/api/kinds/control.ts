@@ -1,0 +1,400 @@
+/** rbac, certificates, authentication, authorization, admissionregistration, apiextensions, apiregistration and flowcontrol kinds. */
+import type { FieldError, KindDef } from "../kind.ts";
+import type { KubeObject } from "../types.ts";
+import { asArray, asMap, asMaps, asNumber, asString, ensureMap, setDefault } from "../access.ts";
+import { AGE, NAME, age, col, rfc3339 } from "../printing.ts";
+import { forbidden, immutable, invalid, notSupported, pathSegmentName, required } from "../validation.ts";
+import { CREATE_ONLY, define } from "./define.ts";
+
+const rbac = { group: "rbac.authorization.k8s.io", version: "v1" };
+const CREATED_AT = col("Created At", "string", "CreationTimestamp is a timestamp representing the server time when this object was created.");
+
+function validateRules(o: KubeObject, allowNonResource: boolean): FieldError[] {
+  const errs: FieldError[] = [];
+  asMaps(o.rules).forEach((r, i) => {
+    const p = `rules[${i}]`;
+    if (!asArray(r.verbs).length) errs.push(required(`${p}.verbs`, "verbs must contain at least one value"));
+    const nonRes = asArray(r.nonResourceURLs);
+    if (nonRes.length) {
+      if (!allowNonResource) errs.push(invalid(`${p}.nonResourceURLs`, nonRes, "namespaced rules cannot apply to non-resource URLs"));
+      if (asArray(r.apiGroups).length || asArray(r.resources).length) errs.push(invalid(`${p}.nonResourceURLs`, nonRes, "rules cannot apply to both regular resources and non-resource URLs"));
+      return;
+    }
+    if (!asArray(r.apiGroups).length) errs.push(required(`${p}.apiGroups`, "resource rules must supply at least one api group"));
+    if (!asArray(r.resources).length) errs.push(required(`${p}.resources`, "resource rules must supply at least one resource"));
+  });
+  return errs;
+}
+
+function defaultSubjects(o: KubeObject): void {
+  for (const s of asMaps(o.subjects)) {
+    if (s.apiGroup === undefined) s.apiGroup = s.kind === "ServiceAccount" ? "" : "rbac.authorization.k8s.io";
+  }
+}
+
+function validateBinding(o: KubeObject, old: KubeObject | undefined, kinds: string[]): FieldError[] {
+  const errs: FieldError[] = [];
+  const ref = asMap(o.roleRef);
+  if (!ref) errs.push(required("roleRef"));
+  else {
+    if (asString(ref.apiGroup) !== "rbac.authorization.k8s.io") errs.push(notSupported("roleRef.apiGroup", ref.apiGroup ?? "", ["rbac.authorization.k8s.io"]));
+    if (!kinds.includes(asString(ref.kind))) errs.push(notSupported("roleRef.kind", ref.kind ?? "", kinds));
+    if (!asString(ref.name)) errs.push(required("roleRef.name"));
+    else for (const m of pathSegmentName(asString(ref.name))) errs.push(invalid("roleRef.name", ref.name, m));
+  }
+  asMaps(o.subjects).forEach((s, i) => {
+    const p = `subjects[${i}]`;
+    if (!asString(s.name)) errs.push(required(`${p}.name`));
+    switch (s.kind) {
+      case "ServiceAccount":
+        if (asString(s.apiGroup)) errs.push(notSupported(`${p}.apiGroup`, s.apiGroup, [""]));
+        if (!asString(s.namespace) && kinds.length === 1) errs.push(required(`${p}.namespace`));
+        break;
+      case "User":
+      case "Group":
+        if (s.apiGroup !== "rbac.authorization.k8s.io") errs.push(notSupported(`${p}.apiGroup`, s.apiGroup ?? "", ["rbac.authorization.k8s.io"]));
+        break;
+      default:
+        errs.push(notSupported(`${p}.kind`, s.kind ?? "", ["ServiceAccount", "User", "Group"]));
+    }
+  });
+  if (old && JSON.stringify(o.roleRef) !== JSON.stringify(old.roleRef)) errs.push(invalid("roleRef", o.roleRef ?? {}, "cannot change roleRef"));
+  return errs;
+}
+
+function bindingRow(o: KubeObject): unknown[] {
+  const ref = asMap(o.roleRef) ?? {};
+  const subjects = asMaps(o.subjects);
+  const users = subjects.filter((s) => s.kind === "User").map((s) => asString(s.name)).join(", ");
+  const groups = subjects.filter((s) => s.kind === "Group").map((s) => asString(s.name)).join(", ");
+  const sas = subjects.filter((s) => s.kind === "ServiceAccount").map((s) => `${asString(s.namespace)}:${asString(s.name)}`).join(", ");
+  return [o.metadata.name ?? "", `${asString(ref.kind)}/${asString(ref.name)}`, age(o), users, groups, sas];
+}
+
+const bindingColumns = [NAME, col("Role", "string", "Role"), AGE, col("Users", "string", "Users in the roleBinding", 1), col("Groups", "string", "Groups in the roleBinding", 1), col("ServiceAccounts", "string", "ServiceAccounts in the roleBinding", 1)];
+
+function csrCondition(o: KubeObject): string {
+  const conds = asMaps(asMap(o.status)?.conditions).map((c) => asString(c.type));
+  const out: string[] = [];
+  if (conds.includes("Approved")) out.push("Approved");
+  if (conds.includes("Denied")) out.push("Denied");
+  if (conds.includes("Failed")) out.push("Failed");
+  if (asString(asMap(o.status)?.certificate)) out.push("Issued");
+  return out.length ? out.join(",") : "Pending";
+}
+
+function csrDuration(o: KubeObject): string {
+  const s = asNumber(asMap(o.spec)?.expirationSeconds);
+  if (s === undefined) return "<none>";
+  const d = s * 1000;
+  const hours = Math.floor(s / 3600);
+  if (s < 120) return `${s}s`;
+  if (hours < 3) return `${Math.floor(s / 60)}m`;
+  if (hours < 48) return `${hours}h`;
+  return `${Math.floor(hours / 24)}d${hours % 24 ? `${hours % 24}h` : ""}`.replace(/^(\d+d)$/, "$1") || String(d);
+}
+
+function validateCrd(o: KubeObject, old: KubeObject | undefined): FieldError[] {
+  const errs: FieldError[] = [];
+  const spec = asMap(o.spec) ?? {};
+  const names = asMap(spec.names) ?? {};
+  const group = asString(spec.group);
+  const plural = asString(names.plural);
+  if (!group) errs.push(required("spec.group"));
+  else if (!group.includes(".")) errs.push(invalid("spec.group", group, "should be a domain with at least one dot"));
+  if (!plural) errs.push(required("spec.names.plural"));
+  if (!asString(names.kind)) errs.push(required("spec.names.kind"));
+  if (!asString(names.listKind)) errs.push(required("spec.names.listKind"));
+  const expect = `${plural}.${group}`;
+  if (o.metadata.name && plural && group && o.metadata.name !== expect) errs.push(invalid("metadata.name", o.metadata.name, `must be spec.names.plural+"."+spec.group`));
+  const scope = spec.scope;
+  if (scope !== "Cluster" && scope !== "Namespaced") errs.push(notSupported("spec.scope", scope ?? "", ["Cluster", "Namespaced"]));
+  const versions = asMaps(spec.versions);
+  if (!versions.length) errs.push(invalid("spec.versions", [], "must have exactly one version marked as storage version"));
+  else if (versions.filter((v) => v.storage === true).length !== 1) errs.push(invalid("spec.versions", versions.map((v) => v.name), "must have exactly one version marked as storage version"));
+  const seen = new Set<string>();
+  versions.forEach((v, i) => {
+    const n = asString(v.name);
+    if (!n) errs.push(required(`spec.versions[${i}].name`));
+    else if (seen.has(n)) errs.push({ type: "FieldValueDuplicate", field: "spec.versions", message: `Duplicate value: ${JSON.stringify(n)}` });
+    seen.add(n);
+    if (!asMap(asMap(v.schema)?.openAPIV3Schema)) errs.push(required(`spec.versions[${i}].schema.openAPIV3Schema`, "schemas are required"));
+  });
+  if (old) {
+    errs.push(...immutable("spec.scope", spec.scope, asMap(old.spec)?.scope));
+    const oldNames = asMap(asMap(old.spec)?.names) ?? {};
+    errs.push(...immutable("spec.names.plural", plural, oldNames.plural));
+  }
+  return errs;
+}
+
+function apiServiceAvailable(o: KubeObject): string {
+  const c = asMaps(asMap(o.status)?.conditions).find((x) => x.type === "Available");
+  if (!c) return "Unknown";
+  if (c.status === "True") return "True";
+  return asString(c.reason) ? `${asString(c.status)} (${asString(c.reason)})` : asString(c.status);
+}
+
+function defaultWebhooks(o: KubeObject, mutating: boolean): void {
+  for (const w of asMaps(o.webhooks)) {
+    setDefault(w, "failurePolicy", "Fail");
+    setDefault(w, "matchPolicy", "Equivalent");
+    if (!asMap(w.namespaceSelector)) w.namespaceSelector = {};
+    if (!asMap(w.objectSelector)) w.objectSelector = {};
+    setDefault(w, "timeoutSeconds", 10);
+    if (mutating) setDefault(w, "reinvocationPolicy", "Never");
+    for (const r of asMaps(w.rules)) setDefault(r, "scope", "*");
+    const svc = asMap(asMap(w.clientConfig)?.service);
+    if (svc) setDefault(svc, "port", 443);
+  }
+}
+
+function validateWebhooks(o: KubeObject): FieldError[] {
+  const errs: FieldError[] = [];
+  const seen = new Set<string>();
+  asMaps(o.webhooks).forEach((w, i) => {
+    const p = `webhooks[${i}]`;
+    const n = asString(w.name);
+    if (!n) errs.push(required(`${p}.name`));
+    else {
+      if (n.split(".").length < 3) errs.push(invalid(`${p}.name`, n, "should be a domain with at least three segments separated by dots"));
+      if (seen.has(n)) errs.push({ type: "FieldValueDuplicate", field: `${p}.name`, message: `Duplicate value: ${JSON.stringify(n)}` });
+      seen.add(n);
+    }
+    if (!asArray(w.admissionReviewVersions).length) errs.push(required(`${p}.admissionReviewVersions`, "must specify one of v1, v1beta1"));
+    if (w.sideEffects === undefined) errs.push(required(`${p}.sideEffects`, "must specify one of None, NoneOnDryRun"));
+    else if (!["None", "NoneOnDryRun"].includes(asString(w.sideEffects))) errs.push(notSupported(`${p}.sideEffects`, w.sideEffects, ["None", "NoneOnDryRun"]));
+    const cc = asMap(w.clientConfig) ?? {};
+    if (!asString(cc.url) && !asMap(cc.service)) errs.push(required(`${p}.clientConfig`, "exactly one of url or service is required"));
+  });
+  return errs;
+}
+
+const REVIEW = { verbs: CREATE_ONLY, columns: undefined, row: undefined, nameRule: () => [] as string[] };
+
+/** Review kinds keep no name and never stored: their validation is the payload's. */
+function reviewValidate(): FieldError[] {
+  return [];
+}
+
+/** The kinds of the control-plane API groups. */
+export function controlKinds(): KindDef[] {
+  const reviewNames: { group: string; kind: string; resource: string }[] = [
+    { group: "authentication.k8s.io", kind: "TokenReview", resource: "tokenreviews" },
+    { group: "authentication.k8s.io", kind: "SelfSubjectReview", resource: "selfsubjectreviews" },
+    { group: "authorization.k8s.io", kind: "SubjectAccessReview", resource: "subjectaccessreviews" },
+    { group: "authorization.k8s.io", kind: "SelfSubjectAccessReview", resource: "selfsubjectaccessreviews" },
+    { group: "authorization.k8s.io", kind: "SelfSubjectRulesReview", resource: "selfsubjectrulesreviews" },
+  ];
+  const reviews: KindDef[] = reviewNames.map((r) => ({ ...define({ ...r, ...REVIEW, version: "v1", namespaced: false }), validate: reviewValidate }));
+  reviews.push({ ...define({ group: "authorization.k8s.io", version: "v1", kind: "LocalSubjectAccessReview", resource: "localsubjectaccessreviews", namespaced: true, ...REVIEW }), validate: reviewValidate });
+  return [
+    define({
+      ...rbac, kind: "Role", resource: "roles", namespaced: true, nameRule: pathSegmentName,
+      validateSpec: (o) => validateRules(o, false),
+      columns: [NAME, CREATED_AT], row: (o) => [o.metadata.name ?? "", rfc3339(o.metadata.creationTimestamp)],
+    }),
+    define({
+      ...rbac, kind: "ClusterRole", resource: "clusterroles", namespaced: false, nameRule: pathSegmentName,
+      validateSpec: (o) => (asMap(o.aggregationRule) ? [] : validateRules(o, true)),
+      columns: [NAME, CREATED_AT], row: (o) => [o.metadata.name ?? "", rfc3339(o.metadata.creationTimestamp)],
+    }),
+    define({
+      ...rbac, kind: "RoleBinding", resource: "rolebindings", namespaced: true, nameRule: pathSegmentName,
+      defaults: defaultSubjects, validateSpec: (o, old) => validateBinding(o, old, ["Role", "ClusterRole"]),
+      columns: bindingColumns, row: bindingRow,
+    }),
+    define({
+      ...rbac, kind: "ClusterRoleBinding", resource: "clusterrolebindings", namespaced: false, nameRule: pathSegmentName,
+      defaults: defaultSubjects, validateSpec: (o, old) => validateBinding(o, old, ["ClusterRole"]),
+      columns: bindingColumns, row: bindingRow,
+    }),
+    define({
+      group: "certificates.k8s.io", version: "v1", kind: "CertificateSigningRequest", resource: "certificatesigningrequests", namespaced: false, shortNames: ["csr"],
+      statusSubresource: true, extraSubresources: ["approval"],
+      defaults(obj) {
+        const spec = ensureMap(obj, "spec");
+        if (!Array.isArray(spec.usages) || spec.usages.length === 0) spec.usages = ["digital signature", "key encipherment"];
+      },
+      validateSpec(o, old, ctx) {
+        if (ctx.subresource !== "") return [];
+        const spec = asMap(o.spec) ?? {};
+        const errs: FieldError[] = [];
+        if (!asString(spec.request)) errs.push(required("spec.request"));
+        const signer = asString(spec.signerName);
+        if (!signer) errs.push(required("spec.signerName"));
+        else if (!/^[^/]+\/[^/]+$/.test(signer)) errs.push(invalid("spec.signerName", signer, "must be a fully qualified domain and path of the form 'example.com/signer-name'"));
+        if (old) errs.push(...immutable("spec", o.spec, old.spec));
+        return errs;
+      },
+      prepareForCreate(obj, ctx) {
+        // the requesting user is recorded by the server, never taken from the client
+        const spec = ensureMap(obj, "spec");
+        spec.username = ctx.user.username;
+        if (ctx.user.uid) spec.uid = ctx.user.uid;
+        else delete spec.uid;
+        spec.groups = ctx.user.groups;
+        if (ctx.user.extra) spec.extra = ctx.user.extra;
+        else delete spec.extra;
+        obj.status = {};
+      },
+      prepareForUpdate(obj, old, ctx) {
+        if (ctx.subresource === "") obj.status = old.status;
+        else obj.spec = old.spec;
+      },
+      columns: [NAME, AGE, col("SignerName", "string", "Only one signer name is supported"), col("Requestor", "string", "Name of the user that requested this certificate"),
+        col("RequestedDuration", "string", "Duration the requestor wants the certificate to be valid for"), col("Condition", "string", "Most recent condition on the certificate (Approved, Denied, Failed, Pending, Issued)")],
+      row: (o) => [o.metadata.name ?? "", age(o), asString(asMap(o.spec)?.signerName), asString(asMap(o.spec)?.username), csrDuration(o), csrCondition(o)],
+      selectableFields: (o) => ({ "spec.signerName": asString(asMap(o.spec)?.signerName) }),
+    }),
+    ...reviews,
+    define({
+      group: "admissionregistration.k8s.io", version: "v1", kind: "ValidatingWebhookConfiguration", resource: "validatingwebhookconfigurations", namespaced: false, categories: ["api-extensions"],
+      defaults: (o) => defaultWebhooks(o, false), validateSpec: validateWebhooks,
+      columns: [NAME, col("Webhooks", "integer", "Webhooks indicates the number of webhooks in the configuration"), AGE],
+      row: (o) => [o.metadata.name ?? "", asMaps(o.webhooks).length, age(o)],
+    }),
+    define({
+      group: "admissionregistration.k8s.io", version: "v1", kind: "MutatingWebhookConfiguration", resource: "mutatingwebhookconfigurations", namespaced: false, categories: ["api-extensions"],
+      defaults: (o) => defaultWebhooks(o, true), validateSpec: validateWebhooks,
+      columns: [NAME, col("Webhooks", "integer", "Webhooks indicates the number of webhooks in the configuration"), AGE],
+      row: (o) => [o.metadata.name ?? "", asMaps(o.webhooks).length, age(o)],
+    }),
+    define({
+      group: "admissionregistration.k8s.io", version: "v1", kind: "ValidatingAdmissionPolicy", resource: "validatingadmissionpolicies", namespaced: false,
+      categories: ["api-extensions"], statusSubresource: true,
+      defaults(o) {
+        const spec = ensureMap(o, "spec");
+        setDefault(spec, "failurePolicy", "Fail");
+        const mc = ensureMap(spec, "matchConstraints");
+        setDefault(mc, "matchPolicy", "Equivalent");
+        if (!asMap(mc.namespaceSelector)) mc.namespaceSelector = {};
+        if (!asMap(mc.objectSelector)) mc.objectSelector = {};
+      },
+      columns: [NAME, col("Validations", "integer", "Validations indicates the number of validation rules in the policy"), col("ParamKind", "string", "ParamKind specifies the kind of resources used to parameterize this policy"), AGE],
+      row(o) {
+        const spec = asMap(o.spec) ?? {};
+        const pk = asMap(spec.paramKind);
+        return [o.metadata.name ?? "", asMaps(spec.validations).length, pk ? `${asString(pk.apiVersion)}/${asString(pk.kind)}` : "<unset>", age(o)];
+      },
+    }),
+    define({
+      group: "admissionregistration.k8s.io", version: "v1", kind: "ValidatingAdmissionPolicyBinding", resource: "validatingadmissionpolicybindings", namespaced: false, categories: ["api-extensions"],
+      validateSpec: (o) => (asString(asMap(o.spec)?.policyName) ? [] : [required("spec.policyName")]),
+      columns: [NAME, col("PolicyName", "string", "PolicyName indicates the policy definition which the policy binding binded to"), col("ParamRef", "string", "ParamRef indicates the param resource which sets the configration param"), AGE],
+      row(o) {
+        const spec = asMap(o.spec) ?? {};
+        const pr = asMap(spec.paramRef);
+        const ref = pr ? (asString(pr.namespace) ? `${asString(pr.namespace)}/${asString(pr.name) || "*"}` : asString(pr.name) || "*") : "<unset>";
+        return [o.metadata.name ?? "", asString(spec.policyName), ref, age(o)];
+      },
+    }),
+    define({
+      group: "apiextensions.k8s.io", version: "v1", kind: "CustomResourceDefinition", resource: "customresourcedefinitions", namespaced: false,
+      shortNames: ["crd", "crds"], categories: ["api-extensions"], statusSubresource: true,
+      defaults(o) {
+        const spec = ensureMap(o, "spec");
+        const conv = ensureMap(spec, "conversion");
+        setDefault(conv, "strategy", "None");
+        const names = ensureMap(spec, "names");
+        if (asString(names.kind)) setDefault(names, "listKind", `${asString(names.kind)}List`);
+        if (asString(names.kind)) setDefault(names, "singular", asString(names.kind).toLowerCase());
+      },
+      validateSpec: (o, old, ctx) => (ctx.subresource === "status" ? [] : validateCrd(o, old)),
+      prepareForCreate(o) {
+        o.status = { acceptedNames: { kind: "", plural: "" }, conditions: [], storedVersions: [] };
+      },
+      prepareForUpdate(o, old, ctx) {
+        if (ctx.subresource === "status") o.spec = old.spec;
+        else if (ctx.subresource === "") o.status = old.status;
+      },
+      columns: [NAME, col("Created At", "date", "CreationTimestamp is a timestamp representing the server time when this object was created.")],
+      row: (o) => [o.metadata.name ?? "", rfc3339(o.metadata.creationTimestamp)],
+    }),
+    define({
+      group: "apiregistration.k8s.io", version: "v1", kind: "APIService", resource: "apiservices", namespaced: false, categories: ["api-extensions"], statusSubresource: true,
+      validateSpec(o, _old, ctx) {
+        if (ctx.subresource === "status") return [];
+        const spec = asMap(o.spec) ?? {};
+        const errs: FieldError[] = [];
+        const version = asString(spec.version);
+        const group = asString(spec.group);
+        const expect = `${version}.${group}`;
+        if (o.metadata.name && o.metadata.name !== expect) errs.push(invalid("metadata.name", o.metadata.name, `must be ${expect}`));
+        if (!version) errs.push(required("spec.version"));
+        const gpm = asNumber(spec.groupPriorityMinimum) ?? 0;
+        if (gpm <= 0 || gpm > 20000) errs.push(invalid("spec.groupPriorityMinimum", gpm, "must be positive and less than 20000"));
+        const vp = asNumber(spec.versionPriority) ?? 0;
+        if (vp <= 0 || vp > 1000) errs.push(invalid("spec.versionPriority", vp, "must be positive and less than 1000"));
+        if (!asMap(spec.service) && spec.insecureSkipTLSVerify) errs.push(forbidden("spec.insecureSkipTLSVerify", "local APIServices may not have insecureSkipTLSVerify"));
+        return errs;
+      },
+      prepareForCreate(o) {
+        o.status = {};
+      },
+      prepareForUpdate(o, old, ctx) {
+        if (ctx.subresource === "status") o.spec = old.spec;
+        else if (ctx.subresource === "") o.status = old.status;
+      },
+      columns: [NAME, col("Service", "string", "The reference to the service that hosts this API endpoint."), col("Available", "string", "Whether this service is available."), AGE],
+      row(o) {
+        const svc = asMap(asMap(o.spec)?.service);
+        return [o.metadata.name ?? "", svc ? `${asString(svc.namespace)}/${asString(svc.name)}` : "Local", apiServiceAvailable(o), age(o)];
+      },
+    }),
+    define({
+      group: "flowcontrol.apiserver.k8s.io", version: "v1", kind: "FlowSchema", resource: "flowschemas", namespaced: false, statusSubresource: true,
+      defaults: (o) => setDefault(ensureMap(o, "spec"), "matchingPrecedence", 1000),
+      validateSpec(o, _old, ctx) {
+        if (ctx.subresource === "status") return [];
+        const spec = asMap(o.spec) ?? {};
+        const errs: FieldError[] = [];
+        if (!asString(asMap(spec.priorityLevelConfiguration)?.name)) errs.push(required("spec.priorityLevelConfiguration.name"));
+        const mp = asNumber(spec.matchingPrecedence) ?? 0;
+        if (mp <= 0 || mp > 10000) errs.push(invalid("spec.matchingPrecedence", mp, "must be between 1 and 10000, inclusive"));
+        return errs;
+      },
+      columns: [NAME, col("PriorityLevel", "string", "Name of the priority level"), col("MatchingPrecedence", "string", "Matching precedence of the flow schema"),
+        col("DistinguisherMethod", "string", "How this flow schema distinguishes flows"), AGE, col("MissingPL", "string", "References a broken or non-existent PriorityLevelConfiguration")],
+      row(o) {
+        const spec = asMap(o.spec) ?? {};
+        const dm = asString(asMap(spec.distinguisherMethod)?.type) || "<none>";
+        const dangling = asMaps(asMap(o.status)?.conditions).find((c) => c.type === "Dangling");
+        return [o.metadata.name ?? "", asString(asMap(spec.priorityLevelConfiguration)?.name), String(asNumber(spec.matchingPrecedence) ?? 0), dm, age(o), dangling ? asString(dangling.status) : "Unknown"];
+      },
+    }),
+    define({
+      group: "flowcontrol.apiserver.k8s.io", version: "v1", kind: "PriorityLevelConfiguration", resource: "prioritylevelconfigurations", namespaced: false, statusSubresource: true,
+      defaults(o) {
+        const spec = ensureMap(o, "spec");
+        if (spec.type !== "Limited") return;
+        const lim = ensureMap(spec, "limited");
+        setDefault(lim, "nominalConcurrencyShares", 30);
+        if (lim.lendablePercent === undefined) lim.lendablePercent = 0;
+        const lr = ensureMap(lim, "limitResponse");
+        setDefault(lr, "type", "Reject");
+        if (lr.type === "Queue") {
+          const q = ensureMap(lr, "queuing");
+          setDefault(q, "queues", 64);
+          setDefault(q, "handSize", 8);
+          setDefault(q, "queueLengthLimit", 50);
+        }
+      },
+      validateSpec(o) {
+        const t = asMap(o.spec)?.type;
+        return t === "Exempt" || t === "Limited" ? [] : [notSupported("spec.type", t ?? "", ["Exempt", "Limited"])];
+      },
+      columns: [NAME, col("Type", "string", "Type of this priority level"), col("NominalConcurrencyShares", "string", "NominalConcurrencyShares of this priority level"),
+        col("Queues", "string", "Number of queues of this priority level"), col("HandSize", "string", "Hand size of this priority level"),
+        col("QueueLengthLimit", "string", "Length limit of each queue of this priority level"), AGE],
+      row(o) {
+        const spec = asMap(o.spec) ?? {};
+        const lim = asMap(spec.limited);
+        const q = asMap(asMap(lim?.limitResponse)?.queuing);
+        const n = (v: unknown) => (v === undefined ? "<none>" : String(v));
+        return [o.metadata.name ?? "", asString(spec.type), n(lim?.nominalConcurrencyShares), n(q?.queues), n(q?.handSize), n(q?.queueLengthLimit), age(o)];
+      },
+    }),
+  ];
+}
+

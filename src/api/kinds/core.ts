@@ -1,0 +1,429 @@
+/** core/v1 kinds. */
+import type { FieldError, KindDef } from "../kind.ts";
+import type { KubeObject } from "../types.ts";
+import { asMap, asMaps, asNumber, asString, ensureMap, setDefault } from "../access.ts";
+import { defaultPod, defaultPodTemplate, podColumns, podRow, podSelectableFields, qosClassOf, validatePodSpec, validatePodSpecUpdate, validatePodTemplate } from "../pods.ts";
+import { AGE, NAME, age, col, containersAndImages, formatLabels, orNone, rfc3339, since } from "../printing.ts";
+import { defaultService, prepareServiceCreate, prepareServiceUpdate, releaseService, serviceColumns, serviceRow, validateService } from "../services.ts";
+import { dns1035Label, dns1123Label, immutable, invalid, required } from "../validation.ts";
+import { define } from "./define.ts";
+
+const core = { group: "", version: "v1" };
+const CREATED_AT = col("Created At", "date", "CreationTimestamp is a timestamp representing the server time when this object was created.");
+
+function nodeRoles(labels: Record<string, string> | undefined): string {
+  const roles = new Set<string>();
+  for (const [k, v] of Object.entries(labels ?? {})) {
+    if (k.startsWith("node-role.kubernetes.io/")) {
+      const r = k.slice("node-role.kubernetes.io/".length);
+      if (r) roles.add(r);
+    } else if (k === "kubernetes.io/role" && v) roles.add(v);
+  }
+  return [...roles].sort().join(",") || "<none>";
+}
+
+function nodeRow(obj: KubeObject): unknown[] {
+  const status = asMap(obj.status) ?? {};
+  const conds = asMaps(status.conditions);
+  const ready = conds.find((c) => c.type === "Ready");
+  const st: string[] = [];
+  if (ready) st.push(ready.status === "True" ? "Ready" : "NotReady");
+  else st.push("Unknown");
+  if (asMap(obj.spec)?.unschedulable === true) st.push("SchedulingDisabled");
+  const info = asMap(status.nodeInfo) ?? {};
+  const addrs = asMaps(status.addresses);
+  const addr = (t: string) => asString(addrs.find((a) => a.type === t)?.address) || "<none>";
+  return [
+    obj.metadata.name ?? "", st.join(","), nodeRoles(obj.metadata.labels), age(obj), asString(info.kubeletVersion),
+    addr("InternalIP"), addr("ExternalIP"), asString(info.osImage) || "<unknown>", asString(info.kernelVersion) || "<unknown>",
+    asString(info.containerRuntimeVersion) || "<unknown>",
+  ];
+}
+
+function endpointsCell(obj: KubeObject): string {
+  const subsets = asMaps(obj.subsets);
+  if (subsets.length === 0) return "<none>";
+  const list: string[] = [];
+  const max = 3;
+  let more = false;
+  let count = 0;
+  for (const ss of subsets) {
+    const addrs = asMaps(ss.addresses);
+    const ports = asMaps(ss.ports);
+    if (ports.length === 0) {
+      count += addrs.length;
+      for (const a of addrs) {
+        if (list.length === max) { more = true; break; }
+        list.push(asString(a.ip));
+      }
+      continue;
+    }
+    for (const p of ports) {
+      count += addrs.length;
+      for (const a of addrs) {
+        if (list.length === max) { more = true; break; }
+        const ip = asString(a.ip);
+        list.push(ip.includes(":") ? `[${ip}]:${p.port}` : `${ip}:${p.port}`);
+      }
+    }
+  }
+  const ret = list.join(",");
+  return more ? `${ret} + ${count - max} more...` : ret;
+}
+
+/** The event printer shared by core and events.k8s.io events (upstream converts both to one shape). */
+export function eventRow(obj: KubeObject): unknown[] {
+  const inv = asMap(obj.involvedObject) ?? asMap(obj.regarding) ?? {};
+  const first = asString(obj.firstTimestamp) || asString(obj.deprecatedFirstTimestamp);
+  const firstCell = first ? since(first) : since(obj.eventTime);
+  const lastTs = asString(obj.lastTimestamp) || asString(obj.deprecatedLastTimestamp);
+  let last = lastTs ? since(lastTs) : firstCell;
+  let count = asNumber(obj.count) ?? asNumber(obj.deprecatedCount) ?? 0;
+  const series = asMap(obj.series);
+  if (series) {
+    last = since(series.lastObservedTime);
+    count = asNumber(series.count) ?? count;
+  } else if (count === 0) count = 1;
+  const kind = asString(inv.kind).toLowerCase();
+  const target = asString(inv.name) ? `${kind}/${asString(inv.name)}` : kind;
+  const src = asMap(obj.source) ?? asMap(obj.deprecatedSource) ?? {};
+  let source = asString(src.component);
+  if (source && asString(src.host)) source += `, ${asString(src.host)}`;
+  if (!source) {
+    source = asString(obj.reportingController) || asString(obj.reportingComponent);
+    const inst = asString(obj.reportingInstance);
+    if (source && inst) source += `, ${inst}`;
+  }
+  const message = (asString(obj.message) || asString(obj.note)).trim();
+  return [last, asString(obj.type), asString(obj.reason), target, asString(inv.fieldPath), source, message, firstCell, count, obj.metadata.name ?? ""];
+}
+
+/** Event columns (kubectl get events). */
+export const eventColumns = [
+  col("Last Seen", "string", "The time at which the most recent occurrence of this event was recorded."),
+  col("Type", "string", "Type of this event (Normal, Warning), new types could be added in the future."),
+  col("Reason", "string", "This should be a short, machine understandable string that gives the reason for the transition into the object's current status."),
+  col("Object", "string", "The object that this event is about."),
+  col("Subobject", "string", "The field of the involved object this event is about.", 1),
+  col("Source", "string", "The component reporting this event.", 1),
+  col("Message", "string", "A human-readable description of the status of this operation."),
+  col("First Seen", "string", "The time at which the event was first recorded.", 1),
+  col("Count", "string", "The number of times this event has occurred.", 1),
+  { ...NAME, priority: 1 },
+];
+
+function dataCount(obj: KubeObject): number {
+  return Object.keys(asMap(obj.data) ?? {}).length + Object.keys(asMap(obj.binaryData) ?? {}).length;
+}
+
+function validateConfigMapKeys(obj: KubeObject): FieldError[] {
+  const errs: FieldError[] = [];
+  const KEY = /^[-._a-zA-Z0-9]+$/;
+  const seen = new Set<string>();
+  for (const field of ["data", "binaryData"]) {
+    for (const k of Object.keys(asMap(obj[field]) ?? {})) {
+      if (!KEY.test(k) || k.length > 253) errs.push(invalid(`${field}[${k}]`, k, "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"));
+      if (seen.has(k)) errs.push({ type: "FieldValueDuplicate", field: `data[${k}]`, message: `Duplicate value: ${JSON.stringify(k)}` });
+      seen.add(k);
+    }
+  }
+  return errs;
+}
+
+function immutableData(obj: KubeObject, old: KubeObject | undefined): FieldError[] {
+  if (!old || old.immutable !== true) return [];
+  const errs: FieldError[] = [];
+  if (obj.immutable !== true) errs.push({ type: "FieldValueForbidden", field: "immutable", message: "Forbidden: field is immutable when `immutable` is set" });
+  if (JSON.stringify(obj.data ?? {}) !== JSON.stringify(old.data ?? {})) errs.push({ type: "FieldValueForbidden", field: "data", message: "Forbidden: field is immutable when `immutable` is set" });
+  return errs;
+}
+
+/** The core/v1 kinds. */
+export function coreKinds(): KindDef[] {
+  return [
+    define({
+      ...core, kind: "Pod", resource: "pods", namespaced: true, shortNames: ["po"], categories: ["all"], statusSubresource: true,
+      extraSubresources: ["attach", "binding", "ephemeralcontainers", "eviction", "exec", "log", "portforward", "proxy"],
+      defaults: defaultPod,
+      validateSpec(obj, old, ctx) {
+        if (ctx.subresource === "status") return [];
+        const errs = validatePodSpec(obj.spec, "spec", { pod: true });
+        if (old && ctx.subresource === "") errs.push(...validatePodSpecUpdate(obj.spec, old.spec));
+        return errs;
+      },
+      prepareForCreate(obj) {
+        obj.status = { phase: "Pending", qosClass: qosClassOf(obj.spec) };
+      },
+      prepareForUpdate(obj, old, ctx) {
+        if (ctx.subresource === "status") obj.spec = old.spec;
+        else if (ctx.subresource === "") obj.status = old.status;
+      },
+      columns: podColumns, row: podRow, selectableFields: podSelectableFields,
+    }),
+    define({
+      ...core, kind: "Service", resource: "services", namespaced: true, shortNames: ["svc"], categories: ["all"], statusSubresource: true,
+      extraSubresources: ["proxy"], nameRule: dns1035Label,
+      defaults: defaultService, validateSpec: validateService,
+      prepareForCreate: prepareServiceCreate, prepareForUpdate: prepareServiceUpdate, release: releaseService,
+      columns: serviceColumns, row: serviceRow,
+    }),
+    define({
+      ...core, kind: "Namespace", resource: "namespaces", namespaced: false, shortNames: ["ns"], statusSubresource: true,
+      extraSubresources: ["finalize"], nameRule: dns1123Label,
+      defaults(obj) {
+        const spec = ensureMap(obj, "spec");
+        if (!Array.isArray(spec.finalizers)) spec.finalizers = ["kubernetes"];
+        const status = ensureMap(obj, "status");
+        setDefault(status, "phase", "Active");
+        const labels = (obj.metadata.labels ??= {});
+        if (obj.metadata.name) labels["kubernetes.io/metadata.name"] = obj.metadata.name;
+      },
+      columns: [NAME, col("Status", "string", "The status of the namespace"), AGE],
+      row: (o) => [o.metadata.name ?? "", asString(asMap(o.status)?.phase), age(o)],
+      selectableFields: (o) => ({ "status.phase": asString(asMap(o.status)?.phase) }),
+    }),
+    define({
+      ...core, kind: "Node", resource: "nodes", namespaced: false, shortNames: ["no"], statusSubresource: true, extraSubresources: ["proxy"],
+      validateSpec(obj, old) {
+        const errs: FieldError[] = [];
+        const spec = asMap(obj.spec) ?? {};
+        const oldSpec = asMap(old?.spec) ?? {};
+        if (old && oldSpec.podCIDR) errs.push(...immutable("spec.podCIDR", spec.podCIDR, oldSpec.podCIDR).map((e) => ({ ...e, message: e.message.replace("field is immutable", "node updates may not change podCIDR except from \"\" to valid") })));
+        return errs;
+      },
+      columns: [
+        NAME, col("Status", "string", "The status of the node"), col("Roles", "string", "The roles of the node"), AGE,
+        col("Version", "string", "Kubelet Version reported by the node."),
+        col("Internal-IP", "string", "List of addresses reachable to the node. Queried from cloud provider, if available.", 1),
+        col("External-IP", "string", "List of addresses reachable to the node. Queried from cloud provider, if available.", 1),
+        col("OS-Image", "string", "OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).", 1),
+        col("Kernel-Version", "string", "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).", 1),
+        col("Container-Runtime", "string", "ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).", 1),
+      ],
+      row: nodeRow,
+      selectableFields: (o) => ({ "spec.unschedulable": String(asMap(o.spec)?.unschedulable === true) }),
+    }),
+    define({
+      ...core, kind: "ConfigMap", resource: "configmaps", namespaced: true, shortNames: ["cm"],
+      validateSpec: (o, old) => [...validateConfigMapKeys(o), ...immutableData(o, old)],
+      columns: [NAME, col("Data", "integer", "Number of data entries."), AGE],
+      row: (o) => [o.metadata.name ?? "", dataCount(o), age(o)],
+    }),
+    define({
+      ...core, kind: "Secret", resource: "secrets", namespaced: true,
+      defaults(obj) {
+        setDefault(obj, "type", "Opaque");
+      },
+      validateSpec(obj, old) {
+        const errs = validateConfigMapKeys({ metadata: obj.metadata, data: obj.data });
+        errs.push(...immutableData(obj, old));
+        if (old) errs.push(...immutable("type", obj.type, old.type));
+        if (obj.type === "kubernetes.io/service-account-token" && !obj.metadata.annotations?.["kubernetes.io/service-account.name"]) {
+          errs.push(required("metadata.annotations[kubernetes.io/service-account.name]"));
+        }
+        if (obj.type === "kubernetes.io/tls") {
+          const data = asMap(obj.data) ?? {};
+          for (const k of ["tls.crt", "tls.key"]) if (data[k] === undefined) errs.push(required(`data[${k}]`));
+        }
+        return errs;
+      },
+      prepareForCreate(obj) {
+        // stringData is write-only: merged into data as upstream's conversion does
+        const sd = asMap(obj.stringData);
+        if (sd) {
+          const data = (asMap(obj.data) ?? {}) as Record<string, unknown>;
+          for (const [k, v] of Object.entries(sd)) data[k] = Buffer.from(asString(v)).toString("base64");
+          obj.data = data;
+          delete obj.stringData;
+        }
+      },
+      prepareForUpdate(obj) {
+        const sd = asMap(obj.stringData);
+        if (sd) {
+          const data = (asMap(obj.data) ?? {}) as Record<string, unknown>;
+          for (const [k, v] of Object.entries(sd)) data[k] = Buffer.from(asString(v)).toString("base64");
+          obj.data = data;
+          delete obj.stringData;
+        }
+      },
+      columns: [NAME, col("Type", "string", "The type of the secret"), col("Data", "integer", "The number of data entries in the secret"), AGE],
+      row: (o) => [o.metadata.name ?? "", asString(o.type), Object.keys(asMap(o.data) ?? {}).length, age(o)],
+      selectableFields: (o) => ({ type: asString(o.type) }),
+    }),
+    define({
+      ...core, kind: "ServiceAccount", resource: "serviceaccounts", namespaced: true, shortNames: ["sa"], extraSubresources: ["token"],
+      columns: [NAME, col("Secrets", "integer", "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use."), AGE],
+      row: (o) => [o.metadata.name ?? "", asMaps(o.secrets).length, age(o)],
+    }),
+    define({
+      ...core, kind: "Endpoints", resource: "endpoints", namespaced: true, shortNames: ["ep"], listKind: "EndpointsList", singular: "endpoints",
+      columns: [NAME, col("Endpoints", "string", "The set of all endpoints is the union of all subsets."), AGE],
+      row: (o) => [o.metadata.name ?? "", endpointsCell(o), age(o)],
+    }),
+    define({
+      ...core, kind: "Event", resource: "events", namespaced: true, shortNames: ["ev"],
+      validateSpec(obj) {
+        const errs: FieldError[] = [];
+        const inv = asMap(obj.involvedObject);
+        if (inv && asString(inv.namespace) && obj.metadata.namespace && inv.namespace !== obj.metadata.namespace) {
+          errs.push(invalid("involvedObject.namespace", inv.namespace, "does not match event.namespace"));
+        }
+        return errs;
+      },
+      columns: eventColumns, row: eventRow,
+      selectableFields(o) {
+        const inv = asMap(o.involvedObject) ?? {};
+        const src = asMap(o.source) ?? {};
+        return {
+          "involvedObject.kind": asString(inv.kind), "involvedObject.namespace": asString(inv.namespace), "involvedObject.name": asString(inv.name),
+          "involvedObject.uid": asString(inv.uid), "involvedObject.apiVersion": asString(inv.apiVersion), "involvedObject.resourceVersion": asString(inv.resourceVersion),
+          "involvedObject.fieldPath": asString(inv.fieldPath), reason: asString(o.reason), reportingComponent: asString(o.reportingComponent),
+          source: asString(src.component), type: asString(o.type),
+        };
+      },
+    }),
+    define({
+      ...core, kind: "LimitRange", resource: "limitranges", namespaced: true, shortNames: ["limits"],
+      columns: [NAME, CREATED_AT], row: (o) => [o.metadata.name ?? "", rfc3339(o.metadata.creationTimestamp)],
+    }),
+    define({
+      ...core, kind: "ResourceQuota", resource: "resourcequotas", namespaced: true, shortNames: ["quota"], statusSubresource: true,
+      columns: [NAME, AGE, col("Request", "string", "Request represents a minimum amount of cpu/memory that a container may consume."), col("Limit", "string", "Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node.")],
+      row(o) {
+        const hard = asMap(asMap(o.spec)?.hard) ?? {};
+        const used = asMap(asMap(o.status)?.used) ?? {};
+        const req: string[] = [];
+        const lim: string[] = [];
+        for (const k of Object.keys(hard).sort()) {
+          const cell = `${k}: ${asString(used[k]) || "0"}/${asString(hard[k])}`;
+          if (k.startsWith("limits.")) lim.push(cell);
+          else req.push(cell);
+        }
+        return [o.metadata.name ?? "", age(o), req.join(", "), lim.join(", ")];
+      },
+    }),
+    define({
+      ...core, kind: "ReplicationController", resource: "replicationcontrollers", namespaced: true, shortNames: ["rc"], categories: ["all"],
+      statusSubresource: true, scale: { specReplicasPath: ".spec.replicas", statusReplicasPath: ".status.replicas" },
+      defaults(obj) {
+        const spec = ensureMap(obj, "spec");
+        setDefault(spec, "replicas", 1);
+        setDefault(spec, "minReadySeconds", 0);
+        const labels = asMap(asMap(asMap(spec.template)?.metadata)?.labels);
+        if (!asMap(spec.selector) && labels) spec.selector = { ...labels };
+        if (!obj.metadata.labels && labels) obj.metadata.labels = { ...(labels as Record<string, string>) };
+        defaultPodTemplate(spec.template);
+      },
+      validateSpec: (o) => validatePodTemplate(asMap(o.spec)?.template, "spec.template"),
+      columns: [NAME, col("Desired", "integer", "Replicas is the number of desired replicas."), col("Current", "integer", "Replicas is the most recently observed number of replicas."), col("Ready", "integer", "The number of ready replicas for this replication controller."), AGE,
+        col("Containers", "string", "Names of each container in the template.", 1), col("Images", "string", "Images referenced by each container in the template.", 1), col("Selector", "string", "Selector is a label query over pods that should match the Replicas count.", 1)],
+      row(o) {
+        const spec = asMap(o.spec) ?? {};
+        const st = asMap(o.status) ?? {};
+        const [c, i] = containersAndImages(asMap(spec.template)?.spec);
+        return [o.metadata.name ?? "", asNumber(spec.replicas) ?? 0, asNumber(st.replicas) ?? 0, asNumber(st.readyReplicas) ?? 0, age(o), c, i, formatLabels(spec.selector)];
+      },
+    }),
+    define({
+      ...core, kind: "PodTemplate", resource: "podtemplates", namespaced: true,
+      defaults: (o) => defaultPodTemplate(o.template),
+      validateSpec: (o) => validatePodTemplate(o.template, "template"),
+      columns: [NAME, col("Containers", "string", "Names of each container in the template."), col("Images", "string", "Images referenced by each container in the template."), col("Pod Labels", "string", "The labels for the pod template.")],
+      row(o) {
+        const t = asMap(o.template) ?? {};
+        const [c, i] = containersAndImages(t.spec);
+        return [o.metadata.name ?? "", c, i, formatLabels(asMap(t.metadata)?.labels)];
+      },
+    }),
+    define({
+      ...core, kind: "PersistentVolume", resource: "persistentvolumes", namespaced: false, shortNames: ["pv"], statusSubresource: true,
+      defaults(obj) {
+        const spec = ensureMap(obj, "spec");
+        setDefault(spec, "persistentVolumeReclaimPolicy", "Retain");
+        setDefault(spec, "volumeMode", "Filesystem");
+        const status = ensureMap(obj, "status");
+        setDefault(status, "phase", "Pending");
+      },
+      validateSpec(obj) {
+        const spec = asMap(obj.spec) ?? {};
+        const errs: FieldError[] = [];
+        if (!Array.isArray(spec.accessModes) || spec.accessModes.length === 0) errs.push(required("spec.accessModes"));
+        if (!asMap(spec.capacity)?.storage) errs.push(required("spec.capacity"));
+        return errs;
+      },
+      columns: [NAME, col("Capacity", "string", "capacity is the description of the persistent volume's resources and capacity."), col("Access Modes", "string", "accessModes contains all ways the volume can be mounted."),
+        col("Reclaim Policy", "string", "persistentVolumeReclaimPolicy defines what happens to a persistent volume when released from its claim."), col("Status", "string", "phase indicates if a volume is available, bound to a claim, or released by a claim."),
+        col("Claim", "string", "claimRef is part of a bi-directional binding between PersistentVolume and PersistentVolumeClaim."), col("StorageClass", "string", "storageClassName is the name of StorageClass to which this persistent volume belongs."),
+        col("VolumeAttributesClass", "string", "Name of VolumeAttributesClass to which this persistent volume belongs."), col("Reason", "string", "reason is a brief CamelCase string that describes any failure and is meant for machine parsing and tidy display in the CLI."),
+        AGE, col("VolumeMode", "string", "volumeMode defines if a volume is intended to be used with a formatted filesystem or to remain in raw block state.", 1)],
+      row(o) {
+        const spec = asMap(o.spec) ?? {};
+        const st = asMap(o.status) ?? {};
+        const claim = asMap(spec.claimRef);
+        return [o.metadata.name ?? "", asString(asMap(spec.capacity)?.storage), accessModes(spec.accessModes), asString(spec.persistentVolumeReclaimPolicy), asString(st.phase),
+          claim ? `${asString(claim.namespace)}/${asString(claim.name)}` : "", asString(spec.storageClassName), orNone(asString(spec.volumeAttributesClassName)), asString(st.reason), age(o), asString(spec.volumeMode)];
+      },
+    }),
+    define({
+      ...core, kind: "PersistentVolumeClaim", resource: "persistentvolumeclaims", namespaced: true, shortNames: ["pvc"], statusSubresource: true,
+      defaults(obj) {
+        const spec = ensureMap(obj, "spec");
+        setDefault(spec, "volumeMode", "Filesystem");
+        const status = ensureMap(obj, "status");
+        setDefault(status, "phase", "Pending");
+      },
+      validateSpec(obj, old, ctx) {
+        if (ctx.subresource === "status") return [];
+        const spec = asMap(obj.spec) ?? {};
+        const errs: FieldError[] = [];
+        if (!Array.isArray(spec.accessModes) || spec.accessModes.length === 0) errs.push(required("spec.accessModes"));
+        if (!asMap(asMap(spec.resources)?.requests)?.storage) errs.push(required("spec.resources[storage]"));
+        if (old) {
+          const strip = (s: unknown) => {
+            const c = structuredClone(asMap(s) ?? {});
+            delete c.resources;
+            delete c.volumeAttributesClassName;
+            if (!asMap(old.spec)?.volumeName) delete c.volumeName;
+            return JSON.stringify(c);
+          };
+          if (strip(obj.spec) !== strip(old.spec)) {
+            errs.push({ type: "FieldValueForbidden", field: "spec", message: "Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims" });
+          }
+        }
+        return errs;
+      },
+      columns: [NAME, col("Status", "string", "phase represents the current phase of PersistentVolumeClaim."), col("Volume", "string", "volumeName is the binding reference to the PersistentVolume backing this claim."),
+        col("Capacity", "string", "capacity represents the actual resources of the underlying volume."), col("Access Modes", "string", "accessModes contains the actual access modes the volume backing the PVC has."),
+        col("StorageClass", "string", "storageClassName is the name of the StorageClass required by the claim."), col("VolumeAttributesClass", "string", "volumeAttributesClassName may be used to set the VolumeAttributesClass used by this claim."),
+        AGE, col("VolumeMode", "string", "volumeMode defines what type of volume is required by the claim.", 1)],
+      row(o) {
+        const spec = asMap(o.spec) ?? {};
+        const st = asMap(o.status) ?? {};
+        const phase = o.metadata.deletionTimestamp ? "Terminating" : asString(st.phase);
+        const bound = !!asString(spec.volumeName);
+        return [o.metadata.name ?? "", phase, asString(spec.volumeName), bound ? asString(asMap(st.capacity)?.storage) : "", bound ? accessModes(st.accessModes) : "",
+          asString(spec.storageClassName), orNone(asString(spec.volumeAttributesClassName)), age(o), asString(spec.volumeMode)];
+      },
+    }),
+    define({ ...core, kind: "Binding", resource: "bindings", namespaced: true, verbs: ["create"] }),
+    define({
+      ...core, kind: "ComponentStatus", resource: "componentstatuses", namespaced: false, shortNames: ["cs"], verbs: ["get", "list"],
+      columns: [NAME, col("Status", "string", "Status of the component conditions"), col("Message", "string", "Message of the component conditions"), col("Error", "string", "Error of the component conditions")],
+      row(o) {
+        const c = asMaps(o.conditions).find((x) => x.type === "Healthy");
+        const status = c ? (c.status === "True" ? "Healthy" : "Unhealthy") : "Unknown";
+        return [o.metadata.name ?? "", status, asString(c?.message), asString(c?.error)];
+      },
+    }),
+  ];
+}
+
+/** Upstream's GetAccessModesAsString: RWO,ROX,RWX,RWOP. */
+export function accessModes(v: unknown): string {
+  const modes = Array.isArray(v) ? v.map(String) : [];
+  const out: string[] = [];
+  const short: Record<string, string> = { ReadWriteOnce: "RWO", ReadOnlyMany: "ROX", ReadWriteMany: "RWX", ReadWriteOncePod: "RWOP" };
+  for (const m of ["ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"]) if (modes.includes(m)) out.push(short[m]);
+  return out.join(",");
+}
+

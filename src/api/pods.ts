@@ -1,0 +1,392 @@
+/** Pods and pod templates: defaults, validation and the kubectl printer, as upstream. */
+import type { FieldError, PrinterColumn } from "./kind.ts";
+import type { KubeObject } from "./types.ts";
+import { type JsonMap, asArray, asMap, asMaps, asNumber, asString, ensureMap, setDefault } from "./access.ts";
+import { AGE, NAME, col, since } from "./printing.ts";
+import { dns1123Label, duplicate, forbidden, invalid, notSupported, required, validateLabels } from "./validation.ts";
+
+export interface PodSpecDefaultOptions {
+  /** a Pod itself (not a template): admission-time defaults apply too */
+  pod: boolean;
+}
+
+/** The image pull policy upstream derives from the image reference. */
+export function defaultPullPolicy(image: string): string {
+  if (image.includes("@")) return "IfNotPresent";
+  const last = image.slice(image.lastIndexOf("/") + 1);
+  const colon = last.lastIndexOf(":");
+  const tag = colon < 0 ? "" : last.slice(colon + 1);
+  return tag === "" || tag === "latest" ? "Always" : "IfNotPresent";
+}
+
+function defaultProbe(p: unknown): void {
+  const probe = asMap(p);
+  if (!probe) return;
+  setDefault(probe, "timeoutSeconds", 1);
+  setDefault(probe, "periodSeconds", 10);
+  setDefault(probe, "successThreshold", 1);
+  setDefault(probe, "failureThreshold", 3);
+  const http = asMap(probe.httpGet);
+  if (http) {
+    setDefault(http, "path", "/");
+    setDefault(http, "scheme", "HTTP");
+  }
+}
+
+function defaultContainer(c: JsonMap, hostNetwork: boolean, pod: boolean): void {
+  if (typeof c.image === "string") setDefault(c, "imagePullPolicy", defaultPullPolicy(c.image));
+  setDefault(c, "terminationMessagePath", "/dev/termination-log");
+  setDefault(c, "terminationMessagePolicy", "File");
+  for (const port of asMaps(c.ports)) {
+    setDefault(port, "protocol", "TCP");
+    if (hostNetwork) setDefault(port, "hostPort", port.containerPort);
+  }
+  for (const env of asMaps(c.env)) {
+    const ref = asMap(asMap(env.valueFrom)?.fieldRef);
+    if (ref) setDefault(ref, "apiVersion", "v1");
+  }
+  defaultProbe(c.livenessProbe);
+  defaultProbe(c.readinessProbe);
+  defaultProbe(c.startupProbe);
+  const res = asMap(c.resources);
+  const limits = asMap(res?.limits);
+  if (pod && res && limits) {
+    const requests = asMap(res.requests) ?? {};
+    for (const [k, v] of Object.entries(limits)) if (requests[k] === undefined) requests[k] = v;
+    res.requests = requests;
+  }
+}
+
+function defaultVolume(v: JsonMap): void {
+  const sources = Object.keys(v).filter((k) => k !== "name");
+  if (sources.length === 0) v.emptyDir = {};
+  for (const k of ["configMap", "secret", "downwardAPI", "projected"]) {
+    const src = asMap(v[k]);
+    if (src) setDefault(src, "defaultMode", 420);
+  }
+  const hp = asMap(v.hostPath);
+  if (hp) setDefault(hp, "type", "");
+  const fieldRefs = asMaps(asMap(v.downwardAPI)?.items).map((i) => asMap(i.fieldRef));
+  for (const ref of fieldRefs) if (ref) setDefault(ref, "apiVersion", "v1");
+}
+
+/** Upstream's SetDefaults for a PodSpec (in pods and in every template). */
+export function defaultPodSpec(spec: JsonMap, opts: PodSpecDefaultOptions): void {
+  setDefault(spec, "restartPolicy", "Always");
+  setDefault(spec, "dnsPolicy", "ClusterFirst");
+  setDefault(spec, "terminationGracePeriodSeconds", 30);
+  setDefault(spec, "schedulerName", "default-scheduler");
+  if (spec.enableServiceLinks === undefined) spec.enableServiceLinks = true;
+  if (!asMap(spec.securityContext)) spec.securityContext = {};
+  const hostNetwork = spec.hostNetwork === true;
+  for (const c of [...asMaps(spec.containers), ...asMaps(spec.initContainers)]) defaultContainer(c, hostNetwork, opts.pod);
+  for (const v of asMaps(spec.volumes)) defaultVolume(v);
+  if (opts.pod) {
+    // the Priority and DefaultTolerationSeconds admission plugins, applied here for pods
+    if (spec.priority === undefined && !spec.priorityClassName) spec.priority = 0;
+    setDefault(spec, "preemptionPolicy", "PreemptLowerPriority");
+    const tolerations = asMaps(spec.tolerations);
+    for (const key of ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"]) {
+      const has = tolerations.some((t) => t.key === key && (t.effect === "NoExecute" || !t.effect));
+      if (!has) tolerations.push({ key, operator: "Exists", effect: "NoExecute", tolerationSeconds: 300 });
+    }
+    spec.tolerations = tolerations;
+  }
+}
+
+/** Upstream's defaults for a Pod object. */
+export function defaultPod(obj: KubeObject): void {
+  defaultPodSpec(ensureMap(obj, "spec"), { pod: true });
+}
+
+/** Upstream's QoS class of a pod spec. */
+export function qosClassOf(spec: unknown): "Guaranteed" | "Burstable" | "BestEffort" {
+  const cs = [...asMaps(asMap(spec)?.containers), ...asMaps(asMap(spec)?.initContainers)];
+  let any = false;
+  let guaranteed = cs.length > 0;
+  for (const c of cs) {
+    const res = asMap(c.resources);
+    const req = asMap(res?.requests) ?? {};
+    const lim = asMap(res?.limits) ?? {};
+    if (Object.keys(req).length || Object.keys(lim).length) any = true;
+    for (const r of ["cpu", "memory"]) {
+      if (lim[r] === undefined || (req[r] !== undefined && String(req[r]) !== String(lim[r]))) guaranteed = false;
+    }
+  }
+  if (!any) return "BestEffort";
+  return guaranteed ? "Guaranteed" : "Burstable";
+}
+
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+const ENV_MSG = "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')";
+
+function validateContainers(list: JsonMap[], path: string, volumes: Set<string>, names: Set<string>, pod: boolean): FieldError[] {
+  const errs: FieldError[] = [];
+  list.forEach((c, i) => {
+    const p = `${path}[${i}]`;
+    const name = asString(c.name);
+    if (!name) errs.push(required(`${p}.name`));
+    else {
+      for (const e of dns1123Label(name)) errs.push(invalid(`${p}.name`, name, e));
+      if (names.has(name)) errs.push(duplicate(`${p}.name`, name));
+      names.add(name);
+    }
+    if (pod && !asString(c.image)) errs.push(required(`${p}.image`));
+    const ipp = c.imagePullPolicy;
+    if (ipp !== undefined && !["Always", "IfNotPresent", "Never"].includes(asString(ipp))) {
+      errs.push(notSupported(`${p}.imagePullPolicy`, ipp, ["Always", "IfNotPresent", "Never"]));
+    }
+    asMaps(c.ports).forEach((port, j) => {
+      const pp = `${p}.ports[${j}]`;
+      const cp = asNumber(port.containerPort);
+      if (cp === undefined) errs.push(required(`${pp}.containerPort`));
+      else if (cp < 1 || cp > 65535) errs.push(invalid(`${pp}.containerPort`, cp, "must be between 1 and 65535, inclusive"));
+      if (port.protocol !== undefined && !["SCTP", "TCP", "UDP"].includes(asString(port.protocol))) {
+        errs.push(notSupported(`${pp}.protocol`, port.protocol, ["SCTP", "TCP", "UDP"]));
+      }
+    });
+    asMaps(c.env).forEach((env, j) => {
+      const n = asString(env.name);
+      if (!n) errs.push(required(`${p}.env[${j}].name`));
+      else if (!ENV_NAME.test(n)) errs.push(invalid(`${p}.env[${j}].name`, n, ENV_MSG));
+    });
+    asMaps(c.volumeMounts).forEach((m, j) => {
+      const mp = `${p}.volumeMounts[${j}]`;
+      const n = asString(m.name);
+      if (!n) errs.push(required(`${mp}.name`));
+      else if (!volumes.has(n)) errs.push({ type: "FieldValueNotFound", field: `${mp}.name`, message: `Not found: ${JSON.stringify(n)}` });
+      if (!asString(m.mountPath)) errs.push(required(`${mp}.mountPath`));
+    });
+  });
+  return errs;
+}
+
+export interface PodSpecValidationOptions {
+  /** a Pod itself: images are required */
+  pod: boolean;
+}
+
+/** Upstream's ValidatePodSpec essentials, at path ("spec" or "spec.template.spec"). */
+export function validatePodSpec(specRaw: unknown, path: string, opts: PodSpecValidationOptions): FieldError[] {
+  const errs: FieldError[] = [];
+  const spec = asMap(specRaw) ?? {};
+  const volumes = new Set<string>();
+  asMaps(spec.volumes).forEach((v, i) => {
+    const n = asString(v.name);
+    if (!n) errs.push(required(`${path}.volumes[${i}].name`));
+    else {
+      for (const e of dns1123Label(n)) errs.push(invalid(`${path}.volumes[${i}].name`, n, e));
+      if (volumes.has(n)) errs.push(duplicate(`${path}.volumes[${i}].name`, n));
+      volumes.add(n);
+    }
+  });
+  const containers = asMaps(spec.containers);
+  if (containers.length === 0) errs.push(required(`${path}.containers`));
+  const names = new Set<string>();
+  errs.push(...validateContainers(asMaps(spec.initContainers), `${path}.initContainers`, volumes, names, opts.pod));
+  errs.push(...validateContainers(containers, `${path}.containers`, volumes, names, opts.pod));
+  const rp = spec.restartPolicy;
+  if (rp !== undefined && !["Always", "OnFailure", "Never"].includes(asString(rp))) {
+    errs.push(notSupported(`${path}.restartPolicy`, rp, ["Always", "Never", "OnFailure"]));
+  }
+  const dp = spec.dnsPolicy;
+  if (dp !== undefined && !["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"].includes(asString(dp))) {
+    errs.push(notSupported(`${path}.dnsPolicy`, dp, ["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"]));
+  }
+  const ads = spec.activeDeadlineSeconds;
+  if (typeof ads === "number" && ads <= 0) errs.push(invalid(`${path}.activeDeadlineSeconds`, ads, "must be between 1 and 2147483647, inclusive"));
+  errs.push(...validateLabels(spec.nodeSelector, `${path}.nodeSelector`));
+  const tgps = spec.terminationGracePeriodSeconds;
+  if (typeof tgps === "number" && tgps < 0 && opts.pod === false) {
+    errs.push(invalid(`${path}.terminationGracePeriodSeconds`, tgps, "must be greater than or equal to 0"));
+  }
+  return errs;
+}
+
+/** The fields of a pod spec an update may change (upstream's ValidatePodUpdate). */
+export function validatePodSpecUpdate(spec: unknown, old: unknown): FieldError[] {
+  const mutable = (s: unknown): JsonMap => {
+    const copy = structuredClone(asMap(s) ?? {});
+    for (const c of [...asMaps(copy.containers), ...asMaps(copy.initContainers)]) delete c.image;
+    delete copy.activeDeadlineSeconds;
+    delete copy.tolerations;
+    delete copy.terminationGracePeriodSeconds;
+    delete copy.schedulingGates;
+    return copy;
+  };
+  if (JSON.stringify(mutable(spec)) === JSON.stringify(mutable(old))) return [];
+  return [forbidden("spec", "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)")];
+}
+
+/** The pod phase ("Pending" when unset). */
+export function podPhaseOf(pod: KubeObject): string {
+  return asString(asMap(pod.status)?.phase) || "Pending";
+}
+
+/** Pod columns as upstream's printers (kubectl get pods [-o wide]). */
+export const podColumns: PrinterColumn[] = [
+  NAME,
+  col("Ready", "string", "The aggregate readiness state of this pod for accepting traffic."),
+  col("Status", "string", "The aggregate status of the containers in this pod."),
+  col("Restarts", "string", "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted."),
+  AGE,
+  col("IP", "string", "podIP is an IP address allocated to the pod.", 1),
+  col("Node", "string", "NodeName indicates in which node this pod is scheduled.", 1),
+  col("Nominated Node", "string", "nominatedNodeName is set when this pod preempts other pods on the node.", 1),
+  col("Readiness Gates", "string", "If specified, all readiness gates will be evaluated for pod readiness.", 1),
+];
+
+function isRestartableInit(c: JsonMap | undefined): boolean {
+  return c?.restartPolicy === "Always";
+}
+
+function laterOf(a: string, b: unknown): string {
+  const s = asString(b);
+  if (!s) return a;
+  return !a || Date.parse(s) > Date.parse(a) ? s : a;
+}
+
+function terminatedReason(t: JsonMap, prefix: string): string {
+  const reason = asString(t.reason);
+  if (reason) return prefix + reason;
+  const signal = asNumber(t.signal) ?? 0;
+  return signal !== 0 ? `${prefix}Signal:${signal}` : `${prefix}ExitCode:${asNumber(t.exitCode) ?? 0}`;
+}
+
+/** The STATUS, READY and RESTARTS cells, derived exactly as upstream's printPod. */
+export function podStatusCells(pod: KubeObject): { ready: string; status: string; restarts: string } {
+  const spec = asMap(pod.spec) ?? {};
+  const status = asMap(pod.status) ?? {};
+  const initSpecs = new Map(asMaps(spec.initContainers).map((c) => [asString(c.name), c]));
+  let total = asMaps(spec.containers).length;
+  for (const c of initSpecs.values()) if (isRestartableInit(c)) total++;
+  let ready = 0;
+  let restarts = 0;
+  let sidecarRestarts = 0;
+  let lastRestart = "";
+  let lastSidecarRestart = "";
+  const phase = asString(status.phase);
+  let reason = asString(status.reason) || phase;
+  for (const cond of asMaps(status.conditions)) {
+    if (cond.type === "PodScheduled" && cond.reason === "SchedulingGated") reason = "SchedulingGated";
+  }
+  let initializing = false;
+  const initStatuses = asMaps(status.initContainerStatuses);
+  for (let i = 0; i < initStatuses.length; i++) {
+    const c = initStatuses[i];
+    const state = asMap(c.state) ?? {};
+    const lastTerm = asMap(asMap(c.lastState)?.terminated);
+    restarts += asNumber(c.restartCount) ?? 0;
+    if (lastTerm) lastRestart = laterOf(lastRestart, lastTerm.finishedAt);
+    const sidecar = isRestartableInit(initSpecs.get(asString(c.name)));
+    if (sidecar) {
+      sidecarRestarts += asNumber(c.restartCount) ?? 0;
+      if (lastTerm) lastSidecarRestart = laterOf(lastSidecarRestart, lastTerm.finishedAt);
+    }
+    const term = asMap(state.terminated);
+    const waiting = asMap(state.waiting);
+    if (term && (asNumber(term.exitCode) ?? 0) === 0) continue;
+    if (sidecar && c.started === true) {
+      if (c.ready === true) ready++;
+      continue;
+    }
+    if (term) reason = terminatedReason(term, "Init:");
+    else if (waiting && asString(waiting.reason) && waiting.reason !== "PodInitializing") reason = `Init:${asString(waiting.reason)}`;
+    else reason = `Init:${i}/${initSpecs.size}`;
+    initializing = true;
+    break;
+  }
+  const initialized = asMaps(status.conditions).some((c) => c.type === "Initialized" && c.status === "True");
+  if (!initializing || initialized) {
+    restarts = sidecarRestarts;
+    lastRestart = lastSidecarRestart;
+    let hasRunning = false;
+    const statuses = asMaps(status.containerStatuses);
+    for (let i = statuses.length - 1; i >= 0; i--) {
+      const c = statuses[i];
+      const state = asMap(c.state) ?? {};
+      restarts += asNumber(c.restartCount) ?? 0;
+      const lastTerm = asMap(asMap(c.lastState)?.terminated);
+      if (lastTerm) lastRestart = laterOf(lastRestart, lastTerm.finishedAt);
+      const waiting = asMap(state.waiting);
+      const term = asMap(state.terminated);
+      if (waiting && asString(waiting.reason)) reason = asString(waiting.reason);
+      else if (term) reason = terminatedReason(term, "");
+      else if (c.ready === true && asMap(state.running)) {
+        hasRunning = true;
+        ready++;
+      }
+    }
+    if (reason === "Completed" && hasRunning) {
+      const podReady = asMaps(status.conditions).some((c) => c.type === "Ready" && c.status === "True");
+      reason = podReady ? "Running" : "NotReady";
+    }
+  }
+  if (pod.metadata.deletionTimestamp && status.reason === "NodeLost") reason = "Unknown";
+  else if (pod.metadata.deletionTimestamp && phase !== "Succeeded" && phase !== "Failed") reason = "Terminating";
+  const restartsCell = restarts !== 0 && lastRestart ? `${restarts} (${since(lastRestart)} ago)` : String(restarts);
+  return { ready: `${ready}/${total}`, status: reason, restarts: restartsCell };
+}
+
+/** One row of `kubectl get pods -o wide`. */
+export function podRow(pod: KubeObject): unknown[] {
+  const spec = asMap(pod.spec) ?? {};
+  const status = asMap(pod.status) ?? {};
+  const cells = podStatusCells(pod);
+  const gates = asMaps(spec.readinessGates);
+  let gatesCell = "<none>";
+  if (gates.length) {
+    const conds = asMaps(status.conditions);
+    const trueCount = gates.filter((g) => conds.some((c) => c.type === g.conditionType && c.status === "True")).length;
+    gatesCell = `${trueCount}/${gates.length}`;
+  }
+  return [
+    pod.metadata.name ?? "",
+    cells.ready,
+    cells.status,
+    cells.restarts,
+    since(pod.metadata.creationTimestamp),
+    asString(status.podIP) || "<none>",
+    asString(spec.nodeName) || "<none>",
+    asString(status.nominatedNodeName) || "<none>",
+    gatesCell,
+  ];
+}
+
+/** Field selectors pods support beyond metadata.* (upstream's PodToSelectableFields). */
+export function podSelectableFields(pod: KubeObject): Record<string, string> {
+  const spec = asMap(pod.spec) ?? {};
+  const status = asMap(pod.status) ?? {};
+  return {
+    "spec.nodeName": asString(spec.nodeName),
+    "spec.restartPolicy": asString(spec.restartPolicy),
+    "spec.schedulerName": asString(spec.schedulerName),
+    "spec.serviceAccountName": asString(spec.serviceAccountName),
+    "spec.hostNetwork": String(spec.hostNetwork === true),
+    "status.phase": asString(status.phase),
+    "status.podIP": asString(status.podIP),
+    "status.nominatedNodeName": asString(status.nominatedNodeName),
+  };
+}
+
+/** Validation of a pod template (in deployments, jobs, ...) at path. */
+export function validatePodTemplate(template: unknown, path: string): FieldError[] {
+  const t = asMap(template);
+  if (!t) return [required(path)];
+  const errs = validateLabels(asMap(t.metadata)?.labels, `${path}.metadata.labels`);
+  errs.push(...validatePodSpec(t.spec, `${path}.spec`, { pod: false }));
+  return errs;
+}
+
+/** Defaults of a pod template (in deployments, jobs, ...). */
+export function defaultPodTemplate(template: unknown): void {
+  const t = asMap(template);
+  if (!t) return;
+  defaultPodSpec(ensureMap(t, "spec"), { pod: false });
+}
+
+/** Containers of a pod spec (typed view). */
+export function containersOf(spec: unknown): JsonMap[] {
+  return asMaps(asMap(spec)?.containers);
+}
+
