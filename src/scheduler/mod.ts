@@ -62,3 +62,4 @@ export { defaultFilters, runFilters, fitErrorMessage, buildSnapshot, type Filter
 export { scoreNodes } from "./scores.ts";
 export { planPreemption, podPriority } from "./preemption.ts";
 export { tolerates, untoleratedTaint, podMatchesNodeSelectorAndAffinity, nodeMatchesTerm } from "./nodeaffinity.ts";
+export { createBindingHandler } from "./binding.ts";
