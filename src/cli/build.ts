@@ -4,11 +4,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname, homedir, networkInterfaces } from "node:os";
 import { isIP } from "node:net";
 import { join } from "node:path";
-import { PAUSE_IMAGE } from "../agent/images/mod.ts";
 import { addressInCIDR } from "../server/pki/mod.ts";
 import type { AgentConfig, ServerConfig } from "../server/config.ts";
 import { CliError, usageError } from "./errors.ts";
 import type { FlagReader } from "./parse.ts";
+
+/** The sandbox image the agent builds locally (src/agent/images PAUSE_IMAGE; a test keeps the two equal). */
+export const DEFAULT_PAUSE_IMAGE = "docker.io/k3s-ts/pause:3.10";
 
 /** Facts about the host the defaults depend on; tests replace them. */
 export interface HostFacts {
@@ -123,7 +125,7 @@ function agentPart(flags: FlagReader, host: HostFacts, dataDir: string): AgentCo
     kubeletArgs: flags.list("kubelet-arg"),
     kubeProxyArgs: flags.list("kube-proxy-arg"),
     containerRuntimeEndpoint: flags.opt("container-runtime-endpoint"),
-    pauseImage: flags.opt("pause-image") ?? PAUSE_IMAGE,
+    pauseImage: flags.opt("pause-image") ?? DEFAULT_PAUSE_IMAGE,
     privateRegistry: flags.str("private-registry"),
     resolvConf: flags.opt("resolv-conf"),
     flannelBackend: "vxlan",

@@ -4,8 +4,6 @@
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { runAgent } from "../agent/mod.ts";
-import { runServer } from "../server/mod.ts";
 import { checkConfigReport, runChecks } from "./commands/check-config.ts";
 import { runKubectl } from "./commands/kubectl.ts";
 import { runCrictl, runCtr } from "./commands/runtime.ts";
@@ -93,12 +91,15 @@ async function dispatch(argv: string[], env: NodeJS.ProcessEnv): Promise<number>
     case "server": {
       const { config, warnings } = loadServerConfig(rest, { env: globalEnv });
       printWarnings(warnings);
+      // loaded on demand: kubectl, token and friends must not pay for (or break on) the whole control plane
+      const { runServer } = await import("../server/mod.ts");
       await runServer(config);
       return 0;
     }
     case "agent": {
       const { config, warnings } = loadAgentConfig(rest, { env: globalEnv });
       printWarnings(warnings);
+      const { runAgent } = await import("../agent/mod.ts");
       await runAgent(config);
       return 0;
     }

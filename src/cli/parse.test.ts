@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { HostFacts } from "./build.ts";
-import { defaultClusterDNS, parseMode } from "./build.ts";
+import { DEFAULT_PAUSE_IMAGE, defaultClusterDNS, parseMode } from "./build.ts";
+import { PAUSE_IMAGE } from "../agent/images/mod.ts";
 import { CliError } from "./errors.ts";
 import { SERVER_FLAGS } from "./flags.ts";
 import { loadAgentConfig, loadServerConfig } from "./load.ts";
@@ -50,6 +51,8 @@ test("k3s defaults when nothing is given", () => {
     assert.deepEqual(config.agent.nodeIPs, ["192.0.2.10"]);
     assert.equal(config.agent.flannelBackend, "vxlan");
     assert.equal(config.agent.privateRegistry, "/etc/rancher/k3s/registries.yaml");
+    assert.equal(config.agent.pauseImage, PAUSE_IMAGE, "the default sandbox image is the one the agent builds");
+    assert.equal(DEFAULT_PAUSE_IMAGE, PAUSE_IMAGE);
     const nonRoot = loadServerConfig(["-c", empty], { env: env(), host: { ...host, isRoot: false, home: "/home/u" } });
     assert.equal(nonRoot.config.dataDir, "/home/u/.rancher/k3s");
   } finally {
