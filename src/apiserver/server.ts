@@ -22,7 +22,7 @@ import type { Call, Reply, RestContext } from "./rest/context.ts";
 import { deleteCollectionHandler, deleteHandler } from "./rest/delete.ts";
 import { getHandler, listHandler } from "./rest/list.ts";
 import { patchHandler } from "./rest/patch.ts";
-import { fallbackPatch } from "./rest/patchfallback.ts";
+import { standardPatch } from "./rest/patchdefaults.ts";
 import type { PatchFunctions } from "./rest/patchtypes.ts";
 import { scaleHandler } from "./rest/scale.ts";
 import { readCurrent, served } from "./rest/common.ts";
@@ -53,7 +53,7 @@ export interface ApiServerOptions {
   /** absent = allow everything */
   authorizer?: Authorizer;
   version: VersionInfo;
-  /** patch implementations (src/apiserver/patch); missing ones use a minimal merge/JSON patch */
+  /** replaces patch implementations (default: src/apiserver/patch) */
   patch?: Partial<PatchFunctions>;
   /** decodes application/vnd.kubernetes.protobuf bodies; absent = 415 for them */
   protobuf?: ProtobufDecoder;
@@ -103,7 +103,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     schemas: opts.schemas,
     cluster: opts.cluster,
     caches,
-    patch: { ...fallbackPatch, ...(opts.patch ?? {}) },
+    patch: { ...standardPatch, ...(opts.patch ?? {}) },
     protobuf: opts.protobuf,
     bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 60_000,
   };

@@ -3,7 +3,7 @@
  * openssl CLI, small kinds (ConfigMap, Namespace, a Widget with spec/status/scale),
  * and a real HTTPS server over a real SQLite datastore. Not used at run time.
  */
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
@@ -288,20 +288,29 @@ current-context: test
   };
 }
 
-/** Runs kubectl 1.32 against the test server; resolves with its exit code and output. */
-export function kubectl(ts: Pick<TestServer, "kubeconfig" | "dir">, args: string[], input?: string): { code: number; stdout: string; stderr: string } {
-  try {
-    const stdout = execFileSync("/usr/lib/google-cloud-sdk/bin/kubectl.1.32", ["--kubeconfig", ts.kubeconfig, "--cache-dir", join(ts.dir, "kcache"), ...args], {
-      input,
-      stdio: "pipe",
-      timeout: 30_000,
-      env: { ...process.env, HOME: ts.dir },
-    }).toString();
-    return { code: 0, stdout, stderr: "" };
-  } catch (err) {
-    const e = err as { status?: number; stdout?: Buffer; stderr?: Buffer };
-    return { code: e.status ?? 1, stdout: e.stdout?.toString() ?? "", stderr: e.stderr?.toString() ?? "" };
-  }
+/** Runs kubectl 1.32 against the test server (asynchronously: the server runs in this process). */
+export function kubectl(ts: Pick<TestServer, "kubeconfig" | "dir">, args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      "/usr/lib/google-cloud-sdk/bin/kubectl.1.32",
+      ["--kubeconfig", ts.kubeconfig, "--cache-dir", join(ts.dir, "kcache"), ...args],
+      { timeout: 30_000, env: { ...process.env, HOME: ts.dir } },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof (err as { code?: unknown }).code === "number" ? ((err as { code: number }).code) : 1) : 0;
+        resolve({ code, stdout: stdout.toString(), stderr: stderr.toString() });
+      },
+    );
+    if (input !== undefined) child.stdin?.end(input);
+    else child.stdin?.end();
+  });
+}
+
+/** Starts `kubectl` with these args and returns the child (for -w); the caller kills it by PID. */
+export function spawnKubectl(ts: Pick<TestServer, "kubeconfig" | "dir">, args: string[]): ChildProcess {
+  return spawn("/usr/lib/google-cloud-sdk/bin/kubectl.1.32", ["--kubeconfig", ts.kubeconfig, "--cache-dir", join(ts.dir, "kcache"), ...args], {
+    env: { ...process.env, HOME: ts.dir },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
 }
 
 /** A ConfigMap body. */

@@ -5,7 +5,6 @@ import { decodeBody } from "../negotiation.ts";
 import { groupResource, readCurrent } from "./common.ts";
 import type { Call, Reply } from "./context.ts";
 import { patchDocument } from "./patch.ts";
-import { fallbackPatch } from "./patchfallback.ts";
 import { guaranteedUpdate } from "./write.ts";
 
 function segments(path: string): string[] {
@@ -86,7 +85,8 @@ export async function scaleHandler(call: Call): Promise<Reply> {
       let wanted: KubeObject;
       if (put) wanted = put;
       else if (patch) {
-        const fn = (patch.type === "json" ? call.ctx.patch.json : call.ctx.patch.merge) ?? fallbackPatch.merge ?? ((i) => ({ object: i.current as KubeObject }));
+        const fn = call.ctx.patch[patch.type === "json" ? "json" : "merge"];
+        if (!fn) throw badRequest(`unsupported patch type ${patch.type} for scale`);
         wanted = fn({ kind: call.kind, schemas: call.ctx.schemas, current: scale, patch: patch.doc }).object;
       } else throw badRequest("unsupported scale request");
       const rv = wanted.metadata?.resourceVersion;

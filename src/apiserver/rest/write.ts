@@ -4,7 +4,8 @@ import { ConflictError } from "../../datastore/backend.ts";
 import type { KubeObject, ManagedFieldsEntry } from "../../api/types.ts";
 import { alreadyExists, badRequest, conflict, notFound } from "../errors.ts";
 import { apiVersionOf } from "../kinds.ts";
-import { defaultManager, fieldsOfChange, recordUpdate } from "../managedfields.ts";
+import { defaultManager } from "../managedfields.ts";
+import { updatedManagedFields } from "./patchdefaults.ts";
 import { generateName, hasSpec, nowTimestamp, specOf } from "../objectmeta.ts";
 import { clone, decodeStored, encodeStored } from "../storage/codec.ts";
 import { checkNamespaceLifecycle, checkUnknownFields, strategyContext, validateOrThrow } from "./admission.ts";
@@ -58,13 +59,8 @@ export async function createObject(call: Call, obj: KubeObject, opts: CreateOpti
   await checkNamespaceLifecycle(call, obj);
   validateOrThrow(call, obj, undefined, "");
   md.managedFields =
-    opts.managedFields ??
-    recordUpdate(undefined, {
-      manager: fieldManagerOf(call),
-      apiVersion: apiVersionOf(kind),
-      subresource: "",
-      changedFields: fieldsOfChange(obj, undefined, { skipStatus: false }),
-    });
+    opts.managedFields ?? updatedManagedFields({ kind, schemas: call.ctx.schemas, manager: fieldManagerOf(call), subresource: "", old: undefined, next: obj });
+  if (md.managedFields === undefined) delete md.managedFields;
   if (isDryRun(call)) return { status: 201, object: obj, warnings: opts.warnings };
   try {
     const rev = await call.ctx.backend.create(keyOf(call, md.name ?? ""), encodeStored(obj));
@@ -181,13 +177,7 @@ async function finalizeUpdate(call: Call, u: { cur: KubeObject; next: KubeObject
   }
   validateOrThrow(call, next, cur, u.subresource);
   nmd.managedFields =
-    u.managedFields ??
-    recordUpdate(cur.metadata.managedFields, {
-      manager: fieldManagerOf(call),
-      apiVersion: apiVersionOf(kind),
-      subresource: u.subresource,
-      changedFields: fieldsOfChange(next, cur, { skipStatus: false }),
-    });
+    u.managedFields ?? updatedManagedFields({ kind, schemas: call.ctx.schemas, manager: fieldManagerOf(call), subresource: u.subresource, old: cur, next });
   if (nmd.managedFields === undefined) delete nmd.managedFields;
   nmd.resourceVersion = cur.metadata.resourceVersion;
   return next;
