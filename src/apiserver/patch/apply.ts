@@ -26,7 +26,7 @@ import {
 import type { ManagerSet, Managers } from "./managed.ts";
 import { Schemas } from "./schema.ts";
 import type { Comparison } from "./typed.ts";
-import { TypedValueError, compare, merge, removeItems, toFieldSet } from "./typed.ts";
+import { Typed, TypedValueError } from "./typed.ts";
 
 /** The client-side apply annotation kubectl keeps. */
 export const lastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
@@ -86,8 +86,7 @@ export class ApplyConflictError extends PatchError {
 }
 
 interface Context {
-  schemas: Schemas;
-  root: ReturnType<Schemas["root"]>;
+  typed: Typed;
   ignored: FieldPath[];
   apiVersion: string;
   subresource?: string;
@@ -97,8 +96,7 @@ interface Context {
 function context(o: ManagedFieldsOptions): Context {
   const schemas = new Schemas(o.schemas);
   const ctx: Context = {
-    schemas,
-    root: schemas.root(o.rootRef),
+    typed: new Typed(schemas, schemas.root(o.rootRef)),
     ignored: (o.ignoredFields ?? []).map((p) => p.map((f) => "f:" + f)),
     apiVersion: o.apiVersion,
     now: (o.now ?? new Date()).toISOString().replace(/\.\d{3}Z$/, "Z"),
@@ -205,8 +203,8 @@ interface CoreResult {
 function applyCore(input: CoreInput, ctx: Context): CoreResult {
   const { live, config, managers, applier } = input;
   const key = managerKey(applier);
-  const merged = typed("patch", config, () => merge(live, config, ctx.root, ctx.schemas)) as KubeObject;
-  const newSet = typed("patch", config, () => toFieldSet(config, ctx.root, ctx.schemas)).withoutPrefixes(ctx.ignored);
+  const merged = typed("patch", config, () => ctx.typed.merge(live, config)) as KubeObject;
+  const newSet = typed("patch", config, () => ctx.typed.fieldSet(config)).withoutPrefixes(ctx.ignored);
   const last = managers.get(key);
   const entry: ManagerSet = { ...applier, set: newSet };
   if (last?.time) entry.time = last.time;
@@ -214,7 +212,7 @@ function applyCore(input: CoreInput, ctx: Context): CoreResult {
   const pruned = last && !last.set.isEmpty() ? prune(merged, managers, last.set, ctx) : merged;
   const object = dropNulls(pruned) as KubeObject;
 
-  const c = exclude(typed("live", live, () => compare(live, object, ctx.root, ctx.schemas)), ctx.ignored);
+  const c = exclude(typed("live", live, () => ctx.typed.compare(live, object)), ctx.ignored);
   const changed = c.modified.union(c.added);
   const conflicts: Conflict[] = [];
   const conflictSets = new Map<string, FieldSet>();
@@ -240,14 +238,14 @@ function prune(merged: KubeObject, managers: Managers, last: FieldSet, ctx: Cont
   for (const m of managers.values()) owned = owned.union(m.set);
   const remove = last.withNamedAncestors().difference(owned.withNamedAncestors()).difference(new FieldSet(strippedPaths));
   if (remove.isEmpty()) return merged;
-  const out = removeItems(merged, remove, ctx.root, ctx.schemas) as KubeObject | undefined;
+  const out = ctx.typed.removeItems(merged, remove) as KubeObject | undefined;
   return out ?? { metadata: {} };
 }
 
 /** An object that had no managedFields gets one Update entry owning everything it holds. */
 function beforeFirstApply(live: KubeObject, ctx: Context): Managers {
   const managers: Managers = new Map();
-  const c = exclude(typed("live", live, () => compare({}, live, ctx.root, ctx.schemas)), ctx.ignored);
+  const c = exclude(typed("live", live, () => ctx.typed.compare({}, live)), ctx.ignored);
   const set = stripMeta(c.added.union(c.modified));
   if (!set.isEmpty()) {
     const m: ManagerSet = { manager: "before-first-apply", operation: "Update", apiVersion: ctx.apiVersion, set };
@@ -268,8 +266,8 @@ function allowedFromLastApplied(live: KubeObject, ctx: Context): Set<string> {
   }
   if (!isObject(last) || last.apiVersion !== ctx.apiVersion) return new Set();
   try {
-    const set = toFieldSet(last, ctx.root, ctx.schemas);
-    const c = compare(last, live, ctx.root, ctx.schemas);
+    const set = ctx.typed.fieldSet(last);
+    const c = ctx.typed.compare(last, live);
     return new Set(set.difference(c.modified).difference(c.added).difference(c.removed).paths().map(conflictPath));
   } catch {
     return new Set();
@@ -385,7 +383,7 @@ export function updateManagedFields(old: KubeObject | undefined, next: KubeObjec
   if (managers.size === 0 && (old !== undefined || reset)) return object;
 
   const before = old ? withoutManagedFields(old) : ({ metadata: {} } as KubeObject);
-  const c = exclude(typed("live", object, () => compare(before, object, ctx.root, ctx.schemas)), ctx.ignored);
+  const c = exclude(typed("live", object, () => ctx.typed.compare(before, object)), ctx.ignored);
   const changed = c.modified.union(c.added);
   for (const [k, m] of managers) {
     m.set = m.set.difference(changed).difference(c.removed);

@@ -49,3 +49,12 @@ test("set algebra and named ancestors", () => {
   assert.deepEqual(new FieldSet([["f:l", 'k:{"n":1}', "f:x"]]).withNamedAncestors().paths(), [["f:l"], ["f:l", 'k:{"n":1}', "f:x"]]);
   assert.deepEqual(a.withoutPrefixes([["f:a"]]).size, 0);
 });
+
+test("the field manager falls back to the User-Agent's product name", async () => {
+  const { fieldManagerFor } = await import("./mod.ts");
+  assert.equal(fieldManagerFor("kubectl-edit", "kubectl/v1.32.4 (linux/amd64)"), "kubectl-edit");
+  assert.equal(fieldManagerFor(undefined, "kubectl/v1.32.4 (linux/amd64) kubernetes/abc"), "kubectl");
+  assert.equal(fieldManagerFor("", "node-fetch"), "node-fetch");
+  assert.equal(fieldManagerFor(null, "a\u0007b/1"), "ab");
+  assert.equal(fieldManagerFor(undefined, "x".repeat(300)).length, 128);
+});

@@ -138,3 +138,21 @@ export function capUpdateManagers(managers: Managers): void {
 export function conflictPath(path: FieldPath): string {
   return pathString(path);
 }
+
+/** Upstream's limit on a field manager's length in bytes. */
+export const fieldManagerMaxLength = 128;
+
+/**
+ * The manager a write is recorded under: ?fieldManager= when given, else the
+ * User-Agent up to its first "/" (printable characters, at most 128 bytes).
+ */
+export function fieldManagerFor(fieldManager: string | null | undefined, userAgent: string | undefined): string {
+  if (fieldManager) return fieldManager;
+  let out = "";
+  for (const ch of (userAgent ?? "").split("/")[0]) {
+    if (!/^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u.test(ch)) continue;
+    if (Buffer.byteLength(out + ch) > fieldManagerMaxLength) break;
+    out += ch;
+  }
+  return out;
+}

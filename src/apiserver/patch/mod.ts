@@ -18,4 +18,5 @@ export type { StrategicMergeOptions } from "./strategic.ts";
 export { ApplyConflictError, conflictError, lastAppliedAnnotation, serverSideApply, updateManagedFields } from "./apply.ts";
 export type { ApplyOptions, ApplyResult, Conflict, ManagedFieldsOptions, UpdateOptions } from "./apply.ts";
 export { FieldSet, fromFieldsV1, pathString, toFieldsV1 } from "./fieldpath.ts";
+export { fieldManagerFor, fieldManagerMaxLength } from "./managed.ts";
 export type { FieldPath, PathElement } from "./fieldpath.ts";

@@ -23,7 +23,7 @@ export class TypedValueError extends Error {
 }
 
 /** The path element of a list item of a set or map-keyed list. */
-export function itemElement(item: unknown, shape: ListShape, schemas: Schemas, path: FieldPath): PathElement {
+function itemElement(item: unknown, shape: ListShape, schemas: Schemas, path: FieldPath): PathElement {
   if (shape.relation === "map") {
     if (!isObject(item)) throw new TypedValueError(path, "associative list with keys may not have non-map elements");
     const keys: Record<string, unknown> = {};
@@ -68,7 +68,7 @@ function isLeaf(shape: Shape): boolean {
 }
 
 /** The set of fields a value sets (upstream's ToFieldSet). */
-export function toFieldSet(value: unknown, schema: FieldSchema | undefined, schemas: Schemas): FieldSet {
+function toFieldSet(value: unknown, schema: FieldSchema | undefined, schemas: Schemas): FieldSet {
   const set = new FieldSet();
   const walk = (v: unknown, fs: FieldSchema | undefined, path: PathElement[]) => {
     const shape = schemas.shape(fs, v);
@@ -109,7 +109,7 @@ export interface Comparison {
 }
 
 /** Compares `lhs` (before) with `rhs` (after). */
-export function compare(lhs: unknown, rhs: unknown, schema: FieldSchema | undefined, schemas: Schemas): Comparison {
+function compare(lhs: unknown, rhs: unknown, schema: FieldSchema | undefined, schemas: Schemas): Comparison {
   const c: Comparison = { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet() };
   const leaf = (l: unknown, r: unknown, path: PathElement[]) => {
     if (l === undefined) c.added.add(path);
@@ -164,7 +164,7 @@ function indexItems(list: unknown[] | undefined, shape: ListShape, schemas: Sche
 }
 
 /** Merges an applied configuration `rhs` into `lhs` (upstream's Merge): rhs wins at leaves. */
-export function merge(lhs: unknown, rhs: unknown, schema: FieldSchema | undefined, schemas: Schemas): unknown {
+function merge(lhs: unknown, rhs: unknown, schema: FieldSchema | undefined, schemas: Schemas): unknown {
   const walk = (l: unknown, r: unknown, fs: FieldSchema | undefined, path: PathElement[]): unknown => {
     if (r === undefined) return clone(l);
     if (l === undefined || l === null) return clone(r);
@@ -260,7 +260,7 @@ function mergeList(lhs: unknown[], rhs: unknown[], m: ListMerge): unknown[] {
 }
 
 /** Removes each member path of `set` from a copy of `value`; containers emptied by it disappear. */
-export function removeItems(value: unknown, set: FieldSet, schema: FieldSchema | undefined, schemas: Schemas): unknown {
+function removeItems(value: unknown, set: FieldSet, schema: FieldSchema | undefined, schemas: Schemas): unknown {
   const paths = set.paths();
   if (paths.length === 0) return clone(value);
   const trie = new Map<string, unknown>();
@@ -308,4 +308,32 @@ export function removeItems(value: unknown, set: FieldSet, schema: FieldSchema |
     return v;
   };
   return walk(clone(value), schema, trie, []);
+}
+
+/** The structured-merge operations on values of one root schema. */
+export class Typed {
+  constructor(
+    private readonly schemas: Schemas,
+    private readonly root: FieldSchema | undefined,
+  ) {}
+
+  /** The fields `value` sets; throws TypedValueError for bad list items. */
+  fieldSet(value: unknown): FieldSet {
+    return toFieldSet(value, this.root, this.schemas);
+  }
+
+  /** What changed from `before` to `after`. */
+  compare(before: unknown, after: unknown): Comparison {
+    return compare(before, after, this.root, this.schemas);
+  }
+
+  /** `config` merged into `live`, config winning at leaves. */
+  merge(live: unknown, config: unknown): unknown {
+    return merge(live, config, this.root, this.schemas);
+  }
+
+  /** A copy of `value` without the member paths of `set`. */
+  removeItems(value: unknown, set: FieldSet): unknown {
+    return removeItems(value, set, this.root, this.schemas);
+  }
 }
