@@ -90,6 +90,11 @@ function describeKind(schema: FieldSchema, k: KindDef): FieldSchema {
   return { ...schema, description: schema.description ?? kindDescription(k), properties };
 }
 
+/** Definitions the operations name that a registry may lack. */
+const FALLBACKS: Record<string, JsonObject> = {
+  [`${META}.Patch`]: { type: "object", description: "The body of a PATCH request; its form follows the request's Content-Type." },
+};
+
 interface Plan {
   registry: SchemaRegistry;
   gvks: Map<string, Gvk[]>;
@@ -134,7 +139,7 @@ function buildDocument(p: Plan, kinds: OpenApiKind[]): JsonObject {
   for (const name of referencedDefinitions([...roots], p.registry)) {
     const fs = p.registry[name];
     // an operation may name a meta definition the registry lacks: describe it loosely rather than dangle
-    const schema = fs ? toOpenApiSchema(fs) : { type: "object", "x-kubernetes-preserve-unknown-fields": true };
+    const schema = fs ? toOpenApiSchema(fs) : (FALLBACKS[name] ?? { type: "object", "x-kubernetes-preserve-unknown-fields": true });
     const gvk = p.gvks.get(name);
     if (gvk) schema["x-kubernetes-group-version-kind"] = gvk.map((g) => ({ group: g.group, kind: g.kind, version: g.version })) as JsonValue;
     schemas[name] = schema;
