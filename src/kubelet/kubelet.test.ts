@@ -22,6 +22,15 @@ import { createBackend } from "../datastore/mod.ts";
 import { startTestRuntime, type TestRuntime } from "./cri/fixture.ts";
 import { removePodCgroups } from "./cgroups.ts";
 import { startKubelet, type Kubelet } from "./kubelet.ts";
+import { registerLocalKubelet } from "./local.ts";
+import { startKubeletServer } from "./server.ts";
+import { podLogSubresource, podStreamUpgrade } from "./streaming/apiserver.ts";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { request as httpsRequest } from "node:https";
+import type { AddressInfo } from "node:net";
+import WebSocket from "ws";
 import type { KPod } from "./types.ts";
 
 let rt: TestRuntime;
@@ -226,4 +235,144 @@ test("a failing container restarts with back-off and a bad image reports ErrImag
   assert.equal(prev, "try\n");
   await client.delete(R.pods, "default", "crash", { gracePeriodSeconds: 0 });
   await waitFor("crash pod sandbox removed", async () => ((await rt.cri.listPodSandbox()).some((s) => s.metadata.name === "crash") ? undefined : true), 30_000);
+});
+
+function selfSigned(d: string): { cert: string; key: string } {
+  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", join(d, "k.key"), "-out", join(d, "k.crt"), "-days", "1", "-subj", "/CN=kubelet", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "pipe" });
+  return { cert: readFileSync(join(d, "k.crt"), "utf8"), key: readFileSync(join(d, "k.key"), "utf8") };
+}
+
+function httpsGet(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const r = httpsRequest({ host: "127.0.0.1", port, path, rejectUnauthorized: false }, (res) => {
+      let body = "";
+      res.on("data", (c: Buffer) => (body += c.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    r.on("error", reject);
+    r.end();
+  });
+}
+
+/** Runs a remotecommand exchange over websocket and collects channel output until the status frame. */
+function wsExec(url: string, protocols: string[], tls: boolean, send?: Buffer): Promise<{ out: Record<number, string>; status?: string; protocol: string }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, protocols, tls ? { rejectUnauthorized: false } : {});
+    const out: Record<number, string> = {};
+    ws.on("open", () => {
+      if (send) ws.send(send);
+    });
+    ws.on("message", (data: Buffer) => {
+      const ch = data[0]!;
+      out[ch] = (out[ch] ?? "") + data.subarray(1).toString();
+    });
+    ws.on("close", () => resolve({ out, status: out[3], protocol: ws.protocol }));
+    ws.on("unexpected-response", (_req, res) => reject(new Error(`handshake refused with ${res.statusCode}`)));
+    ws.on("error", reject);
+  });
+}
+
+test("streaming: kubelet HTTPS serves logs, stats, exec and port-forward; the API server helpers reach the local kubelet", async () => {
+  await client.create(R.pods, "default", {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "stream", namespace: "default" },
+    spec: {
+      nodeName,
+      terminationGracePeriodSeconds: 0,
+      containers: [
+        { name: "web", image: BUSYBOX_IMAGE, command: ["sh", "-c", "mkdir -p /www && echo served-by-httpd > /www/index.html && echo started && exec httpd -f -p 8080 -h /www"], ports: [{ containerPort: 8080 }] },
+      ],
+    },
+  } as KPod);
+  await waitFor("stream pod running", async () => {
+    const p = await client.get<KPod>(R.pods, "default", "stream");
+    return p.status?.phase === "Running" && p.status.containerStatuses?.[0]?.ready ? p : undefined;
+  }, 60_000);
+  const tlsDir = mkdtempSync(join(tmpdir(), "k3sts-kcert-"));
+  const server = await startKubeletServer(kubelet, { port: 0, host: "127.0.0.1", ...selfSigned(tlsDir) });
+  const unregister = registerLocalKubelet(kubelet);
+  const front = createServer();
+  front.on("upgrade", (req, socket, head) => {
+    if (!podStreamUpgrade(req, socket, head, { getPod: (ns, n) => client.get(R.pods, ns, n), nodeAddress: async () => "127.0.0.1" })) socket.destroy();
+  });
+  await new Promise<void>((r) => front.listen(0, "127.0.0.1", r));
+  const frontPort = (front.address() as AddressInfo).port;
+  try {
+    assert.deepEqual(await httpsGet(server.port, "/healthz"), { status: 200, body: "ok" });
+    const logs = await waitFor("logs over https", async () => {
+      const r = await httpsGet(server.port, "/containerLogs/default/stream/web");
+      return r.body.includes("started") ? r : undefined;
+    });
+    assert.equal(logs.body, "started\n");
+    assert.equal((await httpsGet(server.port, "/containerLogs/default/nope/web")).status, 404);
+    const summary = JSON.parse((await httpsGet(server.port, "/stats/summary")).body) as { node: { nodeName: string }; pods: { podRef: { name: string } }[] };
+    assert.equal(summary.node.nodeName, nodeName);
+    assert.ok(summary.pods.some((p) => p.podRef.name === "stream"));
+    assert.match((await httpsGet(server.port, "/metrics/resource")).body, /container_memory_working_set_bytes\{container="web",namespace="default",pod="stream"\}/);
+
+    // exec over websocket v4 (what client-node speaks), kubelet-style query
+    const r = await wsExec(`wss://127.0.0.1:${server.port}/exec/default/stream/web?command=sh&command=-c&command=echo%20out%3B%20echo%20err%20%3E%262%3B%20exit%207&output=1&error=1`, ["v4.channel.k8s.io"], true);
+    assert.equal(r.protocol, "v4.channel.k8s.io");
+    assert.equal(r.out[1], "out\n");
+    assert.equal(r.out[2], "err\n");
+    assert.match(r.status ?? "", /"reason":"NonZeroExitCode".*"message":"7"/);
+    // v5 only (kubectl 1.32's first try) is refused so that kubectl falls back to SPDY
+    await assert.rejects(wsExec(`wss://127.0.0.1:${server.port}/exec/default/stream/web?command=true&output=1`, ["v5.channel.k8s.io"], true), /handshake refused with 400/);
+
+    // the API server path (pods/exec) to the in-process kubelet, API-style query
+    const viaApi = await wsExec(`ws://127.0.0.1:${frontPort}/api/v1/namespaces/default/pods/stream/exec?command=cat&command=/www/index.html&stdout=true&container=web`, ["v4.channel.k8s.io"], false);
+    assert.equal(viaApi.out[1], "served-by-httpd\n");
+
+    // port-forward over websocket (client-node style ?ports=), data channel 0, error channel 1
+    const pf = await new Promise<string>((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${frontPort}/api/v1/namespaces/default/pods/stream/portforward?ports=8080`, ["v4.channel.k8s.io"]);
+      let data = Buffer.alloc(0);
+      let seen = 0;
+      ws.on("message", (m: Buffer) => {
+        if (m[0] !== 0) return;
+        const payload = m.subarray(1);
+        // the first frame of each channel carries the port
+        if (seen++ === 0) {
+          assert.equal(payload.readUInt16LE(0), 8080);
+          ws.send(Buffer.concat([Buffer.from([0]), Buffer.from("GET / HTTP/1.0\r\n\r\n")]));
+          return;
+        }
+        data = Buffer.concat([data, payload]);
+        if (data.toString().includes("served-by-httpd")) {
+          ws.close();
+          resolve(data.toString());
+        }
+      });
+      ws.on("unexpected-response", (_q, res) => reject(new Error(`portforward refused with ${res.statusCode}`)));
+      ws.on("error", reject);
+    });
+    assert.match(pf, /^HTTP\/1\.[01] 200/);
+
+    // pods/log through the subresource handler, with the local kubelet
+    const handler = podLogSubresource({ nodeAddress: async () => "127.0.0.1" });
+    const pod = await client.get(R.pods, "default", "stream");
+    const ac = new AbortController();
+    const res = await handler(
+      { method: "GET", path: "/api/v1/namespaces/default/pods/stream/log", query: new URLSearchParams("tailLines=1"), headers: {}, user: { username: "admin", groups: [] }, signal: ac.signal },
+      { getParent: async () => pod },
+    );
+    assert.equal(res.status, 200);
+    let body = "";
+    for await (const c of res.body as AsyncIterable<Buffer>) body += c.toString();
+    assert.equal(body, "started\n");
+    const bad = await handler(
+      { method: "GET", path: "/x", query: new URLSearchParams("container=nope"), headers: {}, user: { username: "admin", groups: [] }, signal: ac.signal },
+      { getParent: async () => pod },
+    );
+    assert.equal(bad.status, 400);
+  } finally {
+    unregister();
+    front.closeAllConnections();
+    await new Promise((r) => front.close(r));
+    await server.close();
+    rmSync(tlsDir, { recursive: true, force: true });
+    await client.delete(R.pods, "default", "stream", { gracePeriodSeconds: 0 });
+    await waitFor("stream pod gone", async () => ((await rt.cri.listPodSandbox()).some((s) => s.metadata.name === "stream") ? undefined : true), 30_000);
+  }
 });

@@ -67,6 +67,8 @@ export interface Kubelet {
   readonly nodeName: string;
   readonly cri: CriClient;
   readonly podLogsDir: string;
+  /** the pods this kubelet runs, as last seen from the API */
+  pods(): KPod[];
   /** the worker of a pod (by namespace/name), if it runs here */
   worker(namespace: string, name: string): PodWorker | undefined;
   /** streams a container log (pods/log); container defaults to the pod's first */
@@ -330,6 +332,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     nodeName: opts.nodeName,
     cri,
     podLogsDir,
+    pods: () => [...workers.values()].map((w) => w.pod),
     worker: (namespace, name) => {
       const uid = byName.get(`${namespace}/${name}`);
       return uid ? workers.get(uid) : undefined;
