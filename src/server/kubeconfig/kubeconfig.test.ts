@@ -33,6 +33,7 @@ test(
     const pki = await ensureServerPKI(config);
     const paths = await ensureServerKubeconfigs(config, pki);
     assert.equal(statSync(paths.admin).mode & 0o777, 0o644);
+    assert.equal(statSync(join(dir, "etc")).mode & 0o777, 0o755, "a created kubeconfig directory stays traversable");
     const doc = parse(readFileSync(paths.admin, "utf8"));
     assert.equal(doc["current-context"], "default");
     assert.deepEqual(doc.contexts, [{ context: { cluster: "default", user: "default" }, name: "default" }]);

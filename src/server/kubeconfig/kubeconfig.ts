@@ -52,17 +52,18 @@ export function renderKubeconfig(options: EmbeddedKubeconfig): string {
   );
 }
 
-function writeIfChanged(path: string, text: string, mode: number): void {
+function writeIfChanged(path: string, text: string, mode: number, dirMode: number): void {
   if (existsSync(path) && readFileSync(path, "utf8") === text) {
     chmodSync(path, mode);
     return;
   }
-  writeFileAtomic(path, text, { mode });
+  writeFileAtomic(path, text, { mode, dirMode });
 }
 
 /** Writes a kubeconfig with embedded certificates (atomically, with the given mode). */
 export function writeKubeconfig(path: string, options: EmbeddedKubeconfig): void {
-  writeIfChanged(path, renderKubeconfig(options), options.mode ?? 0o600);
+  // a created /etc/rancher/k3s stays traversable so --write-kubeconfig-mode 644 means what it says
+  writeIfChanged(path, renderKubeconfig(options), options.mode ?? 0o600, 0o755);
 }
 
 /** Writes a kubeconfig whose certificates are read from files at use time. */
@@ -72,5 +73,5 @@ export function writeFileKubeconfig(path: string, options: FileKubeconfig): void
     { "certificate-authority": options.caPath },
     { "client-certificate": options.certPath, "client-key": options.keyPath },
   );
-  writeIfChanged(path, text, options.mode ?? 0o600);
+  writeIfChanged(path, text, options.mode ?? 0o600, 0o700);
 }

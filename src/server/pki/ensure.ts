@@ -37,14 +37,14 @@ export function ensureCA(options: CAFileOptions): CertFiles & { created: boolean
   if (certPEM !== undefined && keyPEM !== undefined) {
     return { certPath: options.certPath, keyPath: options.keyPath, certPEM, keyPEM, created: false };
   }
-  if (certPEM !== undefined || keyPEM !== undefined) {
-    const missing = certPEM === undefined ? options.certPath : options.keyPath;
-    throw new Error(`ca file ${missing} is missing while its pair exists; restore it or remove both`);
+  if (certPEM !== undefined) {
+    throw new Error(`ca key ${options.keyPath} is missing while ${options.certPath} exists; restore the key or remove both`);
   }
-  const key = generateKey("ecdsa");
-  const newKeyPEM = privateKeyPEM(key);
+  // a key without its certificate is what a crash between the two writes leaves: finish the job with that key
+  const key = keyPEM !== undefined ? parsePrivateKey(keyPEM) : generateKey("ecdsa");
+  const newKeyPEM = keyPEM ?? privateKeyPEM(key);
   const newCertPEM = createSelfSignedCA(key, { cn: `${options.prefix}-ca@${Math.floor(Date.now() / 1000)}` });
-  writeFileAtomic(options.keyPath, newKeyPEM, { mode: 0o600 });
+  if (keyPEM === undefined) writeFileAtomic(options.keyPath, newKeyPEM, { mode: 0o600 });
   writeFileAtomic(options.certPath, newCertPEM, { mode: 0o644 });
   return { certPath: options.certPath, keyPath: options.keyPath, certPEM: newCertPEM, keyPEM: newKeyPEM, created: true };
 }

@@ -10,11 +10,13 @@ export function ensurePrivateDir(path: string): void {
 /** Options of `writeFileAtomic`. */
 export interface WriteOptions {
   mode: number;
+  /** mode of parent directories created on the way; default 0o700 */
+  dirMode?: number;
 }
 
 /** Writes through a temporary file and a rename, so a crash never leaves half a key behind. */
 export function writeFileAtomic(path: string, data: string | Buffer, options: WriteOptions): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  mkdirSync(dirname(path), { recursive: true, mode: options.dirMode ?? 0o700 });
   const tmp = `${path}.tmp-${process.pid}`;
   writeFileSync(tmp, data, { mode: options.mode });
   chmodSync(tmp, options.mode);

@@ -14,6 +14,7 @@ import type { ServerConfig } from "../config.ts";
 import {
   createCSR,
   createSelfSignedCA,
+  ensureCA,
   ensureServerPKI,
   firstServiceIPs,
   generateKey,
@@ -28,7 +29,7 @@ function config(dataDir: string, tlsSANs: string[] = []): ServerConfig {
 }
 
 function opensslVerify(caPath: string, certPath: string): string {
-  return execFileSync("openssl", ["verify", "-CAfile", caPath, certPath], { encoding: "utf8" }).trim();
+  return execFileSync("openssl", ["verify", "-CAfile", caPath, certPath], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 }
 
 function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
@@ -214,5 +215,19 @@ test(
     const i = der.indexOf(Buffer.from("node-b"));
     der[i] = "x".charCodeAt(0);
     assert.throws(() => parseCSR(der), /certificate request signature does not verify/);
+  }),
+);
+
+test(
+  "a CA key without its certificate (crash between writes) is completed; a certificate without its key is refused",
+  withDir(async (dir) => {
+    const keyOnly = generateKey();
+    writeFileSync(join(dir, "a-ca.key"), privateKeyPEM(keyOnly));
+    const completed = ensureCA({ certPath: join(dir, "a-ca.crt"), keyPath: join(dir, "a-ca.key"), prefix: "k3s-a" });
+    assert.equal(completed.created, true);
+    assert.ok(new X509Certificate(completed.certPEM).checkPrivateKey(keyOnly));
+    assert.match(new X509Certificate(completed.certPEM).subject, /^CN=k3s-a-ca@\d+$/);
+    writeFileSync(join(dir, "b-ca.crt"), completed.certPEM);
+    assert.throws(() => ensureCA({ certPath: join(dir, "b-ca.crt"), keyPath: join(dir, "b-ca.key"), prefix: "k3s-b" }), /ca key .*b-ca\.key is missing while .*b-ca\.crt exists/);
   }),
 );
