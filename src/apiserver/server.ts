@@ -14,6 +14,7 @@ import {
 } from "./discovery.ts";
 import { ApiStatusError, forbidden, forbiddenPath, methodNotAllowed, pathNotFound, qualified, toStatusError } from "./errors.ts";
 import { HealthChecks } from "./health.ts";
+import { buildOpenApiV3, serveOpenApi, type OpenApiV3Documents } from "./openapi/mod.ts";
 import { KindRegistry, kindVerbs } from "./kinds.ts";
 import { encodeResponse, negotiate, type ProtobufDecoder, type ResponseShape } from "./negotiation.ts";
 import type { ApiHandler, ApiRequest, ApiResponse } from "./request.ts";
@@ -116,7 +117,11 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   // caches start eagerly so that revisions handed out by lists stay watchable
   const warm = (k: KindDef): void => void caches.forKind(k).ready().catch(() => undefined);
   for (const k of kinds.all()) warm(k);
-  const unsubscribe = kinds.onChange((ev, k) => ev === "register" && warm(k));
+  let openapi: OpenApiV3Documents | undefined;
+  const unsubscribe = kinds.onChange((ev, k) => {
+    openapi = undefined;
+    if (ev === "register") warm(k);
+  });
   await Promise.all(kinds.all().map((k) => caches.forKind(k).ready()));
 
   const handler: ApiHandler = async (req) => {
@@ -136,6 +141,13 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     const h = await health.serve(path, req.query);
     if (h) return h;
     for (const p of paths) if (path.startsWith(p.prefix) || path === p.prefix.replace(/\/$/, "")) return p.handler(req);
+    if (path === "/openapi" || path.startsWith("/openapi/")) {
+      await authorizeNonResource(req, path);
+      openapi ??= buildOpenApiV3(kinds.all(), opts.schemas);
+      const res = serveOpenApi(openapi, { ...req, path });
+      if (res) return res;
+      throw pathNotFound();
+    }
     const info = parseRequestInfo({ ...req, path });
     if (info.kind === "nonresource") return discovery(req, path);
     return resource(req, info);
