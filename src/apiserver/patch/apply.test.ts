@@ -363,3 +363,57 @@ test("a no-op re-apply keeps the applier's time", () => {
   const again = serverSideApply(first, configMap({ a: "1" }), cmOpts("ci", { now: t1 })).object;
   assert.equal(entry(again, "ci")?.time, "2026-11-25T10:00:00Z");
 });
+
+// Cases below follow structured-merge-diff's own fixtures (merge/set_test.go,
+// merge/multiple_appliers_test.go) on a tiny schema of their shape.
+const fixtureSchemas = {
+  Fixture: {
+    type: "object" as const,
+    properties: {
+      apiVersion: { type: "string" as const },
+      kind: { type: "string" as const },
+      metadata: { type: "object" as const, properties: { name: { type: "string" as const } } },
+      list: { type: "array" as const, items: { type: "string" as const }, listType: "set" as const },
+      listOfLists: {
+        type: "array" as const,
+        items: { ref: "Item" },
+        listType: "map" as const,
+        listMapKeys: ["name"],
+      },
+    },
+  },
+  Item: {
+    type: "object" as const,
+    properties: { name: { type: "string" as const }, value: { type: "array" as const, items: { type: "string" as const }, listType: "set" as const } },
+  },
+};
+const fx = (manager: string): ApplyOptions => ({ manager, schemas: fixtureSchemas, rootRef: "Fixture", apiVersion: "v1", now: t0 });
+const fxObj = (body: Record<string, unknown>): KubeObject => ({ apiVersion: "v1", kind: "Fixture", metadata: { name: "f" }, ...body });
+const fieldsOf = (obj: KubeObject, manager: string, op = "Apply") => entry(obj, manager, op)?.fieldsV1;
+
+test("smd fixture apply_update_apply_no_overlap: set items interleave and ownership splits", () => {
+  let obj = serverSideApply(undefined, fxObj({ list: ["a", "c"] }), fx("default")).object;
+  obj = updateManagedFields(obj, { ...obj, list: ["a", "b", "c", "d"] }, fx("controller"));
+  obj = serverSideApply(obj, fxObj({ list: ["a", "aprime", "c", "cprime"] }), fx("default")).object;
+  assert.deepEqual(obj.list, ["a", "b", "aprime", "c", "d", "cprime"]);
+  assert.deepEqual(fieldsOf(obj, "default"), { "f:list": { 'v:"a"': {}, 'v:"aprime"': {}, 'v:"c"': {}, 'v:"cprime"': {} } });
+  assert.deepEqual(fieldsOf(obj, "controller", "Update"), { "f:list": { 'v:"b"': {}, 'v:"d"': {} } });
+});
+
+test("smd fixture remove_one_keep_one_with_dangling_subitem: an item another applier owns stays", () => {
+  let obj = serverSideApply(undefined, fxObj({ listOfLists: [{ name: "a" }, { name: "b", value: ["c"] }] }), fx("apply-one")).object;
+  obj = serverSideApply(obj, fxObj({ listOfLists: [{ name: "b", value: ["d"] }] }), fx("apply-two")).object;
+  obj = updateManagedFields(obj, { ...obj, listOfLists: [{ name: "a" }, { name: "b", value: ["c", "d", "e"] }] }, fx("controller"));
+  obj = serverSideApply(obj, fxObj({ listOfLists: [{ name: "a" }] }), fx("apply-one")).object;
+  assert.deepEqual(obj.listOfLists, [{ name: "a" }, { name: "b", value: ["d", "e"] }]);
+  assert.deepEqual(fieldsOf(obj, "controller", "Update"), { "f:listOfLists": { 'k:{"name":"b"}': { "f:value": { 'v:"e"': {} } } } });
+});
+
+test("smd fixture remove_one_with_dangling_subitem_keep_one: an item only an updater touched goes", () => {
+  let obj = serverSideApply(undefined, fxObj({ listOfLists: [{ name: "a" }, { name: "b", value: ["c"] }] }), fx("apply-one")).object;
+  obj = serverSideApply(obj, fxObj({ listOfLists: [{ name: "a", value: ["b"] }] }), fx("apply-two")).object;
+  obj = updateManagedFields(obj, { ...obj, listOfLists: [{ name: "a", value: ["b"] }, { name: "b", value: ["c", "d"] }] }, fx("controller"));
+  obj = serverSideApply(obj, fxObj({ listOfLists: [{ name: "a" }] }), fx("apply-one")).object;
+  assert.deepEqual(obj.listOfLists, [{ name: "a", value: ["b"] }]);
+  assert.equal(fieldsOf(obj, "controller", "Update"), undefined, "the controller's only field went with the item");
+});

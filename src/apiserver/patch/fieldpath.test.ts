@@ -2,7 +2,7 @@
 // normalised keys) and upstream's printed path form used in conflicts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { FieldSet, PatchError, fromFieldsV1, pathString, toFieldsV1 } from "./mod.ts";
+import { FieldSet, PatchError, fieldManagerFor, fromFieldsV1, pathString, toFieldsV1 } from "./mod.ts";
 
 test("a set round-trips through fieldsV1 with '.' only on members that have children", () => {
   const set = new FieldSet([
@@ -50,8 +50,7 @@ test("set algebra and named ancestors", () => {
   assert.deepEqual(a.withoutPrefixes([["f:a"]]).size, 0);
 });
 
-test("the field manager falls back to the User-Agent's product name", async () => {
-  const { fieldManagerFor } = await import("./mod.ts");
+test("the field manager falls back to the User-Agent's product name", () => {
   assert.equal(fieldManagerFor("kubectl-edit", "kubectl/v1.32.4 (linux/amd64)"), "kubectl-edit");
   assert.equal(fieldManagerFor(undefined, "kubectl/v1.32.4 (linux/amd64) kubernetes/abc"), "kubectl");
   assert.equal(fieldManagerFor("", "node-fetch"), "node-fetch");
