@@ -44,4 +44,6 @@ export type { ReviewContext } from "./reviews.ts";
 export { reviewPaths } from "./handlers.ts";
 export type { ReviewPath, ReviewPathOptions } from "./handlers.ts";
 export { decodeReviewProtobuf } from "./protobuf.ts";
+export { serviceAccountIssuerDiscovery } from "./oidc.ts";
+export type { IssuerDiscovery, IssuerDiscoveryOptions } from "./oidc.ts";
 export * from "./rbac/mod.ts";
