@@ -52,7 +52,7 @@ const quiet = new Set(["Conflict", "AlreadyExists", "NotFound"]);
 function defaultOnError(name: string): (key: string, err: unknown) => void {
   return (key, err) => {
     const reason = (err as { reason?: string }).reason;
-    if (reason && quiet.has(reason)) return;
+    if (reason && quiet.has(reason) && process.env.K3S_TS_DEBUG !== "all") return;
     if (process.env.K3S_TS_DEBUG) console.error(`${name}: sync ${key} failed:`, err);
   };
 }

@@ -66,7 +66,7 @@ export async function startTestCluster(): Promise<TestCluster> {
 
 /** Registers a Ready node with the given allocatable (no kubelet behind it). */
 export async function addNode(client: Client, name: string, opts: { cpu?: string; memory?: string; pods?: string; labels?: Record<string, string> } = {}): Promise<Node> {
-  const node = await client.create<Node>(R.nodes, undefined, {
+  let node = await client.create<Node>(R.nodes, undefined, {
     apiVersion: "v1",
     kind: "Node",
     metadata: { name, labels: { "kubernetes.io/hostname": name, "kubernetes.io/os": "linux", ...(opts.labels ?? {}) } },
@@ -74,19 +74,20 @@ export async function addNode(client: Client, name: string, opts: { cpu?: string
   });
   const alloc = { cpu: opts.cpu ?? "4", memory: opts.memory ?? "8Gi", pods: opts.pods ?? "110" };
   const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
-  return client.update<Node>(
-    R.nodes,
-    undefined,
-    {
-      ...node,
-      status: {
-        capacity: alloc,
-        allocatable: alloc,
-        conditions: [{ type: "Ready", status: "True", reason: "KubeletReady", message: "kubelet is posting ready status", lastHeartbeatTime: now, lastTransitionTime: now }],
-      },
-    },
-    { subresource: "status" },
-  );
+  const status = {
+    capacity: alloc,
+    allocatable: alloc,
+    conditions: [{ type: "Ready" as const, status: "True" as const, reason: "KubeletReady", message: "kubelet is posting ready status", lastHeartbeatTime: now, lastTransitionTime: now }],
+  };
+  // controllers (IPAM) may change the node meanwhile: retry on conflict as a kubelet does
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await client.update<Node>(R.nodes, undefined, { ...node, status }, { subresource: "status" });
+    } catch (err) {
+      if ((err as { code?: number }).code !== 409 || attempt > 10) throw err;
+      node = await client.get<Node>(R.nodes, undefined, name);
+    }
+  }
 }
 
 /** Marks a pod Running and Ready with an IP, as a kubelet would. */
