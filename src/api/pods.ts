@@ -337,7 +337,7 @@ export function podRow(pod: KubeObject): unknown[] {
   let gatesCell = "<none>";
   if (gates.length) {
     const conds = asMaps(status.conditions);
-    const trueCount = gates.filter((g) => conds.some((c) => c.type === g.conditionType && c.status === "True")).length;
+    const trueCount = gates.filter((g) => conds.find((c) => c.type === g.conditionType)?.status === "True").length;
     gatesCell = `${trueCount}/${gates.length}`;
   }
   return [
@@ -346,7 +346,7 @@ export function podRow(pod: KubeObject): unknown[] {
     cells.status,
     cells.restarts,
     since(pod.metadata.creationTimestamp),
-    asString(status.podIP) || "<none>",
+    asString(asMaps(status.podIPs)[0]?.ip) || "<none>",
     asString(spec.nodeName) || "<none>",
     asString(status.nominatedNodeName) || "<none>",
     gatesCell,

@@ -155,6 +155,12 @@ export function validateService(obj: KubeObject, old: KubeObject | undefined, ct
   return errs;
 }
 
+/** Ingress points of a load balancer status: IPs else hostnames, unique and sorted (upstream's sets.String). */
+export function loadBalancerAddresses(status: JsonMap): string[] {
+  const found = asMaps(asMap(status.loadBalancer)?.ingress).map((i) => asString(i.ip) || asString(i.hostname)).filter((s) => s);
+  return [...new Set(found)].sort();
+}
+
 function portString(spec: JsonMap): string {
   const parts = asMaps(spec.ports).map((p) => {
     const proto = asString(p.protocol) || "TCP";
@@ -170,7 +176,7 @@ function externalIp(spec: JsonMap, status: JsonMap): string {
     case "NodePort":
       return ext.length ? ext.join(",") : "<none>";
     case "LoadBalancer": {
-      const lb = asMaps(asMap(status.loadBalancer)?.ingress).map((i) => asString(i.ip) || asString(i.hostname)).filter((s) => s);
+      const lb = loadBalancerAddresses(status);
       if (ext.length) return [...lb, ...ext].join(",");
       return lb.length ? lb.join(",") : "<pending>";
     }

@@ -77,8 +77,12 @@ export function appsKinds(): KindDef[] {
       prepareForCreate: initStatus, prepareForUpdate: splitStatus,
       columns: [NAME, col("Ready", "string", "Number of the pod with ready state"), col("Up-to-date", "string", "Total number of non-terminated pods targeted by this deployment that have the desired template spec."),
         col("Available", "string", "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment."), AGE, ...WIDE],
-      row: (o) => [o.metadata.name ?? "", `${count(o, "status", "readyReplicas")}/${count(o, "spec", "replicas")}`, count(o, "status", "updatedReplicas"),
-        count(o, "status", "availableReplicas"), age(o), ...workloadWideCells(o)],
+      row(o) {
+        // a Deployment prints its selector unformatted: "" rather than "<none>" when empty
+        const [c, i, sel] = workloadWideCells(o);
+        return [o.metadata.name ?? "", `${count(o, "status", "readyReplicas")}/${count(o, "spec", "replicas")}`, count(o, "status", "updatedReplicas"),
+          count(o, "status", "availableReplicas"), age(o), c, i, sel === "<none>" ? "" : sel];
+      },
     }),
     define({
       ...apps, kind: "ReplicaSet", resource: "replicasets", namespaced: true, shortNames: ["rs"], categories: ["all"],

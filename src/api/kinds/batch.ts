@@ -17,7 +17,7 @@ const WIDE = [
 ];
 
 function hasCondition(obj: KubeObject, type: string): boolean {
-  return asMaps(asMap(obj.status)?.conditions).some((c) => c.type === type && c.status === "True");
+  return asMaps(asMap(obj.status)?.conditions).find((c) => c.type === type)?.status === "True";
 }
 
 /** Upstream's SetDefaults_Job. */
@@ -117,7 +117,6 @@ function jobRow(o: KubeObject): unknown[] {
   if (hasCondition(o, "Complete")) status = "Complete";
   else if (hasCondition(o, "Failed")) status = "Failed";
   else if (o.metadata.deletionTimestamp) status = "Terminating";
-  else if (hasCondition(o, "SuccessCriteriaMet")) status = "SuccessCriteriaMet";
   else if (hasCondition(o, "Suspended")) status = "Suspended";
   else if (hasCondition(o, "FailureTarget")) status = "FailureTarget";
   return [o.metadata.name ?? "", status, completions, duration, age(o), ...workloadWideCells(o)];
@@ -147,7 +146,7 @@ export function batchKinds(): KindDef[] {
         if (ctx.subresource === "status") obj.spec = old.spec;
         else if (ctx.subresource === "") obj.status = old.status;
       },
-      columns: [NAME, col("Status", "string", "Status of the job."), col("Completions", "string", "The completed job"), col("Duration", "string", "Job execution duration"), AGE, ...WIDE],
+      columns: [NAME, col("Status", "string", "Status of the job."), col("Completions", "string", "The completed job"), col("Duration", "string", "Time required to complete the job."), AGE, ...WIDE],
       row: jobRow,
       selectableFields: (o) => ({ "status.successful": String(asNumber(asMap(o.status)?.succeeded) ?? 0) }),
     }),

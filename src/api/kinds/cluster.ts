@@ -4,6 +4,7 @@ import type { KubeObject } from "../types.ts";
 import { asMap, asMaps, asNumber, asString, ensureMap, setDefault } from "../access.ts";
 import { AGE, NAME, age, col, formatLabelSelector } from "../printing.ts";
 import { forbidden, immutable, invalid, notSupported, required, validateLabelSelector } from "../validation.ts";
+import { loadBalancerAddresses } from "../services.ts";
 import { eventColumns, eventRow } from "./core.ts";
 import { define } from "./define.ts";
 
@@ -14,39 +15,58 @@ function statusSplit(obj: KubeObject, old: KubeObject, ctx: { subresource: strin
 
 function hpaTargets(o: KubeObject): string {
   const spec = asMap(o.spec) ?? {};
-  const current = asMaps(asMap(o.status)?.currentMetrics);
-  const legacyTarget = asNumber(spec.targetCPUUtilizationPercentage);
-  if (o.apiVersion === "autoscaling/v1" || legacyTarget !== undefined) {
+  const statuses = asMaps(asMap(o.status)?.currentMetrics);
+  if (spec.targetCPUUtilizationPercentage !== undefined || o.apiVersion === "autoscaling/v1") {
+    // autoscaling/v1 objects print as their v2 form: one cpu Resource metric
+    const target = asNumber(spec.targetCPUUtilizationPercentage);
     const cur = asNumber(asMap(o.status)?.currentCPUUtilizationPercentage);
-    return legacyTarget === undefined ? "<none>" : `cpu: ${cur === undefined ? "<unknown>" : `${cur}%`}/${legacyTarget}%`;
+    if (target === undefined) return "<none>";
+    return `cpu: ${cur === undefined ? "<unknown>" : `${cur}%`}/${target}%`;
   }
   const metrics = asMaps(spec.metrics);
   if (!metrics.length) return "<none>";
-  const parts = metrics.map((m, i) => {
-    const type = asString(m.type);
-    const key = type.charAt(0).toLowerCase() + type.slice(1);
-    const src = asMap(m[key]) ?? {};
-    const target = asMap(src.target) ?? {};
-    const cur = asMap(asMap(current[i]?.[key])?.current) ?? {};
-    const name = asString(src.name) || asString(asMap(src.metric)?.name);
-    if (type === "Resource" || type === "ContainerResource") {
-      if (target.averageUtilization !== undefined) {
-        const c = cur.averageUtilization !== undefined ? `${cur.averageUtilization}%` : "<unknown>";
-        return `${name}: ${c}/${target.averageUtilization}%`;
+  const list = metrics.map((m, i) => hpaMetric(m, statuses[i]));
+  const max = 2;
+  return list.length > max ? `${list.slice(0, max).join(", ")} + ${list.length - max} more...` : list.join(", ");
+}
+
+function hpaMetric(m: Record<string, unknown>, status: Record<string, unknown> | undefined): string {
+  const q = (v: unknown) => (v === undefined || v === null ? "" : String(v));
+  switch (m.type) {
+    case "External":
+    case "Object": {
+      const key = m.type === "External" ? "external" : "object";
+      const target = asMap(asMap(m[key])?.target) ?? {};
+      const cur = asMap(asMap(status?.[key])?.current);
+      if (target.averageValue !== undefined) {
+        return `${cur?.averageValue !== undefined ? q(cur.averageValue) : "<unknown>"}/${q(target.averageValue)} (avg)`;
       }
-      return `${name}: ${asString(cur.averageValue) || "<unknown>"}/${asString(target.averageValue)}`;
+      return `${cur ? q(cur.value) : "<unknown>"}/${q(target.value)}`;
     }
-    const t = asString(target.averageValue) || asString(target.value);
-    const c = asString(cur.averageValue) || asString(cur.value) || "<unknown>";
-    return `${c}/${t}${target.averageValue ? " (avg)" : ""}`;
-  });
-  return parts.length > 2 ? `${parts.slice(0, 2).join(", ")} + ${parts.length - 2} more...` : parts.join(", ");
+    case "Pods": {
+      const target = asMap(asMap(m.pods)?.target) ?? {};
+      const cur = asMap(asMap(status?.pods)?.current);
+      return `${cur ? q(cur.averageValue) : "<unknown>"}/${q(target.averageValue)}`;
+    }
+    case "Resource":
+    case "ContainerResource": {
+      const key = m.type === "Resource" ? "resource" : "containerResource";
+      const src = asMap(m[key]) ?? {};
+      const target = asMap(src.target) ?? {};
+      const cur = asMap(asMap(status?.[key])?.current);
+      if (target.averageValue !== undefined) return `${asString(src.name)}: ${cur ? q(cur.averageValue) : "<unknown>"}/${q(target.averageValue)}`;
+      const c = cur?.averageUtilization !== undefined ? `${q(cur.averageUtilization)}%` : "<unknown>";
+      const t = target.averageUtilization !== undefined ? `${q(target.averageUtilization)}%` : "<auto>";
+      return `${asString(src.name)}: ${c}/${t}`;
+    }
+  }
+  return "<unknown type>";
 }
 
 const hpaColumns = [NAME, col("Reference", "string", "Reference to the target object"), col("Targets", "string", "Current and target metric values"),
   col("MinPods", "string", "Lower limit for the number of pods that can be set by the autoscaler, default 1."),
-  col("MaxPods", "integer", "Upper limit for the number of pods that can be set by the autoscaler; cannot be smaller than MinReplicas."),
-  col("Replicas", "integer", "Current number of replicas of pods managed by this autoscaler."), AGE];
+  col("MaxPods", "string", "Upper limit for the number of pods that can be set by the autoscaler; cannot be smaller than MinReplicas."),
+  col("Replicas", "string", "Current number of replicas of pods managed by this autoscaler."), AGE];
 
 function hpaRow(o: KubeObject): unknown[] {
   const spec = asMap(o.spec) ?? {};
@@ -76,10 +96,18 @@ function validateHpa(o: KubeObject): FieldError[] {
 function ingressRow(o: KubeObject): unknown[] {
   const spec = asMap(o.spec) ?? {};
   const rules = asMaps(spec.rules);
-  const hosts = rules.map((r) => asString(r.host) || "*");
-  const addrs = asMaps(asMap(asMap(o.status)?.loadBalancer)?.ingress).map((i) => asString(i.ip) || asString(i.hostname)).filter((s) => s);
+  const hosts: string[] = [];
+  let more = false;
+  for (const r of rules) {
+    if (hosts.length === 3) more = true;
+    if (!more && asString(r.host)) hosts.push(asString(r.host));
+  }
+  let hostCell = hosts.length ? hosts.join(",") : "*";
+  if (hosts.length && more) hostCell = `${hostCell} + ${rules.length - 3} more...`;
+  const addrs = loadBalancerAddresses(asMap(o.status) ?? {});
   const ports = asMaps(spec.tls).length ? "80, 443" : "80";
-  return [o.metadata.name ?? "", asString(spec.ingressClassName) || "<none>", hosts.length ? hosts.join(",") : "*", addrs.join(","), ports, age(o)];
+  const cls = typeof spec.ingressClassName === "string" ? spec.ingressClassName : "<none>";
+  return [o.metadata.name ?? "", cls, hostCell, addrs.join(","), ports, age(o)];
 }
 
 function validateIngress(o: KubeObject): FieldError[] {
@@ -125,9 +153,9 @@ function sliceEndpoints(o: KubeObject): string {
 }
 
 function slicePorts(o: KubeObject): string {
-  const ports = asMaps(o.ports).map((p) => (p.port === undefined ? "" : String(p.port))).filter((s) => s);
-  if (!asMaps(o.ports).length) return "<unset>";
-  return ports.length > 3 ? `${ports.slice(0, 3).join(",")} + ${ports.length - 3} more...` : ports.join(",") || "<unset>";
+  const ports = asMaps(o.ports).map((p) => (typeof p.port === "number" ? String(p.port) : typeof p.name === "string" ? p.name : "*"));
+  if (!ports.length) return "<unset>";
+  return ports.length > 3 ? `${ports.slice(0, 3).join(",")} + ${ports.length - 3} more...` : ports.join(",");
 }
 
 function validatePriorityClass(o: KubeObject, old: KubeObject | undefined): FieldError[] {
@@ -180,7 +208,7 @@ export function clusterKinds(): KindDef[] {
       row(o) {
         const spec = asMap(o.spec) ?? {};
         const p = asMap(spec.parameters);
-        const params = p ? `${asString(p.kind)}.${asString(p.apiGroup)}/${asString(p.name)}` : "<none>";
+        const params = p ? `${asString(p.kind)}${typeof p.apiGroup === "string" ? `.${p.apiGroup}` : ""}/${asString(p.name)}` : "<none>";
         return [o.metadata.name ?? "", asString(spec.controller), params, age(o)];
       },
     }),
@@ -251,9 +279,9 @@ export function clusterKinds(): KindDef[] {
         col("RequiresRepublish", "boolean", "Indicates this CSI volume driver requires periodic NodePublishVolume calls"), col("Modes", "string", "Lists the volume lifecycle modes supported by the driver"), AGE],
       row(o) {
         const spec = asMap(o.spec) ?? {};
-        const tokens = asMaps(spec.tokenRequests).map((t) => asString(t.audience) || "<unset>").join(",") || "<unset>";
+        const tokens = Array.isArray(spec.tokenRequests) ? asMaps(spec.tokenRequests).map((t) => asString(t.audience)).join(",") : "<unset>";
         const modes = Array.isArray(spec.volumeLifecycleModes) ? spec.volumeLifecycleModes.map(String).join(",") : "";
-        return [o.metadata.name ?? "", spec.attachRequired === true, spec.podInfoOnMount === true, spec.storageCapacity === true, tokens, spec.requiresRepublish === true, modes || "<none>", age(o)];
+        return [o.metadata.name ?? "", spec.attachRequired !== false, spec.podInfoOnMount === true, spec.storageCapacity === true, tokens, spec.requiresRepublish === true, modes || "<none>", age(o)];
       },
     }),
     define({
@@ -283,8 +311,8 @@ export function clusterKinds(): KindDef[] {
     define({
       group: "storage.k8s.io", version: "v1", kind: "CSIStorageCapacity", resource: "csistoragecapacities", namespaced: true,
       validateSpec: (o) => (asString(o.storageClassName) ? [] : [required("storageClassName")]),
-      columns: [NAME, col("StorageClassName", "string", "The name of the StorageClass that the reported capacity applies to."), col("Capacity", "string", "The capacity reported by the CSI driver."), AGE],
-      row: (o) => [o.metadata.name ?? "", asString(o.storageClassName), asString(o.capacity) || "<unset>", age(o)],
+      columns: [NAME, col("StorageClassName", "string", "The name of the StorageClass that the reported capacity applies to."), col("Capacity", "string", "The capacity reported by the CSI driver.")],
+      row: (o) => [o.metadata.name ?? "", asString(o.storageClassName), asString(o.capacity) || "<unset>"],
     }),
     define({
       group: "scheduling.k8s.io", version: "v1", kind: "PriorityClass", resource: "priorityclasses", namespaced: false, shortNames: ["pc"],

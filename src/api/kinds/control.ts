@@ -2,12 +2,12 @@
 import type { FieldError, KindDef } from "../kind.ts";
 import type { KubeObject } from "../types.ts";
 import { asArray, asMap, asMaps, asNumber, asString, ensureMap, setDefault } from "../access.ts";
-import { AGE, NAME, age, col, rfc3339 } from "../printing.ts";
+import { AGE, NAME, age, col, formatLabelSelector, humanDuration, rfc3339 } from "../printing.ts";
 import { forbidden, immutable, invalid, notSupported, pathSegmentName, required } from "../validation.ts";
 import { CREATE_ONLY, define } from "./define.ts";
 
 const rbac = { group: "rbac.authorization.k8s.io", version: "v1" };
-const CREATED_AT = col("Created At", "string", "CreationTimestamp is a timestamp representing the server time when this object was created.");
+const CREATED_AT = col("Created At", "date", "CreationTimestamp is a timestamp representing the server time when this object was created.");
 
 function validateRules(o: KubeObject, allowNonResource: boolean): FieldError[] {
   const errs: FieldError[] = [];
@@ -74,24 +74,16 @@ function bindingRow(o: KubeObject): unknown[] {
 const bindingColumns = [NAME, col("Role", "string", "Role"), AGE, col("Users", "string", "Users in the roleBinding", 1), col("Groups", "string", "Groups in the roleBinding", 1), col("ServiceAccounts", "string", "ServiceAccounts in the roleBinding", 1)];
 
 function csrCondition(o: KubeObject): string {
-  const conds = asMaps(asMap(o.status)?.conditions).map((c) => asString(c.type));
-  const out: string[] = [];
-  if (conds.includes("Approved")) out.push("Approved");
-  if (conds.includes("Denied")) out.push("Denied");
-  if (conds.includes("Failed")) out.push("Failed");
-  if (asString(asMap(o.status)?.certificate)) out.push("Issued");
-  return out.length ? out.join(",") : "Pending";
+  const types = asMaps(asMap(o.status)?.conditions).map((c) => asString(c.type));
+  let status = types.includes("Denied") ? "Denied" : types.includes("Approved") ? "Approved" : "Pending";
+  if (types.includes("Failed")) status += ",Failed";
+  if (asString(asMap(o.status)?.certificate)) status += ",Issued";
+  return status;
 }
 
 function csrDuration(o: KubeObject): string {
   const s = asNumber(asMap(o.spec)?.expirationSeconds);
-  if (s === undefined) return "<none>";
-  const d = s * 1000;
-  const hours = Math.floor(s / 3600);
-  if (s < 120) return `${s}s`;
-  if (hours < 3) return `${Math.floor(s / 60)}m`;
-  if (hours < 48) return `${hours}h`;
-  return `${Math.floor(hours / 24)}d${hours % 24 ? `${hours % 24}h` : ""}`.replace(/^(\d+d)$/, "$1") || String(d);
+  return s === undefined ? "<none>" : humanDuration(s * 1000);
 }
 
 function validateCrd(o: KubeObject, old: KubeObject | undefined): FieldError[] {
@@ -244,7 +236,7 @@ export function controlKinds(): KindDef[] {
       },
       columns: [NAME, AGE, col("SignerName", "string", "Only one signer name is supported"), col("Requestor", "string", "Name of the user that requested this certificate"),
         col("RequestedDuration", "string", "Duration the requestor wants the certificate to be valid for"), col("Condition", "string", "Most recent condition on the certificate (Approved, Denied, Failed, Pending, Issued)")],
-      row: (o) => [o.metadata.name ?? "", age(o), asString(asMap(o.spec)?.signerName), asString(asMap(o.spec)?.username), csrDuration(o), csrCondition(o)],
+      row: (o) => [o.metadata.name ?? "", age(o), asString(asMap(o.spec)?.signerName) || "<none>", asString(asMap(o.spec)?.username), csrDuration(o), csrCondition(o)],
       selectableFields: (o) => ({ "spec.signerName": asString(asMap(o.spec)?.signerName) }),
     }),
     ...reviews,
@@ -285,7 +277,9 @@ export function controlKinds(): KindDef[] {
       row(o) {
         const spec = asMap(o.spec) ?? {};
         const pr = asMap(spec.paramRef);
-        const ref = pr ? (asString(pr.namespace) ? `${asString(pr.namespace)}/${asString(pr.name) || "*"}` : asString(pr.name) || "*") : "<unset>";
+        let ref = "<unset>";
+        if (pr && asString(pr.name)) ref = asString(pr.namespace) ? `${asString(pr.namespace)}/${asString(pr.name)}` : `*/${asString(pr.name)}`;
+        else if (pr && asMap(pr.selector)) ref = formatLabelSelector(pr.selector).replace("<none>", "");
         return [o.metadata.name ?? "", asString(spec.policyName), ref, age(o)];
       },
     }),
@@ -360,7 +354,7 @@ export function controlKinds(): KindDef[] {
         const spec = asMap(o.spec) ?? {};
         const dm = asString(asMap(spec.distinguisherMethod)?.type) || "<none>";
         const dangling = asMaps(asMap(o.status)?.conditions).find((c) => c.type === "Dangling");
-        return [o.metadata.name ?? "", asString(asMap(spec.priorityLevelConfiguration)?.name), String(asNumber(spec.matchingPrecedence) ?? 0), dm, age(o), dangling ? asString(dangling.status) : "Unknown"];
+        return [o.metadata.name ?? "", asString(asMap(spec.priorityLevelConfiguration)?.name), asNumber(spec.matchingPrecedence) ?? 0, dm, age(o), dangling ? asString(dangling.status) : "?"];
       },
     }),
     define({
@@ -391,8 +385,9 @@ export function controlKinds(): KindDef[] {
         const spec = asMap(o.spec) ?? {};
         const lim = asMap(spec.limited);
         const q = asMap(asMap(lim?.limitResponse)?.queuing);
-        const n = (v: unknown) => (v === undefined ? "<none>" : String(v));
-        return [o.metadata.name ?? "", asString(spec.type), n(lim?.nominalConcurrencyShares), n(q?.queues), n(q?.handSize), n(q?.queueLengthLimit), age(o)];
+        const n = (v: unknown) => (lim ? v ?? 0 : "<none>");
+        const qn = (v: unknown) => (q ? v ?? 0 : "<none>");
+        return [o.metadata.name ?? "", asString(spec.type), n(lim?.nominalConcurrencyShares), qn(q?.queues), qn(q?.handSize), qn(q?.queueLengthLimit), age(o)];
       },
     }),
   ];

@@ -3,7 +3,7 @@ import type { FieldError, KindDef } from "../kind.ts";
 import type { KubeObject } from "../types.ts";
 import { asMap, asMaps, asNumber, asString, ensureMap, setDefault } from "../access.ts";
 import { defaultPod, defaultPodTemplate, podColumns, podRow, podSelectableFields, qosClassOf, validatePodSpec, validatePodSpecUpdate, validatePodTemplate } from "../pods.ts";
-import { AGE, NAME, age, col, containersAndImages, formatLabels, orNone, rfc3339, since } from "../printing.ts";
+import { AGE, NAME, age, col, containersAndImages, formatLabels, rfc3339, since } from "../printing.ts";
 import { defaultService, prepareServiceCreate, prepareServiceUpdate, releaseService, serviceColumns, serviceRow, validateService } from "../services.ts";
 import { dns1035Label, dns1123Label, immutable, invalid, required } from "../validation.ts";
 import { define } from "./define.ts";
@@ -87,13 +87,9 @@ export function eventRow(obj: KubeObject): unknown[] {
   const kind = asString(inv.kind).toLowerCase();
   const target = asString(inv.name) ? `${kind}/${asString(inv.name)}` : kind;
   const src = asMap(obj.source) ?? asMap(obj.deprecatedSource) ?? {};
-  let source = asString(src.component);
-  if (source && asString(src.host)) source += `, ${asString(src.host)}`;
-  if (!source) {
-    source = asString(obj.reportingController) || asString(obj.reportingComponent);
-    const inst = asString(obj.reportingInstance);
-    if (source && inst) source += `, ${inst}`;
-  }
+  const component = asString(src.component) || asString(obj.reportingController) || asString(obj.reportingComponent);
+  const instance = asString(src.host) || asString(obj.reportingInstance);
+  const source = instance ? `${component}, ${instance}` : component;
   const message = (asString(obj.message) || asString(obj.note)).trim();
   return [last, asString(obj.type), asString(obj.reason), target, asString(inv.fieldPath), source, message, firstCell, count, obj.metadata.name ?? ""];
 }
@@ -206,7 +202,7 @@ export function coreKinds(): KindDef[] {
     define({
       ...core, kind: "ConfigMap", resource: "configmaps", namespaced: true, shortNames: ["cm"],
       validateSpec: (o, old) => [...validateConfigMapKeys(o), ...immutableData(o, old)],
-      columns: [NAME, col("Data", "integer", "Number of data entries."), AGE],
+      columns: [NAME, col("Data", "string", "Data contains the configuration data."), AGE],
       row: (o) => [o.metadata.name ?? "", dataCount(o), age(o)],
     }),
     define({
@@ -246,13 +242,13 @@ export function coreKinds(): KindDef[] {
           delete obj.stringData;
         }
       },
-      columns: [NAME, col("Type", "string", "The type of the secret"), col("Data", "integer", "The number of data entries in the secret"), AGE],
+      columns: [NAME, col("Type", "string", "The type of the secret"), col("Data", "string", "Data contains the secret data."), AGE],
       row: (o) => [o.metadata.name ?? "", asString(o.type), Object.keys(asMap(o.data) ?? {}).length, age(o)],
       selectableFields: (o) => ({ type: asString(o.type) }),
     }),
     define({
       ...core, kind: "ServiceAccount", resource: "serviceaccounts", namespaced: true, shortNames: ["sa"], extraSubresources: ["token"],
-      columns: [NAME, col("Secrets", "integer", "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use."), AGE],
+      columns: [NAME, col("Secrets", "string", "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use."), AGE],
       row: (o) => [o.metadata.name ?? "", asMaps(o.secrets).length, age(o)],
     }),
     define({
@@ -288,18 +284,18 @@ export function coreKinds(): KindDef[] {
     }),
     define({
       ...core, kind: "ResourceQuota", resource: "resourcequotas", namespaced: true, shortNames: ["quota"], statusSubresource: true,
-      columns: [NAME, AGE, col("Request", "string", "Request represents a minimum amount of cpu/memory that a container may consume."), col("Limit", "string", "Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node.")],
+      columns: [NAME, col("Request", "string", "Request represents a minimum amount of cpu/memory that a container may consume."), col("Limit", "string", "Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node."), AGE],
       row(o) {
-        const hard = asMap(asMap(o.spec)?.hard) ?? {};
+        const hard = asMap(asMap(o.status)?.hard) ?? {};
         const used = asMap(asMap(o.status)?.used) ?? {};
         const req: string[] = [];
         const lim: string[] = [];
         for (const k of Object.keys(hard).sort()) {
           const cell = `${k}: ${asString(used[k]) || "0"}/${asString(hard[k])}`;
-          if (k.startsWith("limits.")) lim.push(cell);
+          if (k.split(".").length > 1 && k.split(".")[0] === "limits") lim.push(cell);
           else req.push(cell);
         }
-        return [o.metadata.name ?? "", age(o), req.join(", "), lim.join(", ")];
+        return [o.metadata.name ?? "", req.join(", "), lim.join(", "), age(o)];
       },
     }),
     define({
@@ -353,15 +349,16 @@ export function coreKinds(): KindDef[] {
       },
       columns: [NAME, col("Capacity", "string", "capacity is the description of the persistent volume's resources and capacity."), col("Access Modes", "string", "accessModes contains all ways the volume can be mounted."),
         col("Reclaim Policy", "string", "persistentVolumeReclaimPolicy defines what happens to a persistent volume when released from its claim."), col("Status", "string", "phase indicates if a volume is available, bound to a claim, or released by a claim."),
-        col("Claim", "string", "claimRef is part of a bi-directional binding between PersistentVolume and PersistentVolumeClaim."), col("StorageClass", "string", "storageClassName is the name of StorageClass to which this persistent volume belongs."),
-        col("VolumeAttributesClass", "string", "Name of VolumeAttributesClass to which this persistent volume belongs."), col("Reason", "string", "reason is a brief CamelCase string that describes any failure and is meant for machine parsing and tidy display in the CLI."),
+        col("Claim", "string", "claimRef is part of a bi-directional binding between PersistentVolume and PersistentVolumeClaim."), col("StorageClass", "string", "StorageClass of the pv"),
+        col("VolumeAttributesClass", "string", "VolumeAttributesClass of the pv"), col("Reason", "string", "reason is a brief CamelCase string that describes any failure and is meant for machine parsing and tidy display in the CLI."),
         AGE, col("VolumeMode", "string", "volumeMode defines if a volume is intended to be used with a formatted filesystem or to remain in raw block state.", 1)],
       row(o) {
         const spec = asMap(o.spec) ?? {};
         const st = asMap(o.status) ?? {};
         const claim = asMap(spec.claimRef);
-        return [o.metadata.name ?? "", asString(asMap(spec.capacity)?.storage), accessModes(spec.accessModes), asString(spec.persistentVolumeReclaimPolicy), asString(st.phase),
-          claim ? `${asString(claim.namespace)}/${asString(claim.name)}` : "", asString(spec.storageClassName), orNone(asString(spec.volumeAttributesClassName)), asString(st.reason), age(o), asString(spec.volumeMode)];
+        const phase = o.metadata.deletionTimestamp ? "Terminating" : asString(st.phase);
+        return [o.metadata.name ?? "", asString(asMap(spec.capacity)?.storage) || "0", accessModes(spec.accessModes), asString(spec.persistentVolumeReclaimPolicy), phase,
+          claim ? `${asString(claim.namespace)}/${asString(claim.name)}` : "", storageClassOf(o), unset(spec.volumeAttributesClassName), asString(st.reason), age(o), unset(spec.volumeMode)];
       },
     }),
     define({
@@ -394,15 +391,15 @@ export function coreKinds(): KindDef[] {
       },
       columns: [NAME, col("Status", "string", "phase represents the current phase of PersistentVolumeClaim."), col("Volume", "string", "volumeName is the binding reference to the PersistentVolume backing this claim."),
         col("Capacity", "string", "capacity represents the actual resources of the underlying volume."), col("Access Modes", "string", "accessModes contains the actual access modes the volume backing the PVC has."),
-        col("StorageClass", "string", "storageClassName is the name of the StorageClass required by the claim."), col("VolumeAttributesClass", "string", "volumeAttributesClassName may be used to set the VolumeAttributesClass used by this claim."),
+        col("StorageClass", "string", "StorageClass of the pvc"), col("VolumeAttributesClass", "string", "VolumeAttributesClass of the pvc"),
         AGE, col("VolumeMode", "string", "volumeMode defines what type of volume is required by the claim.", 1)],
       row(o) {
         const spec = asMap(o.spec) ?? {};
         const st = asMap(o.status) ?? {};
         const phase = o.metadata.deletionTimestamp ? "Terminating" : asString(st.phase);
         const bound = !!asString(spec.volumeName);
-        return [o.metadata.name ?? "", phase, asString(spec.volumeName), bound ? asString(asMap(st.capacity)?.storage) : "", bound ? accessModes(st.accessModes) : "",
-          asString(spec.storageClassName), orNone(asString(spec.volumeAttributesClassName)), age(o), asString(spec.volumeMode)];
+        return [o.metadata.name ?? "", phase, asString(spec.volumeName), bound ? asString(asMap(st.capacity)?.storage) || "0" : "", bound ? accessModes(st.accessModes) : "",
+          storageClassOf(o), unset(spec.volumeAttributesClassName), age(o), unset(spec.volumeMode)];
       },
     }),
     define({ ...core, kind: "Binding", resource: "bindings", namespaced: true, verbs: ["create"] }),
@@ -416,6 +413,17 @@ export function coreKinds(): KindDef[] {
       },
     }),
   ];
+}
+
+/** "<unset>" for an absent optional string, as upstream's storage printers show it. */
+function unset(v: unknown): string {
+  return typeof v === "string" ? v : "<unset>";
+}
+
+/** The storage class of a PV or PVC: the beta annotation wins, as upstream's helper reads it. */
+export function storageClassOf(o: KubeObject): string {
+  const beta = o.metadata.annotations?.["volume.beta.kubernetes.io/storage-class"];
+  return beta ?? asString(asMap(o.spec)?.storageClassName);
 }
 
 /** Upstream's GetAccessModesAsString: RWO,ROX,RWX,RWOP. */
