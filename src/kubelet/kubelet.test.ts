@@ -56,6 +56,27 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeou
   }
 }
 
+function kubeletOptions(): Parameters<typeof startKubelet>[0] {
+  return {
+    client,
+    nodeName,
+    nodeIPs: ["127.0.0.1"],
+    labels: { "node-role.kubernetes.io/control-plane": "true" },
+    taints: [],
+    criSocket: rt.containerd.socket,
+    dataDir: dir,
+    rootDir: join(dir, "kubelet"),
+    podLogsDir: join(dir, "pods-logs"),
+    clusterDNS: "10.43.0.10",
+    clusterDomain: "cluster.local",
+    cgroupRoot: `/k3sts-test-${process.pid}`,
+    cni: { confDir: rt.containerd.cniConfDir, bridge: rt.bridge, ipamDataDir: join(dir, "ipam") },
+    statusIntervalSeconds: 1,
+    resyncSeconds: 1,
+    log: () => {},
+  };
+}
+
 before(async () => {
   rt = await startTestRuntime({ withCni: false });
   dir = mkdtempSync(join(tmpdir(), "k3sts-kubelet-"));
@@ -73,23 +94,7 @@ before(async () => {
       if (!(e instanceof ApiError && e.code === 409)) throw e;
     });
   }
-  kubelet = await startKubelet({
-    client,
-    nodeName,
-    nodeIPs: ["127.0.0.1"],
-    labels: { "node-role.kubernetes.io/control-plane": "true" },
-    taints: [],
-    criSocket: rt.containerd.socket,
-    dataDir: dir,
-    rootDir: join(dir, "kubelet"),
-    podLogsDir: join(dir, "pods-logs"),
-    clusterDNS: "10.43.0.10",
-    clusterDomain: "cluster.local",
-    cgroupRoot: `/k3sts-test-${process.pid}`,
-    cni: { confDir: rt.containerd.cniConfDir, bridge: rt.bridge, ipamDataDir: join(dir, "ipam") },
-    statusIntervalSeconds: 1,
-    log: () => {},
-  });
+  kubelet = await startKubelet(kubeletOptions());
 });
 
 after(async () => {
@@ -375,4 +380,42 @@ test("streaming: kubelet HTTPS serves logs, stats, exec and port-forward; the AP
     await client.delete(R.pods, "default", "stream", { gracePeriodSeconds: 0 });
     await waitFor("stream pod gone", async () => ((await rt.cri.listPodSandbox()).some((s) => s.metadata.name === "stream") ? undefined : true), 30_000);
   }
+});
+
+test("configMap updates reach a running pod, and a restarted kubelet adopts its running containers", async () => {
+  await client.create(R.configmaps, "default", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "live" }, data: { a: "1" } });
+  await client.create(R.pods, "default", {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "keep", namespace: "default" },
+    spec: {
+      nodeName,
+      terminationGracePeriodSeconds: 0,
+      containers: [{ name: "c", image: BUSYBOX_IMAGE, command: ["sleep", "3600"], volumeMounts: [{ name: "cfg", mountPath: "/cfg" }] }],
+      volumes: [{ name: "cfg", configMap: { name: "live" } }],
+    },
+  } as KPod);
+  const running = await waitFor("keep running", async () => {
+    const p = await client.get<KPod>(R.pods, "default", "keep");
+    return p.status?.containerStatuses?.[0]?.state.running ? p : undefined;
+  }, 60_000);
+  const cid = running.status!.containerStatuses![0]!.containerID!.replace("containerd://", "");
+  const cat = async (): Promise<string> => (await rt.cri.execSync(cid, { cmd: ["cat", "/cfg/a"], timeoutSeconds: 5 })).stdout.toString();
+  assert.equal(await cat(), "1");
+  await client.patch(R.configmaps, "default", "live", "merge", { data: { a: "2" } });
+  await waitFor("configmap update in the volume", async () => ((await cat()) === "2" ? true : undefined), 20_000);
+
+  const sandboxes = (await rt.cri.listPodSandbox()).filter((s) => s.metadata.name === "keep").map((s) => s.id);
+  await kubelet.stop();
+  kubelet = await startKubelet(kubeletOptions());
+  await kubelet.ready();
+  await new Promise((r) => setTimeout(r, 3000));
+  const after = await client.get<KPod>(R.pods, "default", "keep");
+  const cs = after.status!.containerStatuses![0]!;
+  assert.equal(cs.containerID, `containerd://${cid}`, "the same container keeps running");
+  assert.equal(cs.restartCount, 0);
+  assert.equal(after.status?.phase, "Running");
+  assert.deepEqual((await rt.cri.listPodSandbox()).filter((s) => s.metadata.name === "keep").map((s) => s.id), sandboxes);
+  await client.delete(R.pods, "default", "keep", { gracePeriodSeconds: 0 });
+  await waitFor("keep removed", async () => ((await rt.cri.listPodSandbox()).some((s) => s.metadata.name === "keep") ? undefined : true), 30_000);
 });

@@ -57,6 +57,8 @@ export interface KubeletOptions {
   /** the kubelet HTTPS port reported in the node status (the server is started separately: startKubeletServer) */
   port?: number;
   maxPods?: number;
+  /** seconds between full syncs of a steady pod (volume contents, tokens); default 30 */
+  resyncSeconds?: number;
   /** seconds between node status updates and lease renewals; default 10 */
   statusIntervalSeconds?: number;
   log?: (msg: string) => void;
@@ -247,6 +249,8 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
       w = new PodWorker(pod, ctx);
       w.onFinished = () => {
         workers.delete(uid);
+        fingerprints.delete(uid);
+        lastFullSync.delete(uid);
         finished.add(uid);
         if (byName.get(`${pod.metadata.namespace}/${pod.metadata.name}`) === uid) byName.delete(`${pod.metadata.namespace}/${pod.metadata.name}`);
       };
@@ -269,6 +273,8 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
 
   // PLEG: relist the runtime every second and wake the workers whose containers changed.
   const fingerprints = new Map<string, string>();
+  const lastFullSync = new Map<string, number>();
+  const resyncMs = (opts.resyncSeconds ?? 30) * 1000;
   let relisting = false;
   const relist = async (): Promise<void> => {
     if (relisting || stopped) return;
@@ -281,10 +287,14 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
         if (!uid) continue;
         (fp.get(uid) ?? fp.set(uid, []).get(uid)!).push(`${c.id}:${c.state}`);
       }
+      const now = Date.now();
       for (const [uid, w] of workers) {
         const f = (fp.get(uid) ?? []).sort().join(",");
-        if (f !== fingerprints.get(uid) || w.needsResync) {
+        // a periodic full sync carries ConfigMap/Secret updates and token renewals into volumes
+        const due = now - (lastFullSync.get(uid) ?? 0) > resyncMs;
+        if (f !== fingerprints.get(uid) || w.needsResync || due) {
           fingerprints.set(uid, f);
+          lastFullSync.set(uid, now);
           w.trigger();
         }
       }
