@@ -13,7 +13,7 @@ import type { KubeObject } from "../api/types.ts";
 import { createAuthenticator } from "./auth/mod.ts";
 import { createBackend } from "../datastore/mod.ts";
 import type { Backend } from "../datastore/backend.ts";
-import { createApiServer, serveHttps, type ApiServer, type ApiServerOptions } from "./mod.ts";
+import { createApiServer, serveHttps, type ApiServer, type ApiServerOptions, type UpgradeHandler } from "./mod.ts";
 
 export interface Pki {
   dir: string;
@@ -201,7 +201,7 @@ export interface TestServer {
 }
 
 /** Starts a datastore, the API server and its HTTPS front end in a temp dir, with namespace "default". */
-export async function startTestServer(extra: Partial<ApiServerOptions> & { maxInFlight?: number; queueWaitMs?: number; maxQueued?: number } = {}): Promise<TestServer> {
+export async function startTestServer(extra: Partial<ApiServerOptions> & { maxInFlight?: number; queueWaitMs?: number; maxQueued?: number; upgradeHandler?: UpgradeHandler } = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), "apiserver-test-"));
   const pki = makePki(dir);
   const backend = await createBackend({ dataDir: dir });
@@ -216,6 +216,8 @@ export async function startTestServer(extra: Partial<ApiServerOptions> & { maxIn
   const front = await serveHttps({
     handler: api.handler,
     authenticator: createAuthenticator({ clientCA: pki.caCert }),
+    authorizer: extra.authorizer,
+    upgradeHandler: extra.upgradeHandler,
     key: pki.serverKey,
     cert: pki.serverCert,
     clientCA: pki.caCert,
