@@ -35,7 +35,7 @@ export const DEFAULT_KUBECONFIG = "/etc/rancher/k3s/k3s.yaml";
 const common: FlagDef[] = [
   { name: "config", aliases: ["c"], env: ["K3S_CONFIG_FILE"], kind: "string", default: DEFAULT_CONFIG_FILE, usage: "Load configuration from FILE", category: "config" },
   { name: "debug", env: ["K3S_DEBUG"], kind: "bool", usage: "Turn on debug logs", category: "logging" },
-  { name: "v", kind: "int", default: 0, usage: "Number for the log level verbosity", category: "logging" },
+  { name: "v", kind: "int", default: 0, usage: "Number for the log level verbosity", category: "logging", unimplemented: true },
   { name: "vmodule", kind: "string", usage: "Comma-separated list of FILE_PATTERN=LOG_LEVEL settings for file-filtered logging", category: "logging", unimplemented: true },
   { name: "log", aliases: ["l"], kind: "string", usage: "Log to file", category: "logging", unimplemented: true },
   { name: "alsologtostderr", kind: "bool", usage: "Log to standard error as well as file (if set)", category: "logging", unimplemented: true },

@@ -146,7 +146,6 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
-  main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
+  // exit explicitly: a failed start-up may leave handles (listeners, database) open
+  main(process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -18,6 +18,7 @@ import { serverConfigForTest } from "../../server/pki/testing.ts";
 import { ensureServerKubeconfigs } from "../../server/kubeconfig/mod.ts";
 import { caHash } from "../../server/token/mod.ts";
 import { checkConfigReport, runChecks } from "./check-config.ts";
+import { ctrEnvironment } from "./runtime.ts";
 
 const mainTs = join(import.meta.dirname, "..", "main.ts");
 
@@ -93,10 +94,14 @@ test("kubectl: arguments, KUBECONFIG and exit status pass through", () => {
 });
 
 test("ctr is pointed at k3s's containerd socket; a missing crictl is said plainly", () => {
-  const ctr = k3s(["ctr", "--connect-timeout", "1s", "version"]);
-  // no k3s containerd runs here, so ctr must fail while naming the socket it was given
-  assert.notEqual(ctr.status, 0);
-  assert.match(ctr.stdout + ctr.stderr, /\/run\/k3s\/containerd\/containerd\.sock/);
+  assert.equal(ctrEnvironment({}).CONTAINERD_ADDRESS, "/run/k3s/containerd/containerd.sock");
+  assert.equal(ctrEnvironment({}).CONTAINERD_NAMESPACE, "k8s.io");
+  assert.equal(ctrEnvironment({ CONTAINERD_NAMESPACE: "default" }).CONTAINERD_NAMESPACE, "default");
+  // a socket nobody serves: ctr must fail, name it, and its exit status must come back to us
+  const socket = join(tmpdir(), `k3s-ts-no-containerd-${process.pid}.sock`);
+  const ctr = k3s(["ctr", "--connect-timeout", "1s", "version"], { CONTAINERD_ADDRESS: socket });
+  assert.equal(ctr.status, 1, ctr.stdout + ctr.stderr);
+  assert.ok((ctr.stdout + ctr.stderr).includes(socket), ctr.stdout + ctr.stderr);
   const crictl = k3s(["crictl", "ps"], { PATH: "/usr/bin:/bin" });
   assert.equal(crictl.status, 1);
   assert.match(crictl.stderr, /crictl is not installed/);
@@ -141,6 +146,7 @@ test("token create/list/delete go through the API with the admin client certific
   const pki = await ensureServerPKI(config);
   const secrets = new Map<string, StoredSecret>();
   const callers: string[] = [];
+  const rotations: string[] = [];
   const readBody = (req: IncomingMessage): Promise<string> =>
     new Promise((resolve) => {
       let body = "";
@@ -149,11 +155,17 @@ test("token create/list/delete go through the API with the admin client certific
     });
   const base = "/api/v1/namespaces/kube-system/secrets";
   const server = createServer(
-    { cert: pki.servingKubeAPIServer.certPEM, key: pki.servingKubeAPIServer.keyPEM, ca: pki.clientCA.certPEM, requestCert: true, rejectUnauthorized: true },
+    // like the real API port: client certificates are optional at the TLS layer, required by the handler
+    { cert: pki.servingKubeAPIServer.certPEM, key: pki.servingKubeAPIServer.keyPEM, ca: pki.clientCA.certPEM, requestCert: true, rejectUnauthorized: false },
     async (req, res) => {
-      callers.push(`${(req.socket as TLSSocket).getPeerCertificate().subject.CN} ${req.method} ${req.url}`);
+      const socket = req.socket as TLSSocket;
+      const who = socket.authorized ? String(socket.getPeerCertificate().subject.CN) : "anonymous";
+      callers.push(`${who} ${req.method} ${req.url}`);
       res.setHeader("content-type", "application/json");
-      if (req.method === "POST" && req.url === base) {
+      if (who === "anonymous" && !req.url?.startsWith("/v1-k3s/")) {
+        res.statusCode = 401;
+        res.end(JSON.stringify({ kind: "Status", message: "Unauthorized" }));
+      } else if (req.method === "POST" && req.url === base) {
         const obj = JSON.parse(await readBody(req)) as StoredSecret & { stringData: Record<string, string> };
         const data = Object.fromEntries(Object.entries(obj.stringData).map(([k, v]) => [k, Buffer.from(v).toString("base64")]));
         secrets.set(obj.metadata.name, { metadata: obj.metadata, type: obj.type, data });
@@ -161,6 +173,12 @@ test("token create/list/delete go through the API with the admin client certific
         res.end(JSON.stringify(obj));
       } else if (req.method === "GET" && req.url === base) {
         res.end(JSON.stringify({ kind: "SecretList", items: [...secrets.values(), { metadata: { name: "other" }, type: "Opaque", data: {} }] }));
+      } else if (req.method === "PUT" && req.url === "/v1-k3s/token") {
+        const auth = Buffer.from((req.headers.authorization ?? "").replace(/^Basic /, ""), "base64").toString();
+        const body = JSON.parse(await readBody(req)) as { token?: string };
+        rotations.push(`${auth} -> ${body.token}`);
+        res.statusCode = auth === "server:old-secret" ? 200 : 401;
+        res.end("{}");
       } else if (req.method === "DELETE" && req.url?.startsWith(`${base}/`)) {
         const name = req.url.slice(base.length + 1);
         res.statusCode = secrets.delete(name) ? 200 : 404;
@@ -205,7 +223,14 @@ test("token create/list/delete go through the API with the admin client certific
     const again = await k3sAsync(["token", "delete", ...common, "abcdef"]);
     assert.equal(again.status, 1);
     assert.match(again.stderr, /bootstrap token "abcdef" not found/);
-    assert.ok(callers.every((c) => c.startsWith("system:admin ")), callers.join("\n"));
+    assert.ok(callers.filter((c) => !c.includes("/v1-k3s/")).every((c) => c.startsWith("system:admin ")), callers.join("\n"));
+
+    const rotated = await k3sAsync(["token", "rotate", ...common, "--server", `https://127.0.0.1:${port}`, "--token", `K10${caHash(pki.serverCA.certPEM)}::server:old-secret`, "--new-token", "new-secret"]);
+    assert.equal(rotated.status, 0, rotated.stderr);
+    assert.deepEqual(rotations, ["server:old-secret -> new-secret"]);
+    const refused = await k3sAsync(["token", "rotate", ...common, "--server", `https://127.0.0.1:${port}`, "--token", "wrong", "--new-token", "x"]);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /token rotation failed/);
 
     const gen = k3s(["token", "generate"]);
     assert.match(gen.stdout.trim(), /^[a-z0-9]{6}\.[a-z0-9]{16}$/);

@@ -5,12 +5,14 @@ import { execPassthrough, which } from "./exec.ts";
 /** The containerd socket the k3s agent runs. */
 export const CONTAINERD_SOCKET = "/run/k3s/containerd/containerd.sock";
 
+/** The environment ctr runs with: k3s's socket and namespace k8s.io unless the user chose others. */
+export function ctrEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...env, CONTAINERD_ADDRESS: env.CONTAINERD_ADDRESS || CONTAINERD_SOCKET, CONTAINERD_NAMESPACE: env.CONTAINERD_NAMESPACE || "k8s.io" };
+}
+
 /** Runs ctr against k3s's containerd in namespace k8s.io (both overridable with ctr's own flags or env). */
 export function runCtr(args: string[], env: NodeJS.ProcessEnv = process.env): number {
-  return execPassthrough("ctr", args, {
-    env: { ...env, CONTAINERD_ADDRESS: env.CONTAINERD_ADDRESS || CONTAINERD_SOCKET, CONTAINERD_NAMESPACE: env.CONTAINERD_NAMESPACE || "k8s.io" },
-    missingHint: "install Debian's containerd package",
-  });
+  return execPassthrough("ctr", args, { env: ctrEnvironment(env), missingHint: "install Debian's containerd package" });
 }
 
 /** Runs crictl against k3s's containerd; crictl is not packaged in Debian 12, so say so when missing. */
