@@ -7,7 +7,7 @@ import type { UserInfo } from "../../../api/types.ts";
 import type { AuthzAttributes, AuthzDecision, Authorizer } from "../types.ts";
 import { resolveClusterRoleRules } from "./aggregation.ts";
 import { ruleAllows } from "./rules.ts";
-import type { BindingObject, PolicyRule, RbacLister, RoleObject, Subject } from "./types.ts";
+import type { BindingObject, PolicyRule, RbacLister, RoleObject, RoleRef, Subject } from "./types.ts";
 
 /** The group whose members may do anything. */
 export const SUPERUSER_GROUP = "system:masters";
@@ -34,6 +34,8 @@ export interface RbacAuthorizer extends Authorizer {
   invalidate(): void;
   /** every rule that applies to user in namespace ("" = cluster-wide only) */
   rulesFor(user: UserInfo, namespace: string): Promise<SubjectRules>;
+  /** the (aggregated) rules of the role a roleRef names, resolved in namespace for Roles; undefined when absent */
+  rulesOfRole(ref: RoleRef, namespace: string): Promise<PolicyRule[] | undefined>;
 }
 
 interface Snapshot {
@@ -170,6 +172,10 @@ export function createRbacAuthorizer(opts: RbacAuthorizerOptions): RbacAuthorize
       if (reason) return { allowed: true, reason };
       if (errors.length === 0) return { allowed: false, reason: "" };
       return { allowed: false, reason: `RBAC: ${errors.length === 1 ? errors[0] : `[${errors.join(", ")}]`}` };
+    },
+    async rulesOfRole(ref, namespace) {
+      const snap = await current();
+      return ref.kind === "Role" ? snap.roles.get(`${namespace}/${ref.name}`) : snap.clusterRoles.get(ref.name);
     },
     async rulesFor(user, namespace) {
       const resourceRules: PolicyRule[] = [];
