@@ -43,8 +43,15 @@ function rootHelp(): string {
   }).replace("   --help, -h", "   --debug              (logging) Turn on debug logs [$K3S_DEBUG]\n   --version, -v        print the version\n   --help, -h");
 }
 
+const started = Date.now();
+
+/** A log line in k3s's console shape, `WARN[0000] message`. */
+function logLine(level: "WARN" | "FATA", msg: string): string {
+  return `${level}[${String(Math.floor((Date.now() - started) / 1000)).padStart(4, "0")}] ${msg}\n`;
+}
+
 function printWarnings(warnings: string[]): void {
-  for (const w of warnings) process.stderr.write(`WARN ${w}\n`);
+  for (const w of warnings) process.stderr.write(logLine("WARN", w));
 }
 
 function helpFor(command: string): string | undefined {
@@ -126,10 +133,10 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     return await dispatch(argv, options.env ?? process.env);
   } catch (err) {
     if (err instanceof CliError) {
-      process.stderr.write(err.exitCode === 2 ? `Incorrect Usage: ${err.message}\n` : `FATA ${err.message}\n`);
+      process.stderr.write(err.exitCode === 2 ? `Incorrect Usage: ${err.message}\n` : logLine("FATA", err.message));
       return err.exitCode;
     }
-    process.stderr.write(`FATA ${(err as Error).message ?? String(err)}\n`);
+    process.stderr.write(logLine("FATA", err instanceof Error ? err.message : String(err)));
     if (options.env?.K3S_DEBUG || process.env.K3S_DEBUG) process.stderr.write(`${(err as Error).stack ?? ""}\n`);
     return 1;
   }

@@ -1,0 +1,77 @@
+/**
+ * The agent's start-up: system images, containerd, image import, the kubelet.
+ * `k3s server` runs it in-process with an in-process client; `k3s agent`
+ * runs it with an HTTPS client after joining.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Client } from "../client/client.ts";
+import { startContainerd } from "./containerd/mod.ts";
+import { buildSystemImages, importImages } from "./images/mod.ts";
+import { registerLocalKubelet, startKubelet, type Kubelet } from "../kubelet/mod.ts";
+import type { AgentConfig } from "../server/config.ts";
+import { errorMessage, log } from "../util/log.ts";
+import { k3sNodeLabels, parseNodeTaints } from "./node.ts";
+
+export interface AgentOptions {
+  client: Client;
+  /** this node also runs the control plane (labels it control-plane) */
+  controlPlane: boolean;
+}
+
+export interface RunningAgent {
+  kubelet: Kubelet;
+  stop(): Promise<void>;
+}
+
+/** Starts containerd and the kubelet for this node. */
+export async function startAgent(config: AgentConfig, opts: AgentOptions): Promise<RunningAgent> {
+  const labels = k3sNodeLabels(config, opts.controlPlane);
+  const taints = parseNodeTaints(config.nodeTaints);
+  const agentDir = join(config.dataDir, "agent");
+  const imagesDir = join(agentDir, "images");
+  mkdirSync(imagesDir, { recursive: true });
+  buildSystemImages(imagesDir);
+  log.info("Starting containerd");
+  const containerd = await startContainerd({
+    dataDir: config.dataDir,
+    pauseImage: config.pauseImage,
+    socket: config.containerRuntimeEndpoint?.replace(/^unix:\/\//, ""),
+    privateRegistry: config.privateRegistry,
+    debug: config.debug,
+    log: (m) => log.info(`containerd: ${m}`),
+  });
+  try {
+    for (const r of await importImages({ socket: containerd.socket, dir: imagesDir })) {
+      log.info(`Imported images from ${r.file}: ${r.images.join(", ")}`);
+    }
+  } catch (err) {
+    log.warn(`image import: ${errorMessage(err)}`);
+  }
+  log.info(`Starting kubelet for node ${config.nodeName}`);
+  const kubelet = await startKubelet({
+    client: opts.client,
+    nodeName: config.nodeName,
+    nodeIPs: config.nodeIPs,
+    nodeExternalIPs: config.nodeExternalIPs,
+    labels,
+    taints,
+    criSocket: containerd.socket,
+    dataDir: config.dataDir,
+    clusterDNS: config.clusterDNS,
+    clusterDomain: config.clusterDomain,
+    resolvConf: config.resolvConf,
+    cni: { confDir: join(agentDir, "etc", "cni", "net.d") },
+    log: (m) => log.info(`kubelet: ${m}`),
+  });
+  const unregister = registerLocalKubelet(kubelet);
+  return {
+    kubelet,
+    async stop() {
+      unregister();
+      await kubelet.stop();
+      // containers stay up: their shims outlive containerd, and the next start reconnects
+      await containerd.stop();
+    },
+  };
+}

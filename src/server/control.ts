@@ -1,0 +1,190 @@
+/**
+ * The control plane inside `k3s server`: kine (and its etcd endpoint), the
+ * API server core with authentication and RBAC, and its HTTPS listeners on
+ * the API port and the supervisor port.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { builtinKinds, builtinSchemas, decodeProtobuf } from "../api/mod.ts";
+import type { ClusterSettings } from "../api/kind.ts";
+import type { KubeObject } from "../api/types.ts";
+import { createApiServer, serveHttps, type ApiServer, type UpgradeHandler } from "../apiserver/mod.ts";
+import { createAuthenticator, createRbacAuthorizer, parsePasswdFile, reviewPaths, type RbacAuthorizer, type RequestAuthenticator } from "../apiserver/auth/mod.ts";
+import { buildOpenApiV3, serveOpenApi } from "../apiserver/openapi/mod.ts";
+import { ApiError, type Client, type ResourceRef } from "../client/client.ts";
+import { inProcessClient } from "../client/mod.ts";
+import { createBackend, startEtcdServer, type EtcdServer, type KineBackend } from "../datastore/mod.ts";
+import { log } from "../util/log.ts";
+import type { ServerConfig } from "./config.ts";
+import { APISERVER_USER } from "./identities.ts";
+import type { ServerPKI } from "./pki/mod.ts";
+import { patchFunctions } from "./patches.ts";
+import { mountPodLogs } from "./kubeletproxy.ts";
+import { mountPodBinding } from "./podbinding.ts";
+import type { ServerTokens } from "./token/mod.ts";
+import { KUBERNETES_VERSION } from "../cli/version.ts";
+
+export interface ControlPlane {
+  backend: KineBackend;
+  etcd: EtcdServer;
+  api: ApiServer;
+  authenticator: RequestAuthenticator;
+  authorizer: RbacAuthorizer;
+  /** a superuser client over the in-process transport */
+  admin: Client;
+  /** the HTTPS listeners (API port, supervisor port) */
+  close(): Promise<void>;
+  /** where the listeners are bound */
+  ports: { api: number; supervisor: number };
+  /** lets the agent plug in exec/attach/port-forward upgrades */
+  setUpgradeHandler(h: UpgradeHandler): void;
+}
+
+export interface ControlPlaneOptions {
+  config: ServerConfig;
+  pki: ServerPKI;
+  tokens: ServerTokens;
+}
+
+/** The cluster settings kinds' strategies need. */
+export function clusterSettings(config: ServerConfig): ClusterSettings {
+  return {
+    serviceCIDR: config.serviceCIDR,
+    clusterCIDR: config.clusterCIDR,
+    serviceNodePortRange: config.serviceNodePortRange,
+    clusterDNS: config.clusterDNS,
+    clusterDomain: config.clusterDomain,
+  };
+}
+
+/** Starts kine, the API server and its listeners. */
+export async function startControlPlane(opts: ControlPlaneOptions): Promise<ControlPlane> {
+  const { config, pki, tokens } = opts;
+  log.info(`Starting kine: ${config.datastoreEndpoint ? redact(config.datastoreEndpoint) : "sqlite in " + join(config.dataDir, "server/db/state.db")}`);
+  const backend = await createBackend({ dataDir: config.dataDir, endpoint: config.datastoreEndpoint });
+  const etcd = await startEtcdServer(backend, {
+    socketPath: join(config.dataDir, "server", "kine.sock"),
+    tcpAddress: config.etcdListenAddress,
+  });
+  if (config.etcdListenAddress) log.info(`etcd v3 API listening on ${config.etcdListenAddress}`);
+  try {
+    return await startApi(opts, backend, etcd);
+  } catch (err) {
+    await etcd.close().catch(() => undefined);
+    await backend.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: EtcdServer): Promise<ControlPlane> {
+  const { config, pki, tokens } = opts;
+
+  // the API server's own reads for RBAC and token lookups go through its handler as a superuser
+  let api: ApiServer | undefined;
+  const self = (): Client => {
+    if (!api) throw new Error("api server not started");
+    return inProcessClient(api.handler, APISERVER_USER);
+  };
+  const rbac = (resource: string, namespaced: boolean): ResourceRef => ({ group: "rbac.authorization.k8s.io", version: "v1", resource, namespaced });
+  const listAll = async (ref: ResourceRef): Promise<KubeObject[]> => (await self().list(ref, undefined)).items;
+  const authorizer = createRbacAuthorizer({
+    lister: {
+      listRoles: () => listAll(rbac("roles", true)),
+      listRoleBindings: () => listAll(rbac("rolebindings", true)),
+      listClusterRoles: () => listAll(rbac("clusterroles", false)),
+      listClusterRoleBindings: () => listAll(rbac("clusterrolebindings", false)),
+    },
+  });
+  const schemas = builtinSchemas();
+  const kinds = builtinKinds();
+  api = await createApiServer({
+    backend,
+    kinds,
+    schemas,
+    cluster: clusterSettings(config),
+    authorizer,
+    version: versionInfo(),
+    patch: patchFunctions,
+    protobuf: (_kind, body) => decodeProtobuf(schemas, body),
+    serverAddress: `${config.advertiseAddress ?? config.agent.nodeIPs[0] ?? "127.0.0.1"}:${config.advertisePort ?? config.httpsListenPort}`,
+  });
+  const authenticator = createAuthenticator({
+    clientCA: pki.clientCA.certPEM,
+    serviceAccountKeys: [pki.serviceAccount.publicKeyPEM],
+    lookup: {
+      getObject: async (resource, namespace, name) => {
+        try {
+          return await self().get({ group: "", version: "v1", resource, namespaced: true }, namespace, name);
+        } catch (err) {
+          if (err instanceof ApiError && err.code === 404) return undefined;
+          throw err;
+        }
+      },
+    },
+    staticTokens: parsePasswdFile(readFileSync(tokens.passwdPath, "utf8")),
+  });
+  for (const r of reviewPaths({ authorizer, authenticator, decodeProtobuf: (_gvk, body) => decodeProtobuf(schemas, body) })) {
+    api.registerPath(r.prefix, r.handler);
+  }
+  mountPodLogs(api);
+  mountPodBinding(api, backend);
+  const openapi = buildOpenApiV3(kinds, schemas);
+  api.registerPath("/openapi/", async (req) => serveOpenApi(openapi, req) ?? { status: 404, headers: {}, body: Buffer.from("404 page not found\n") });
+
+  let upgrade: UpgradeHandler | undefined;
+  const listen = (port: number) =>
+    serveHttps({
+      handler: api!.handler,
+      authenticator,
+      authorizer,
+      key: pki.servingKubeAPIServer.keyPEM,
+      cert: pki.servingKubeAPIServer.certPEM + pki.serverCA.certPEM,
+      clientCA: pki.clientCA.certPEM,
+      host: config.bindAddress,
+      port,
+      upgradeHandler: (req, socket, head, user) => (upgrade ? upgrade(req, socket, head, user) : socket.destroy()),
+    });
+  const apiListener = await listen(config.httpsListenPort);
+  const supervisorListener = config.supervisorPort !== config.httpsListenPort ? await listen(config.supervisorPort) : undefined;
+  log.info(`Running kube-apiserver on https://${config.bindAddress}:${config.httpsListenPort}`);
+  const admin = inProcessClient(api.handler, APISERVER_USER);
+  return {
+    backend,
+    etcd,
+    api,
+    authenticator,
+    authorizer,
+    admin,
+    ports: { api: config.httpsListenPort, supervisor: config.supervisorPort },
+    setUpgradeHandler(h) {
+      upgrade = h;
+    },
+    async close() {
+      await apiListener.close();
+      await supervisorListener?.close();
+      await api!.close();
+      await etcd.close();
+      await backend.close();
+    },
+  };
+}
+
+function versionInfo() {
+  const [major, minor] = KUBERNETES_VERSION.replace(/^v/, "").split(".");
+  return {
+    major,
+    minor,
+    gitVersion: `${KUBERNETES_VERSION}+k3s-ts`,
+    gitCommit: "",
+    gitTreeState: "clean",
+    buildDate: new Date(0).toISOString().replace(/\.\d+Z$/, "Z"),
+    goVersion: `node${process.versions.node}`,
+    compiler: "tsc",
+    platform: `${process.platform}/${process.arch === "x64" ? "amd64" : process.arch}`,
+  };
+}
+
+/** Hides a datastore password in logs. */
+function redact(endpoint: string): string {
+  return endpoint.replace(/\/\/([^:@/]+):[^@]*@/, "//$1:***@");
+}

@@ -1,0 +1,48 @@
+/** Starts the controller manager and the scheduler inside `k3s server`. */
+import { inProcessClient } from "../client/mod.ts";
+import { startControllerManager } from "../controllers/mod.ts";
+import { startScheduler } from "../scheduler/mod.ts";
+import { log } from "../util/log.ts";
+import type { ServerConfig } from "./config.ts";
+import type { ControlPlane } from "./control.ts";
+import { CONTROLLER_MANAGER_USER, SCHEDULER_USER } from "./identities.ts";
+import type { ServerPKI } from "./pki/mod.ts";
+
+export interface ServerControllersOptions {
+  config: ServerConfig;
+  control: ControlPlane;
+  pki: ServerPKI;
+}
+
+/** The value of `name=value` among --kube-*-arg flags (the last wins, as with repeated flags). */
+export function componentArg(args: string[], name: string): string | undefined {
+  let value: string | undefined;
+  for (const a of args) {
+    const [k, ...v] = a.replace(/^--/, "").split("=");
+    if (k === name) value = v.join("=");
+  }
+  return value;
+}
+
+/** Starts what runs beside the API server; returns their stop function. */
+export async function startServerControllers(opts: ServerControllersOptions): Promise<() => Promise<void>> {
+  const { config, control, pki } = opts;
+  const controllers = componentArg(config.kubeControllerManagerArgs, "controllers");
+  const cm = await startControllerManager(inProcessClient(control.api.handler, CONTROLLER_MANAGER_USER), {
+    clusterCIDR: config.clusterCIDR,
+    serviceCIDR: config.serviceCIDR,
+    nodeCIDRMaskSize: Number(componentArg(config.kubeControllerManagerArgs, "node-cidr-mask-size") ?? 24),
+    controllers: controllers ? controllers.split(",") : undefined,
+    rootCAPEM: pki.serverCA.certPEM,
+  });
+  log.info("Running kube-controller-manager");
+  let scheduler: { stop(): Promise<void> } | undefined;
+  if (!config.disableScheduler) {
+    scheduler = await startScheduler(inProcessClient(control.api.handler, SCHEDULER_USER), {});
+    log.info("Running kube-scheduler");
+  }
+  return async () => {
+    await scheduler?.stop();
+    await cm.stop();
+  };
+}
