@@ -119,7 +119,13 @@ export function createRbacAuthorizer(opts: RbacAuthorizerOptions): RbacAuthorize
         loading = undefined;
       });
     }
-    snapshot = await loading;
+    try {
+      snapshot = await loading;
+    } catch (err) {
+      // a failed re-list keeps the last good view rather than denying everyone
+      if (snapshot) return snapshot;
+      throw new Error(`rbac objects cannot be listed: ${(err as Error).message}`);
+    }
     return snapshot;
   };
 
@@ -158,11 +164,16 @@ export function createRbacAuthorizer(opts: RbacAuthorizerOptions): RbacAuthorize
   return {
     invalidate() {
       generation++;
-      snapshot = undefined;
+      if (snapshot) snapshot.loadedAt = 0;
     },
     async authorize(attrs: AuthzAttributes): Promise<AuthzDecision> {
       if (attrs.user.groups.some((g) => superGroups.includes(g))) return { allowed: true, reason: "" };
-      const snap = await current();
+      let snap: Snapshot;
+      try {
+        snap = await current();
+      } catch (err) {
+        return { allowed: false, reason: `RBAC: ${(err as Error).message}` };
+      }
       let reason: string | undefined;
       const errors = visitGrants(snap, attrs.user, attrs.resourceRequest ? (attrs.namespace ?? "") : "", (g) => {
         if (!g.rules.some((r) => ruleAllows(attrs, r))) return false;

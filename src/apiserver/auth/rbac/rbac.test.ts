@@ -151,3 +151,18 @@ test("the Forbidden status is worded as kube-apiserver's", () => {
   const path = forbiddenStatus({ user: bob, verb: "get", resourceRequest: false, path: "/metrics" });
   assert.equal(path.message, 'forbidden: User "bob" cannot get path "/metrics"');
 });
+
+test("a failing lister denies with a reason, and a later failure keeps the last good view", async () => {
+  let fail = true;
+  const objects = [binding("ClusterRoleBinding", "b", "ClusterRole", "r", [{ kind: "User", name: "bob" }]), { kind: "ClusterRole", metadata: { name: "r" }, rules: [{ verbs: ["get"], apiGroups: [""], resources: ["pods"] }] }];
+  const l = lister(objects);
+  const authz = createRbacAuthorizer({
+    lister: { ...l, listClusterRoles: async () => (fail ? Promise.reject(new Error("store down")) : l.listClusterRoles()) },
+    maxAgeMs: 0,
+  });
+  assert.deepEqual(await authz.authorize(res(bob, "get", "pods")), { allowed: false, reason: "RBAC: rbac objects cannot be listed: store down" });
+  fail = false;
+  assert.equal((await authz.authorize(res(bob, "get", "pods"))).allowed, true);
+  fail = true;
+  assert.equal((await authz.authorize(res(bob, "get", "pods"))).allowed, true);
+});
