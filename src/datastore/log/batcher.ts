@@ -27,8 +27,10 @@ const MAX_BATCH = 512;
 
 /** Options of the batcher. */
 export interface BatcherOptions {
-  /** called with the rows of each committed transaction, ids ascending */
+  /** called with the rows of each committed transaction once it is durable, ids ascending */
   onCommit(rows: Row[]): void;
+  /** called with the rows of each transaction as soon as it committed (maybe not yet durable) */
+  onWritten?(rows: Row[]): void;
   /** errors that fail one op without aborting its batch */
   isOpError(err: unknown): boolean;
 }
@@ -37,6 +39,8 @@ export interface BatcherOptions {
 export class Batcher {
   private queue: Pending[] = [];
   private running = false;
+  /** acknowledgements in commit order: each waits for its batch to be durable */
+  private acks: Promise<void> = Promise.resolve();
 
   constructor(
     private store: Store,
@@ -58,6 +62,7 @@ export class Batcher {
   /** resolves when every queued op has been settled */
   async idle(): Promise<void> {
     while (this.running) await new Promise((r) => setTimeout(r, 5));
+    await this.acks;
   }
 
   private async drain(): Promise<void> {
@@ -80,8 +85,18 @@ export class Batcher {
         for (const p of batch) out.push(await this.runOp(p.op, rec, rows));
         return out;
       });
-      this.opts.onCommit(rows);
-      outcomes.forEach((o, i) => (o.ok ? batch[i].resolve(o.value) : batch[i].reject(o.error)));
+      this.opts.onWritten?.(rows);
+      // the next batch may commit while this one is being synced: fsyncs overlap with work
+      const durable = this.store.sync ? this.store.sync() : Promise.resolve();
+      this.acks = this.acks.then(() =>
+        durable.then(
+          () => {
+            this.opts.onCommit(rows);
+            outcomes.forEach((o, i) => (o.ok ? batch[i].resolve(o.value) : batch[i].reject(o.error)));
+          },
+          (err: unknown) => batch.forEach((p) => p.reject(err)),
+        ),
+      );
     } catch (err) {
       if (batch.length === 1) {
         batch[0].reject(err instanceof AbortedOp ? err.original : err);

@@ -39,6 +39,8 @@ export class LogBackend implements KineBackend {
   private leases: Leases;
   /** highest revision handed to watchers; every row at or below it is committed and was published */
   private delivered = 0;
+  /** highest revision committed by this process (reads may see it before it is durable) */
+  private written = 0;
   private compactRev = 0;
   private timers: NodeJS.Timeout[] = [];
   private polling = false;
@@ -58,7 +60,13 @@ export class LogBackend implements KineBackend {
       gapTimeoutMs: opts.gapTimeoutMs ?? 1000,
       log: opts.log ?? (() => undefined),
     };
-    this.batcher = new Batcher(store, { onCommit: (rows) => this.committed(rows), isOpError });
+    this.batcher = new Batcher(store, {
+      onCommit: (rows) => this.committed(rows),
+      onWritten: (rows) => {
+        if (rows.length) this.written = Math.max(this.written, rows[rows.length - 1].id);
+      },
+      isOpError,
+    });
     this.leases = new Leases(store, this.batcher);
   }
 
@@ -89,7 +97,7 @@ export class LogBackend implements KineBackend {
   }
 
   async currentRevision(): Promise<number> {
-    if (this.store.singleWriter) return this.delivered;
+    if (this.store.singleWriter) return Math.max(this.delivered, this.written);
     return this.store.currentRevision();
   }
 

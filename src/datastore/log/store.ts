@@ -63,8 +63,13 @@ export interface Store {
   readonly singleWriter: boolean;
   open(): Promise<void>;
   close(): Promise<void>;
-  /** runs fn in one durable transaction; resolves after commit */
+  /** runs fn in one transaction; resolves after commit (durable at once unless the store has sync) */
   write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /**
+   * when present, commits are not yet durable when write resolves: this makes
+   * every transaction committed before the call durable (shared by concurrent callers)
+   */
+  sync?(): Promise<void>;
   currentRevision(): Promise<number>;
   compactRevision(): Promise<number>;
   /** newest live rows in the range at a revision, with the revision read at and the total count */

@@ -113,11 +113,20 @@ function toLease(r: SqlRow): LeaseRow {
 export class SqlStore implements Store {
   readonly singleWriter: boolean;
 
+  readonly sync?: () => Promise<void>;
+
   constructor(
     private db: SqlDb,
     private dialect: Dialect,
   ) {
     this.singleWriter = dialect.singleWriter;
+    if (db.sync) this.sync = () => (db.sync as () => Promise<void>)();
+  }
+
+  private async durableWrite<T>(fn: (q: Querier) => Promise<T>): Promise<T> {
+    const result = await this.db.write(fn);
+    await this.db.sync?.();
+    return result;
   }
 
   async open(): Promise<void> {
@@ -128,7 +137,7 @@ export class SqlStore implements Store {
         if (!this.dialect.isDuplicateSchemaError(err)) throw err;
       }
     }
-    await this.db.write(async (q) => {
+    await this.durableWrite(async (q) => {
       const rows = await q.all("SELECT id FROM kine WHERE name = ?", [COMPACT_REV_KEY]);
       // revision 1 is the bookkeeping row, as in kine, so a fresh store starts at revision 1 like etcd
       if (rows.length === 0) await q.run(INSERT, [COMPACT_REV_KEY, 0, 1, 0, 0, 0, EMPTY, EMPTY, 0]);
@@ -204,7 +213,7 @@ export class SqlStore implements Store {
 
   async fillGap(id: number): Promise<boolean> {
     try {
-      await this.db.write((q) =>
+      await this.durableWrite((q) =>
         q.run(
           "INSERT INTO kine(id, name, created, deleted, create_revision, prev_revision, lease, value, old_value, version) VALUES (?, ?, 0, 1, 0, 0, 0, ?, ?, 0)",
           [id, `gap-${id}`, EMPTY, EMPTY],
@@ -218,7 +227,7 @@ export class SqlStore implements Store {
   }
 
   async compact(target: number): Promise<void> {
-    await this.db.write(async (q) => {
+    await this.durableWrite(async (q) => {
       const max = await maxId(q);
       await q.run(this.dialect.compactSuperseded, [target, target]);
       // the newest row stays so the current revision never goes back

@@ -22,6 +22,8 @@ export interface SqlDb {
   read<T>(fn: (q: Querier) => Promise<T>): Promise<T>;
   /** runs fn in one durable write transaction */
   write<T>(fn: (q: Querier) => Promise<T>): Promise<T>;
+  /** when present, write() returns before the commit is durable and sync() makes it so */
+  sync?(): Promise<void>;
   /** runs statements outside a transaction (schema set-up) */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;

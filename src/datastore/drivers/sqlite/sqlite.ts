@@ -1,10 +1,18 @@
 /**
- * SQLite through better-sqlite3: one connection writes (WAL, synchronous=FULL
- * so a commit is on disk before it is acknowledged), another reads committed
- * snapshots without waiting for the writer.
+ * SQLite through better-sqlite3: one connection writes, another reads
+ * committed snapshots without waiting for the writer.
+ *
+ * Durability: better-sqlite3 is synchronous, so synchronous=FULL would block
+ * the event loop for every fsync. By default the writer commits with
+ * synchronous=OFF and sync() fdatasyncs the WAL on the libuv thread pool;
+ * writes are acknowledged only after that, while the next batch already
+ * commits. SQLite's own checkpoints (which would copy unsynced pages and
+ * reuse the WAL) are off; ours run with synchronous=FULL, which syncs the WAL
+ * and the database before the WAL is reused. An explicit _synchronous
+ * endpoint parameter selects SQLite's own behaviour instead.
  */
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
+import { closeSync, fdatasync, fstatSync, fsyncSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Dialect, Querier, SqlDb, SqlRow, SqlValue } from "../generic/sql.ts";
 import { SqlStore } from "../generic/sql-store.ts";
@@ -91,21 +99,37 @@ class Mutex {
   }
 }
 
+/** checkpoint after this many commits or this much WAL growth */
+const CHECKPOINT_COMMITS = 2000;
+const CHECKPOINT_BYTES = 16 << 20;
+
 class SqliteDb implements SqlDb {
   private writer: SqliteQuerier;
   private reader: SqliteQuerier;
   private writeLock = new Mutex();
   private readLock = new Mutex();
+  readonly sync?: () => Promise<void>;
+  private walFd = -1;
+  private syncing?: Promise<void>;
+  private nextSync?: Promise<void>;
+  private commits = 0;
+  private walSizeAtCheckpoint = 0;
 
-  constructor(opts: SqliteOptions) {
+  constructor(private opts: SqliteOptions) {
     if (opts.path !== ":memory:") mkdirSync(dirname(opts.path), { recursive: true });
     const params = opts.params ?? new URLSearchParams();
     const busy = Number(params.get("_busy_timeout") ?? 30000);
-    const sync = (params.get("_synchronous") ?? "FULL").toUpperCase();
-    if (!["OFF", "NORMAL", "FULL", "EXTRA"].includes(sync)) throw new Error(`sqlite: bad _synchronous value ${sync}`);
+    const explicit = params.get("_synchronous")?.toUpperCase();
+    if (explicit && !["OFF", "NORMAL", "FULL", "EXTRA"].includes(explicit)) throw new Error(`sqlite: bad _synchronous value ${explicit}`);
     const w = new Database(opts.path, { timeout: busy });
     w.pragma("journal_mode = WAL");
-    w.pragma(`synchronous = ${sync}`);
+    if (explicit || opts.path === ":memory:") {
+      w.pragma(`synchronous = ${explicit ?? "OFF"}`);
+    } else {
+      w.pragma("synchronous = OFF");
+      w.pragma("wal_autocheckpoint = 0");
+      this.sync = () => this.syncWal();
+    }
     this.writer = new SqliteQuerier(w);
     const r = new Database(opts.path, { timeout: busy });
     r.pragma("journal_mode = WAL");
@@ -130,6 +154,7 @@ class SqliteDb implements SqlDb {
       try {
         const result = await fn(this.writer);
         this.writer.db.exec("COMMIT");
+        if (this.sync) this.maybeCheckpoint();
         return result;
       } catch (err) {
         if (this.writer.db.inTransaction) this.writer.db.exec("ROLLBACK");
@@ -144,13 +169,65 @@ class SqliteDb implements SqlDb {
 
   async close(): Promise<void> {
     await this.writeLock.run(async () => undefined);
+    await this.syncing;
+    await this.nextSync;
     this.reader.db.close();
+    // closing checkpoints the WAL into the database and removes it: let SQLite sync that
+    this.writer.db.pragma("synchronous = FULL");
     this.writer.db.close();
+    if (this.walFd >= 0) closeSync(this.walFd);
+    this.walFd = -1;
   }
 
-  /** checkpoints the WAL into the database file (after compaction) */
-  checkpoint(): void {
-    this.writer.db.pragma("wal_checkpoint(TRUNCATE)");
+  /** makes every commit so far durable; concurrent callers share one fdatasync */
+  private syncWal(): Promise<void> {
+    if (!this.syncing) {
+      const run = this.fdatasyncWal().finally(() => {
+        if (this.syncing === run) this.syncing = undefined;
+      });
+      this.syncing = run;
+      return run;
+    }
+    // a sync is running, but it may have started before our commit: queue one more
+    if (!this.nextSync) {
+      const after = this.syncing.catch(() => undefined).then(() => {
+        this.nextSync = undefined;
+        return this.syncWal();
+      });
+      this.nextSync = after;
+    }
+    return this.nextSync;
+  }
+
+  private fdatasyncWal(): Promise<void> {
+    if (this.walFd < 0) {
+      this.walFd = openSync(`${this.opts.path}-wal`, "r+");
+      // the WAL's directory entry must be durable too, once
+      const dirFd = openSync(dirname(this.opts.path), "r");
+      try {
+        fsyncSync(dirFd);
+      } finally {
+        closeSync(dirFd);
+      }
+    }
+    const fd = this.walFd;
+    return new Promise((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+  }
+
+  /** copies the WAL into the database now and then, with SQLite syncing both before the WAL is reused */
+  private maybeCheckpoint(): void {
+    this.commits++;
+    const size = this.walFd >= 0 ? fstatSync(this.walFd).size : 0;
+    if (this.commits < CHECKPOINT_COMMITS && size - this.walSizeAtCheckpoint < CHECKPOINT_BYTES) return;
+    this.commits = 0;
+    this.walSizeAtCheckpoint = size;
+    this.writer.db.pragma("synchronous = FULL");
+    try {
+      // PASSIVE never waits for readers (ours may be between statements on this thread)
+      this.writer.db.pragma("wal_checkpoint(PASSIVE)");
+    } finally {
+      this.writer.db.pragma("synchronous = OFF");
+    }
   }
 }
 
