@@ -154,6 +154,19 @@ export interface ObjectMetaOptions {
   nameRule: NameRule;
 }
 
+/** The kind-specific part of ObjectMeta validation: the name rule and the namespace's form. */
+export function validateMetaNames(meta: ObjectMeta, opts: ObjectMetaOptions): FieldError[] {
+  const errs: FieldError[] = [];
+  const name = meta.name ?? "";
+  if (name) for (const e of opts.nameRule(name)) errs.push(invalid("metadata.name", name, e));
+  if (meta.generateName && !name) {
+    const base = meta.generateName.replace(/-$/, "x");
+    for (const e of opts.nameRule(base)) errs.push(invalid("metadata.generateName", meta.generateName, e));
+  }
+  if (opts.namespaced && meta.namespace) for (const e of dns1123Label(meta.namespace)) errs.push(invalid("metadata.namespace", meta.namespace, e));
+  return errs;
+}
+
 /** Upstream's ValidateObjectMeta: name, namespace, labels, annotations. */
 export function validateObjectMeta(meta: ObjectMeta, opts: ObjectMetaOptions): FieldError[] {
   const errs: FieldError[] = [];

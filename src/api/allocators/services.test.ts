@@ -150,3 +150,18 @@ test("dual-stack CIDRs allocate one IP per family when asked", async () => {
   assert.match(spec(obj).clusterIPs[0], /^10\.43\./);
   assert.match(spec(obj).clusterIPs[1], /^2001:cafe:43::/);
 });
+
+test("releasing a refused create frees nothing another Service holds", async () => {
+  const alloc = new ServiceAllocators(settings);
+  await create(alloc, service("a", { clusterIP: "10.43.0.10", type: "NodePort", ports: [{ port: 53, nodePort: 30053 }] }));
+  const b = service("a", { clusterIP: "10.43.0.10", type: "NodePort", ports: [{ port: 53, nodePort: 30053 }] });
+  await assert.rejects(create(alloc, b));
+  // the REST core releases what a failed create holds: here nothing, the IP and port stay a's
+  svcKind.release!(b, ctxWith(alloc));
+  assert.equal(alloc.ipAllocated("10.43.0.10"), true);
+  await assert.rejects(create(alloc, service("c", { type: "NodePort", ports: [{ port: 80, nodePort: 30053 }] })));
+  // a create that succeeded in the strategy but failed in storage gives back what it claimed
+  const d = await create(alloc, service("d", { clusterIP: "10.43.0.11" }));
+  svcKind.release!(d, ctxWith(alloc));
+  assert.equal(alloc.ipAllocated("10.43.0.11"), false);
+});

@@ -42,6 +42,8 @@ export class ServiceAllocators {
   readonly portBase: number;
   readonly ports: OffsetRange;
   readonly settings: ClusterSettings;
+  /** what each create/update attempt claimed, by the object instance the strategy saw */
+  readonly #attempts = new WeakMap<KubeObject, { ips: string[]; ports: number[] }>();
 
   constructor(settings: ClusterSettings) {
     this.settings = settings;
@@ -94,6 +96,8 @@ export class ServiceAllocators {
     if (!spec) return;
     const errs: FieldError[] = [];
     const undo: (() => void)[] = [];
+    const claims = { ips: [] as string[], ports: [] as number[] };
+    this.#attempts.set(svc, claims);
     const oldSpec = asMap(old?.spec);
     const oldIps = new Set(asStrings(oldSpec?.clusterIPs));
     const oldPorts = new Set(nodePortsOf(old));
@@ -170,6 +174,8 @@ export class ServiceAllocators {
       for (const u of undo) u();
       throw new InvalidObjectError(errs);
     }
+    claims.ips.push(...asStrings(spec.clusterIPs).filter((ip) => ip !== "None" && !oldIps.has(ip)));
+    claims.ports.push(...nodePortsOf(svc).filter((p) => !oldPorts.has(p)));
   }
 
   #releaseIp(ip: string): void {
@@ -178,12 +184,20 @@ export class ServiceAllocators {
     if (range && o !== undefined) range.offsets.release(o);
   }
 
-  /** Frees what svc holds and keep (if given) does not. */
+  /**
+   * Frees what svc holds and keep (if given) does not. For an object this allocator just
+   * prepared (a failed create or update) only what that attempt claimed is freed: a refused
+   * request for another Service's IP must not free that IP.
+   */
   release(svc: KubeObject, keep?: KubeObject): void {
     const keepIps = new Set(asStrings(asMap(keep?.spec)?.clusterIPs));
     const keepPorts = new Set(nodePortsOf(keep));
-    for (const ip of asStrings(asMap(svc.spec)?.clusterIPs)) if (ip !== "None" && !keepIps.has(ip)) this.#releaseIp(ip);
-    for (const p of nodePortsOf(svc)) if (!keepPorts.has(p)) this.ports.release(p - this.portBase);
+    const attempt = this.#attempts.get(svc);
+    this.#attempts.delete(svc);
+    const ips = attempt ? attempt.ips : asStrings(asMap(svc.spec)?.clusterIPs);
+    const ports = attempt ? attempt.ports : nodePortsOf(svc);
+    for (const ip of ips) if (ip !== "None" && !keepIps.has(ip)) this.#releaseIp(ip);
+    for (const p of ports) if (!keepPorts.has(p)) this.ports.release(p - this.portBase);
   }
 
   /** Rebuilds the state from every stored Service (start-up and periodic repair). */

@@ -2,7 +2,7 @@
 import type { FieldError, KindDef, StrategyContext } from "../kind.ts";
 import type { KubeObject } from "../types.ts";
 import { AGE, NAME, age } from "../printing.ts";
-import { type NameRule, dns1123Subdomain, validateObjectMeta, validateObjectMetaUpdate } from "../validation.ts";
+import { type NameRule, dns1123Subdomain, validateMetaNames, validateObjectMetaUpdate } from "../validation.ts";
 
 /** The OpenAPI definition prefix of an API group/version. */
 export function definitionPrefix(group: string, version: string): string {
@@ -36,8 +36,10 @@ export function define(spec: KindSpec): KindDef {
     columns: [NAME, AGE],
     row: (o) => [o.metadata.name ?? "", age(o)],
     ...rest,
+    // the REST core checks what every kind shares (presence, labels, annotations, owners);
+    // a kind adds its name rule, as upstream passes a name function to ValidateObjectMeta
     validate(obj, old, ctx) {
-      const errs = validateObjectMeta(obj.metadata, { namespaced: spec.namespaced, nameRule });
+      const errs = ctx.subresource === "" ? validateMetaNames(obj.metadata, { namespaced: spec.namespaced, nameRule }) : [];
       if (old) errs.push(...validateObjectMetaUpdate(obj.metadata, old.metadata));
       if (validateSpec) errs.push(...validateSpec(obj, old, ctx));
       return errs;
