@@ -36,12 +36,15 @@ const nowISO = (): string => new Date().toISOString().replace(/\.\d+Z$/, "Z");
 /** Creates an event recorder writing through the client. */
 export function createEventRecorder(client: Client, opts: EventRecorderOptions): EventRecorder {
   const cache = new Map<string, CachedEvent>();
-  let pending: Promise<void> = Promise.resolve();
+  // writes for one aggregation key stay in order; different keys go concurrently
+  const chains = new Map<string, Promise<void>>();
   let seq = 0;
+  const keyOf = (obj: KubeObject, type: string, reason: string, message: string): string =>
+    [obj.metadata.uid, obj.metadata.namespace, obj.metadata.name, obj.kind, type, reason, message, opts.component].join("\u0000");
   async function write(obj: KubeObject, type: string, reason: string, message: string): Promise<void> {
     const m = obj.metadata;
     const namespace = m.namespace || "default";
-    const key = [m.uid, m.namespace, m.name, obj.kind, type, reason, message, opts.component].join("\u0000");
+    const key = keyOf(obj, type, reason, message);
     const now = nowISO();
     const cached = cache.get(key);
     if (cached) {
@@ -89,8 +92,15 @@ export function createEventRecorder(client: Client, opts: EventRecorderOptions):
   }
   return {
     event(obj, type, reason, message) {
-      pending = pending.then(() => write(obj, type, reason, message)).catch(() => undefined);
+      const key = keyOf(obj, type, reason, message);
+      const next = (chains.get(key) ?? Promise.resolve()).then(() => write(obj, type, reason, message)).catch(() => undefined);
+      chains.set(key, next);
+      void next.then(() => {
+        if (chains.get(key) === next) chains.delete(key);
+      });
     },
-    flush: () => pending,
+    async flush() {
+      while (chains.size) await Promise.all([...chains.values()]);
+    },
   };
 }

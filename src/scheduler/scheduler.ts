@@ -44,6 +44,8 @@ export class Scheduler {
   private readonly recorder: EventRecorder;
   private readonly name: string;
   private loop: ControllerLoop | undefined;
+  /** bindings being committed */
+  private inFlight = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly podInformer;
   private readonly nodeInformer;
@@ -87,6 +89,7 @@ export class Scheduler {
   async stop(): Promise<void> {
     if (this.retryTimer) clearInterval(this.retryTimer);
     await this.loop?.stop();
+    for (let i = 0; i < 100 && this.inFlight > 0; i++) await new Promise((r) => setTimeout(r, 20));
     if (this.ownsFactory) this.factory.stop();
     await this.recorder.flush();
   }
@@ -180,12 +183,17 @@ export class Scheduler {
       } else if (Math.abs(scores[i] - best) <= 1e-9) choices.push(n);
     });
     const target = choices[Math.floor(Math.random() * choices.length)];
-    await this.bind(key, pod, target.name);
+    // assume now, bind in the background: the next pod is scheduled against
+    // the assumed state while this binding is being committed (upstream's binding cycle)
+    this.assumed.add(key);
+    this.account(key, target.name, { ...pod, spec: { ...pod.spec, nodeName: target.name } });
+    this.inFlight++;
+    void this.bind(key, pod, target.name)
+      .catch(() => this.queue.addRateLimited(key))
+      .finally(() => this.inFlight--);
   }
 
   private async bind(key: string, pod: Pod, nodeName: string): Promise<void> {
-    this.assumed.add(key);
-    this.account(key, nodeName, { ...pod, spec: { ...pod.spec, nodeName } });
     try {
       await this.client.create(
         R.pods,

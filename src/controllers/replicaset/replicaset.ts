@@ -46,6 +46,14 @@ export const replicationControllerAdapter: ReplicaKindAdapter = {
   selectorOf: (o) => selectorFromMap((o.spec.selector as Record<string, string> | undefined) ?? o.spec.template?.metadata?.labels),
 };
 
+/** Pods indexed by their controller's uid; orphans by "<orphan>/<namespace>". */
+export const CONTROLLER_INDEX = "controllerUID";
+const ORPHAN = "<orphan>";
+function controllerIndex(pod: KubeObject): string[] {
+  const ref = controllerRef(pod);
+  return [ref ? ref.uid : `${ORPHAN}/${pod.metadata.namespace ?? ""}`];
+}
+
 // upstream's burstReplicas: at most this many creations/deletions per sync
 const BURST = 500;
 
@@ -74,6 +82,7 @@ export function startReplicaController(ctx: ControllerContext, adapter: ReplicaK
   const { client } = ctx;
   const rsInformer = ctx.factory.informerFor<ReplicatedObject>(adapter.ref);
   const podInformer = ctx.factory.informerFor<Pod>(R.pods);
+  podInformer.addIndexer(CONTROLLER_INDEX, controllerIndex);
   const rsLister = new Lister(rsInformer);
   const podLister = new Lister(podInformer);
   const expectations = new Expectations();
@@ -127,7 +136,8 @@ export function startReplicaController(ctx: ControllerContext, adapter: ReplicaK
   async function claimPods(rs: ReplicatedObject, selector: Selector): Promise<Pod[]> {
     const uid = rs.metadata.uid;
     const owned: Pod[] = [];
-    for (const pod of podLister.list(rs.metadata.namespace ?? "")) {
+    const candidates = [...podLister.byIndex(CONTROLLER_INDEX, uid ?? ""), ...podLister.byIndex(CONTROLLER_INDEX, `${ORPHAN}/${rs.metadata.namespace ?? ""}`)];
+    for (const pod of candidates) {
       const matches = selector.matches(pod.metadata.labels);
       if (isControlledBy(pod, uid)) {
         if (matches || pod.metadata.deletionTimestamp) owned.push(pod);
