@@ -38,10 +38,17 @@ export function loadFlags(argv: string[], defs: FlagDef[], options: LoadOptions 
   return { flags: reader(parsed), warnings: parsed.warnings, configFile };
 }
 
+/** The packaged components --disable knows, as k3s names them. */
+export const DISABLE_NAMES = ["coredns", "servicelb", "traefik", "local-storage", "metrics-server", "runtimes"];
+
 /** ServerConfig from `k3s server` arguments. */
 export function loadServerConfig(argv: string[], options: LoadOptions = {}): Loaded<ServerConfig> {
   const { flags, warnings, configFile } = loadFlags(argv, SERVER_FLAGS, { ...options, command: "server" });
-  return { config: buildServerConfig(flags, options.host ?? hostFacts()), warnings, configFile };
+  const config = buildServerConfig(flags, options.host ?? hostFacts());
+  for (const name of config.disable) {
+    if (!DISABLE_NAMES.includes(name)) warnings.push(`--disable ${name} names no packaged component (known: ${DISABLE_NAMES.join(", ")})`);
+  }
+  return { config, warnings, configFile };
 }
 
 /** AgentConfig from `k3s agent` arguments. */

@@ -1,7 +1,7 @@
 /** The k3s command line: flags, config files and subcommands (the program entry is main.ts). */
 export { main } from "./main.ts";
 export type { MainOptions } from "./main.ts";
-export { loadAgentConfig, loadFlags, loadServerConfig } from "./load.ts";
+export { DISABLE_NAMES, loadAgentConfig, loadFlags, loadServerConfig } from "./load.ts";
 export type { Loaded, LoadOptions } from "./load.ts";
 export { buildAgentConfig, buildServerConfig, defaultClusterDNS, defaultDataDir, DEFAULT_PAUSE_IMAGE, hostFacts, parseMode, parsePortRange, primaryIPv4 } from "./build.ts";
 export type { HostFacts } from "./build.ts";

@@ -183,6 +183,12 @@ test("flags k3s has but k3s-ts does not implement warn by name; defaults do not"
   assert.equal(reader(parsed).str("flannel-iface"), "eth1");
 });
 
+test("--disable with a name k3s does not know warns, naming it", () => {
+  const { config, warnings } = server(["--disable", "traefik,trafik"]);
+  assert.deepEqual(config.disable, ["traefik", "trafik"]);
+  assert.deepEqual(warnings, ["--disable trafik names no packaged component (known: coredns, servicelb, traefik, local-storage, metrics-server, runtimes)"]);
+});
+
 test("--with-node-id appends a stable id kept in the data dir", () => {
   const dir = mkdtempSync(join(tmpdir(), "k3s-cli-"));
   try {

@@ -65,8 +65,8 @@ test("k3s server with a token for another CA fails with one line and leaves noth
     const token = `K10${"c".repeat(64)}::server:secret`;
     const r = k3s(["server", "--data-dir", join(dir, "data"), "--disable-agent", "--write-kubeconfig", join(dir, "k.yaml"), "--token", token, "--cluster-init"]);
     assert.equal(r.status, 1, r.stderr);
-    assert.match(r.stderr, /WARN flag --cluster-init is accepted but not implemented/);
-    const fatal = r.stderr.split("\n").filter((l) => l.startsWith("FATA "));
+    assert.match(r.stderr, /WARN\[\d{4}\] flag --cluster-init is accepted but not implemented/);
+    const fatal = r.stderr.split("\n").filter((l) => /^FATA\[\d{4}\] /.test(l));
     assert.equal(fatal.length, 1, r.stderr);
     assert.match(fatal[0], /ca hash c{64}/);
     assert.equal(existsSync(join(dir, "data", "server", "tls", "server-ca.crt")), false);

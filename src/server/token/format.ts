@@ -79,3 +79,11 @@ export function generateBootstrapToken(): string {
   };
   return `${pick(6)}.${pick(16)}`;
 }
+
+/** Throws when the CA bundle a server served does not hash to the token's CA hash; a token without a hash checks nothing. */
+export function verifyCAHash(token: ParsedToken | string, caPEM: string | Buffer): void {
+  const parsed = typeof token === "string" ? parseToken(token) : token;
+  if (parsed.caHash === undefined) return;
+  const actual = caHash(caPEM);
+  if (actual !== parsed.caHash) throw new Error(`the server's ca hash ${actual} does not match the token's ca hash ${parsed.caHash}`);
+}

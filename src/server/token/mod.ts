@@ -1,5 +1,5 @@
 /** k3s tokens: the format, the server's token files, node passwords. */
-export { caHash, formatToken, generateBootstrapToken, parseToken, randomPassword } from "./format.ts";
+export { caHash, formatToken, generateBootstrapToken, parseToken, randomPassword, verifyCAHash } from "./format.ts";
 export type { FormatOptions, ParsedToken } from "./format.ts";
 export { checkTokensAgainstCA, ensureTokens, TokenMismatchError } from "./server.ts";
 export type { ServerTokens, TokenCA } from "./server.ts";

@@ -16,6 +16,7 @@ import {
   ensureTokens,
   formatToken,
   generateBootstrapToken,
+  verifyCAHash,
   hashNodePassword,
   parseToken,
   TokenMismatchError,
@@ -45,6 +46,13 @@ test("formatToken and caHash follow k3s", () => {
   assert.equal(formatToken(HASH, "pw", { username: "node" }), `K10${HASH}::node:pw`);
   assert.equal(formatToken(HASH, "abcdef.0123456789abcdef"), `K10${HASH}::abcdef.0123456789abcdef`);
   assert.match(generateBootstrapToken(), /^[a-z0-9]{6}\.[a-z0-9]{16}$/);
+});
+
+test("verifyCAHash accepts the CA a token names and refuses another", () => {
+  const ca = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+  verifyCAHash(`K10${caHash(ca)}::node:pw`, ca);
+  verifyCAHash("bare-secret", "anything");
+  assert.throws(() => verifyCAHash(`K10${HASH}::node:pw`, ca), new RegExp(`ca hash ${caHash(ca)} does not match the token's ca hash ${HASH}`));
 });
 
 function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
