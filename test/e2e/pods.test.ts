@@ -1,0 +1,63 @@
+/**
+ * e2e (slow group): `k3s server` with its in-process agent runs real pods in
+ * containerd + runc, and kubectl reaches them (issue 7's "Shows").
+ * Run alone: ./scripts/test.sh test/e2e/pods.test.ts
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { rmSync } from "node:fs";
+import { eventually, startServer, type RunningServer } from "./harness.ts";
+
+const IMAGE = "docker.io/k3s-ts/busybox:1.35";
+
+describe("pods on the in-process agent", { timeout: 600_000 }, () => {
+  let server: RunningServer;
+  before(async () => {
+    server = await startServer({ keepDataDir: true, timeoutMs: 120_000 });
+  });
+  after(async () => {
+    if (!server) return;
+    server.kubectl(["delete", "deployment", "--all", "--wait=false"]);
+    server.kubectl(["delete", "pod", "--all", "--grace-period=1"]);
+    await server.stop();
+    rmSync(server.dataDir, { recursive: true, force: true });
+  });
+
+  const jsonpath = (args: string[], path: string) => server.kubectl([...args, "-o", `jsonpath=${path}`]).stdout;
+
+  it("registers the node Ready with k3s's labels", async () => {
+    await eventually(() => jsonpath(["get", "nodes"], '{.items[0].status.conditions[?(@.type=="Ready")].status}') === "True", 60_000, "node Ready");
+    const labels = JSON.parse(server.kubectl(["get", "nodes", "-o", "jsonpath={.items[0].metadata.labels}"]).stdout);
+    assert.equal(labels["node-role.kubernetes.io/control-plane"], "true");
+    assert.equal(labels["node.kubernetes.io/instance-type"], "k3s");
+    assert.match(jsonpath(["get", "nodes"], "{.items[0].status.nodeInfo.containerRuntimeVersion}"), /^containerd:\/\//);
+  });
+
+  it("runs a Deployment of the imported busybox image", async () => {
+    const r = server.kubectl(["create", "deployment", "web", `--image=${IMAGE}`, "--replicas=2", "--", "sh", "-c", "echo started; exec httpd -f -p 8080 -h /etc"]);
+    assert.equal(r.status, 0, r.stderr);
+    await eventually(() => jsonpath(["get", "deployment", "web"], "{.status.availableReplicas}") === "2", 90_000, "2 available replicas");
+    const ips = jsonpath(["get", "pods", "-l", "app=web"], "{.items[*].status.podIP}").split(" ");
+    assert.equal(ips.length, 2);
+    for (const ip of ips) assert.match(ip, /^10\.42\.0\.\d+$/);
+  });
+
+  it("serves kubectl logs, with follow and tail", async () => {
+    const r = server.kubectl(["run", "counter", `--image=${IMAGE}`, "--restart=Never", "--", "sh", "-c", "for i in 1 2 3 4 5; do echo line $i; sleep 0.2; done"]);
+    assert.equal(r.status, 0, r.stderr);
+    await eventually(() => jsonpath(["get", "pod", "counter"], "{.status.phase}") === "Succeeded", 60_000, "counter Succeeded");
+    assert.equal(server.kubectl(["logs", "counter"]).stdout, "line 1\nline 2\nline 3\nline 4\nline 5\n");
+    assert.equal(server.kubectl(["logs", "counter", "--tail=2"]).stdout, "line 4\nline 5\n");
+    const follow = server.kubectl(["logs", "-f", "counter"]);
+    assert.equal(follow.status, 0, follow.stderr);
+    assert.match(follow.stdout, /line 5\n$/);
+    assert.match(server.kubectl(["logs", "counter", "--timestamps", "--tail=1"]).stdout, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z line 5\n$/);
+  });
+
+  it("reports a failing container as Error with its exit code", async () => {
+    server.kubectl(["run", "failer", `--image=${IMAGE}`, "--restart=Never", "--", "sh", "-c", "exit 3"]);
+    await eventually(() => jsonpath(["get", "pod", "failer"], "{.status.phase}") === "Failed", 60_000, "failer Failed");
+    assert.equal(jsonpath(["get", "pod", "failer"], "{.status.containerStatuses[0].state.terminated.exitCode}"), "3");
+    assert.match(server.kubectl(["get", "pod", "failer"]).stdout, /failer\s+0\/1\s+Error\s+0/);
+  });
+});
