@@ -35,12 +35,3 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   }
   return true;
 }
-
-/** Go-like type name of a JSON value, for messages. */
-export function typeName(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "[]interface {}";
-  if (typeof v === "object") return "map[string]interface {}";
-  if (typeof v === "number") return Number.isInteger(v) ? "int64" : "float64";
-  return typeof v;
-}
