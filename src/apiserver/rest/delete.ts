@@ -8,6 +8,7 @@ import { clone, encodeStored } from "../storage/codec.ts";
 import { groupResource, isDryRun, keyOf, readCurrent, served } from "./common.ts";
 import type { Call, Reply } from "./context.ts";
 import { listObjects } from "./list.ts";
+import { releaseHoldings } from "./write.ts";
 
 /** metav1.DeleteOptions as sent in the body or the query. */
 export interface DeleteOptionsBody {
@@ -124,6 +125,7 @@ export async function deleteObject(call: Call, name: string, opts: DeleteOptions
         if (dry) return deletedReply(call, cur);
         const del = await call.ctx.backend.delete(keyOf(call, name), modRevision);
         cur.metadata.resourceVersion = String(del.revision);
+        releaseHoldings(call, cur, undefined);
         return deletedReply(call, cur);
       }
       const unchanged = encodeStored(next).equals(encodeStored(cur));

@@ -52,8 +52,10 @@ export function scaleOf(call: Call, obj: KubeObject): KubeObject {
   if (!sc) throw badRequest(`${call.kind.resource} has no scale subresource`);
   const md = obj.metadata;
   const status: Record<string, unknown> = { replicas: Number(getPath(obj, sc.statusReplicasPath) ?? 0) };
-  const selPath = sc.labelSelectorPath ?? (call.kind.schemaRef.startsWith("io.k8s.") ? ".spec.selector" : undefined);
-  const sel = selPath ? selectorString(getPath(obj, selPath)) : "";
+  // built-in workloads derive the selector from spec.selector, as their upstream scale strategies do
+  const builtin = call.kind.schemaRef.startsWith("io.k8s.");
+  let sel = sc.labelSelectorPath ? selectorString(getPath(obj, sc.labelSelectorPath)) : "";
+  if (!sel && builtin) sel = selectorString(getPath(obj, ".spec.selector"));
   if (sel) status.selector = sel;
   return {
     kind: "Scale",

@@ -2,7 +2,8 @@
 import { randomUUID } from "node:crypto";
 import { ConflictError } from "../../datastore/backend.ts";
 import type { KubeObject, ManagedFieldsEntry } from "../../api/types.ts";
-import { alreadyExists, badRequest, conflict, notFound } from "../errors.ts";
+import { InvalidObjectError } from "../../api/errors.ts";
+import { alreadyExists, badRequest, conflict, invalid, notFound } from "../errors.ts";
 import { apiVersionOf } from "../kinds.ts";
 import { defaultManager } from "../managedfields.ts";
 import { updatedManagedFields } from "./patchdefaults.ts";
@@ -47,27 +48,34 @@ export async function createObject(call: Call, obj: KubeObject, opts: CreateOpti
   if (md.resourceVersion) throw badRequest("resourceVersion should not be set on objects to be created");
   const sctx = strategyContext(call, "");
   if (kind.defaults) kind.defaults(obj);
-  if (kind.prepareForCreate) await kind.prepareForCreate(obj, sctx);
-  if (!md.name && md.generateName) md.name = generateName(md.generateName);
-  md.uid = randomUUID();
-  md.creationTimestamp = nowTimestamp();
-  delete md.deletionTimestamp;
-  delete md.deletionGracePeriodSeconds;
-  delete (md as Record<string, unknown>).selfLink;
-  if (hasSpec(obj)) md.generation = 1;
-  else delete md.generation;
-  await checkNamespaceLifecycle(call, obj);
-  validateOrThrow(call, obj, undefined, "");
-  md.managedFields =
-    opts.managedFields ?? updatedManagedFields({ kind, schemas: call.ctx.schemas, manager: fieldManagerOf(call), subresource: "", old: undefined, next: obj });
-  if (md.managedFields === undefined) delete md.managedFields;
-  if (isDryRun(call)) return { status: 201, object: obj, warnings: opts.warnings };
+  let stored = false;
   try {
-    const rev = await call.ctx.backend.create(keyOf(call, md.name ?? ""), encodeStored(obj));
-    md.resourceVersion = String(rev);
-  } catch (err) {
-    if (err instanceof ConflictError) throw alreadyExists(groupResource(call), md.name ?? "");
-    throw err;
+    if (kind.prepareForCreate) await asInvalid(call, obj, () => kind.prepareForCreate?.(obj, sctx));
+    if (!md.name && md.generateName) md.name = generateName(md.generateName);
+    md.uid = randomUUID();
+    md.creationTimestamp = nowTimestamp();
+    delete md.deletionTimestamp;
+    delete md.deletionGracePeriodSeconds;
+    delete (md as Record<string, unknown>).selfLink;
+    if (hasSpec(obj)) md.generation = 1;
+    else delete md.generation;
+    await checkNamespaceLifecycle(call, obj);
+    validateOrThrow(call, obj, undefined, "");
+    md.managedFields =
+      opts.managedFields ?? updatedManagedFields({ kind, schemas: call.ctx.schemas, manager: fieldManagerOf(call), subresource: "", old: undefined, next: obj });
+    if (md.managedFields === undefined) delete md.managedFields;
+    if (isDryRun(call)) return { status: 201, object: obj, warnings: opts.warnings };
+    try {
+      const rev = await call.ctx.backend.create(keyOf(call, md.name ?? ""), encodeStored(obj));
+      md.resourceVersion = String(rev);
+      stored = true;
+    } catch (err) {
+      if (err instanceof ConflictError) throw alreadyExists(groupResource(call), md.name ?? "");
+      throw err;
+    }
+  } finally {
+    // what prepareForCreate allocated goes back unless the object now holds it
+    if (!stored) releaseHoldings(call, obj, undefined);
   }
   return { status: 201, object: obj, warnings: opts.warnings };
 }
@@ -110,13 +118,23 @@ export async function guaranteedUpdate(call: Call, spec: UpdateSpec): Promise<Re
     const made = await spec.mutate(clone(cur));
     const userRv = made.object.metadata.resourceVersion;
     if (userRv && userRv !== String(res.kv.modRevision)) throw conflict(groupResource(call), spec.name);
-    const next = await finalizeUpdate(call, { cur, next: made.object, subresource: spec.subresource, managedFields: made.managedFields });
+    let next: KubeObject;
+    try {
+      next = await finalizeUpdate(call, { cur, next: made.object, subresource: spec.subresource, managedFields: made.managedFields });
+    } catch (err) {
+      releaseHoldings(call, made.object, cur);
+      throw err;
+    }
     const curBytes = encodeStored(cur);
     const nextBytes = encodeStored(next);
     if (curBytes.equals(nextBytes)) return { status: 200, object: served(call.kind, cur), warnings: spec.warnings };
-    if (isDryRun(call)) return { status: 200, object: served(call.kind, next), warnings: spec.warnings };
+    if (isDryRun(call)) {
+      releaseHoldings(call, next, cur);
+      return { status: 200, object: served(call.kind, next), warnings: spec.warnings };
+    }
+    const deleting = shouldDeleteNow(next);
     try {
-      if (shouldDeleteNow(next)) {
+      if (deleting) {
         const del = await call.ctx.backend.delete(key, res.kv.modRevision);
         next.metadata.resourceVersion = String(del.revision);
       } else {
@@ -124,10 +142,13 @@ export async function guaranteedUpdate(call: Call, spec: UpdateSpec): Promise<Re
         next.metadata.resourceVersion = String(kv.modRevision);
       }
     } catch (err) {
+      releaseHoldings(call, next, cur);
       if (!(err instanceof ConflictError)) throw err;
       if (userRv || attempt >= MAX_RETRIES) throw conflict(groupResource(call), spec.name);
       continue;
     }
+    if (deleting) releaseHoldings(call, next, undefined);
+    else releaseHoldings(call, cur, next);
     return { status: 200, object: served(call.kind, next), warnings: spec.warnings };
   }
 }
@@ -170,7 +191,7 @@ async function finalizeUpdate(call: Call, u: { cur: KubeObject; next: KubeObject
   }
   const nmd = next.metadata;
   if (kind.defaults) kind.defaults(next);
-  if (kind.prepareForUpdate) await kind.prepareForUpdate(next, cur, strategyContext(call, u.subresource));
+  if (kind.prepareForUpdate) await asInvalid(call, next, () => kind.prepareForUpdate?.(next, cur, strategyContext(call, u.subresource)));
   if (cur.metadata.generation !== undefined || hasSpec(next)) {
     const gen = cur.metadata.generation ?? 1;
     nmd.generation = specOf(next) !== specOf(cur) && u.subresource !== "status" ? gen + 1 : gen;
@@ -181,4 +202,24 @@ async function finalizeUpdate(call: Call, u: { cur: KubeObject; next: KubeObject
   if (nmd.managedFields === undefined) delete nmd.managedFields;
   nmd.resourceVersion = cur.metadata.resourceVersion;
   return next;
+}
+
+/** Calls KindDef.release: frees what `obj` holds and `keep` does not (allocated IPs, ports). */
+export function releaseHoldings(call: Call, obj: KubeObject, keep: KubeObject | undefined): void {
+  if (!call.kind.release) return;
+  try {
+    call.kind.release(obj, { ...strategyContext(call, call.info.subresource), keep });
+  } catch {
+    // a failed release leaks an allocation; the allocator's repair loop reclaims it
+  }
+}
+
+/** Runs a strategy hook, answering its InvalidObjectError as 422 Invalid. */
+async function asInvalid(call: Call, obj: KubeObject, hook: () => void | Promise<void> | undefined): Promise<void> {
+  try {
+    await hook();
+  } catch (err) {
+    if (err instanceof InvalidObjectError) throw invalid({ group: call.kind.group, kind: call.kind.kind }, obj.metadata.name ?? obj.metadata.generateName ?? "", err.errors);
+    throw err;
+  }
 }
