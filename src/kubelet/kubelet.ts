@@ -8,6 +8,7 @@ import { ApiError, createEventRecorder, Informer, R, type Client, type Node } fr
 import { writeCniConfig } from "../network/cni/mod.ts";
 import type { KubeletContext } from "./context.ts";
 import { createCriClient, type CriClient } from "./cri/mod.ts";
+import { collectImages } from "./imagegc.ts";
 import { ImagePuller } from "./images.ts";
 import { podLogStream, type PodLogOptions } from "./logs.ts";
 import { machineResources, nodeStatus, registerNode, renewLease, type NodeInfoOptions } from "./node.ts";
@@ -57,6 +58,8 @@ export interface KubeletOptions {
   /** the kubelet HTTPS port reported in the node status (the server is started separately: startKubeletServer) */
   port?: number;
   maxPods?: number;
+  /** image GC: containerd's root dir and thresholds (percent of that filesystem); absent = no image GC */
+  imageGC?: { imageFsPath: string; highThresholdPercent?: number; lowThresholdPercent?: number; keep?: string[] };
   /** seconds between full syncs of a steady pod (volume contents, tokens); default 30 */
   resyncSeconds?: number;
   /** seconds between node status updates and lease renewals; default 10 */
@@ -323,6 +326,16 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     }
   };
   timers.push(setInterval(() => void housekeeping(), 10_000));
+  if (opts.imageGC) {
+    const gc = opts.imageGC;
+    timers.push(
+      setInterval(() => {
+        void collectImages(cri, gc)
+          .then((r) => r.removed.length && log(`image GC removed ${r.removed.join(", ")}; image fs ${r.usedPercent.toFixed(0)}% used`))
+          .catch((e: unknown) => log(`image GC failed: ${(e as Error).message}`));
+      }, 300_000),
+    );
+  }
 
   const findWorker = (namespace: string, name: string): PodWorker => {
     const uid = byName.get(`${namespace}/${name}`);

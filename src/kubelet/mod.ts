@@ -13,3 +13,5 @@ export type { KubeletAccessOptions, PodStreamOptions } from "./streaming/apiserv
 export { proxyToCri, forwardUpgrade, classifyUpgrade, refuseUpgrade } from "./streaming/proxy.ts";
 export type { UpgradeTarget, UpgradeKind } from "./streaming/proxy.ts";
 export { statsSummary, resourceMetrics } from "./stats.ts";
+export { collectImages } from "./imagegc.ts";
+export type { ImageGCOptions, ImageGCResult } from "./imagegc.ts";

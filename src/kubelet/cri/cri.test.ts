@@ -113,6 +113,33 @@ test("a busybox pod runs on the bridge, writes its CRI log, and ExecSync works",
   assert.equal((await rt.cri.listPodSandbox()).length, 0);
 });
 
+test("image GC removes unused images over the threshold and keeps images in use and the sandbox image", async () => {
+  const { ociArchive, writeTar, importImages } = await import("../../agent/images/mod.ts");
+  const { writeFileSync, mkdirSync: mk } = await import("node:fs");
+  const extraDir = join(rt.containerd.dir, "extra-images");
+  mk(extraDir, { recursive: true });
+  writeFileSync(join(extraDir, "x.tar"), ociArchive([{ name: "docker.io/k3s-ts/unused:1", layers: [writeTar([{ name: "f", type: "file", data: Buffer.alloc(4096, 7) }])], config: { cmd: ["/f"] } }]));
+  await importImages({ socket: rt.containerd.socket, dir: extraDir });
+  assert.ok(await rt.cri.imageStatus("docker.io/k3s-ts/unused:1"));
+  // a running container keeps busybox in use
+  const sb = await rt.cri.runPodSandbox({ metadata: { name: "gc", uid: "gc-uid", namespace: "default", attempt: 0 }, linux: { security_context: { namespace_options: { network: "NODE" } } } });
+  const id = await rt.cri.createContainer({ pod_sandbox_id: sb, sandbox_config: { metadata: { name: "gc", uid: "gc-uid", namespace: "default" } }, config: { metadata: { name: "c" }, image: { image: BUSYBOX_IMAGE }, command: ["sleep", "60"] } });
+  try {
+    const { collectImages } = await import("../imagegc.ts");
+    const r = await collectImages(rt.cri, { imageFsPath: rt.containerd.dir, highThresholdPercent: 0, lowThresholdPercent: 0, keep: [PAUSE_IMAGE] });
+    assert.deepEqual(r.removed, ["docker.io/k3s-ts/unused:1"]);
+    assert.equal(await rt.cri.imageStatus("docker.io/k3s-ts/unused:1"), null);
+    assert.ok(await rt.cri.imageStatus(BUSYBOX_IMAGE));
+    assert.ok(await rt.cri.imageStatus(PAUSE_IMAGE));
+    const none = await collectImages(rt.cri, { imageFsPath: rt.containerd.dir, highThresholdPercent: 100 });
+    assert.deepEqual(none.removed, []);
+  } finally {
+    await rt.cri.removeContainer(id);
+    await rt.cri.stopPodSandbox(sb);
+    await rt.cri.removePodSandbox(sb);
+  }
+});
+
 test("parseCriLogLine reads variable-width timestamps and partial lines", () => {
   const l = parseCriLogLine("2024-01-02T03:04:05.1Z stdout P part of a line");
   assert.deepEqual(l && [l.stream, l.partial, l.text, l.timeMs], ["stdout", true, "part of a line", Date.UTC(2024, 0, 2, 3, 4, 5, 100)]);
