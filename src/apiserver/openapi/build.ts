@@ -38,9 +38,11 @@ function hashOf(body: Buffer): string {
   return createHash("sha512").update(body).digest("hex").toUpperCase();
 }
 
-/** Built-in kinds come with upstream definition names; anything else is a custom resource. */
+const BUILTIN_PREFIXES = ["io.k8s.api.", "io.k8s.apiextensions-apiserver.", "io.k8s.kube-aggregator.", "io.k8s.apimachinery."];
+
+/** Built-in kinds come with upstream definition names; anything else (x.k8s.io CRDs included) is a custom resource. */
 function isCustom(k: OpenApiKind): boolean {
-  return k.customResource ?? !k.schemaRef.startsWith("io.k8s.");
+  return k.customResource ?? !BUILTIN_PREFIXES.some((p) => k.schemaRef.startsWith(p));
 }
 
 function docName(k: KindDef): string {

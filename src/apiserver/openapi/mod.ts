@@ -6,3 +6,5 @@ export type { OpenApiRequest } from "./serve.ts";
 export { operationGroupVersion, resourcePaths } from "./paths.ts";
 export { referencedDefinitions, toOpenApiSchema } from "./schema.ts";
 export type { JsonObject, JsonValue } from "./schema.ts";
+export { customResourceDefinitionName, customResourceSchema, fromJSONSchemaProps } from "./crd.ts";
+export type { CustomResourceSchemaInput, JSONSchemaProps } from "./crd.ts";
