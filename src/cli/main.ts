@@ -4,6 +4,7 @@
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { runCertificate } from "./commands/certificate.ts";
 import { checkConfigReport, runChecks } from "./commands/check-config.ts";
 import { runKubectl } from "./commands/kubectl.ts";
 import { runCrictl, runCtr } from "./commands/runtime.ts";
@@ -24,7 +25,7 @@ const COMMANDS: [string, string][] = [
   ["token", "Manage tokens"],
   ["etcd-snapshot", "Manage etcd snapshots (not implemented in k3s-ts yet)"],
   ["secrets-encrypt", "Control secrets encryption and keys rotation (not implemented in k3s-ts yet)"],
-  ["certificate", "Manage K3s certificates (not implemented in k3s-ts yet)"],
+  ["certificate", "Manage K3s certificates"],
   ["completion", "Install shell completion script (not implemented in k3s-ts yet)"],
   ["help", "Shows a list of commands or help for one command"],
 ];
@@ -89,6 +90,7 @@ async function dispatch(argv: string[], env: NodeJS.ProcessEnv): Promise<number>
   if (command === "ctr") return runCtr(rest, globalEnv);
   if (command === "crictl") return runCrictl(rest, globalEnv);
   if (command === "token") return runToken(rest, globalEnv);
+  if (command === "certificate") return runCertificate(rest, globalEnv);
   const wantsHelp = rest.includes("--help") || rest.includes("-h");
   if (wantsHelp && helpFor(command)) {
     process.stdout.write(helpFor(command)!);
@@ -118,7 +120,6 @@ async function dispatch(argv: string[], env: NodeJS.ProcessEnv): Promise<number>
     }
     case "etcd-snapshot":
     case "secrets-encrypt":
-    case "certificate":
     case "completion":
       throw new CliError(`k3s ${command} is not implemented in k3s-ts yet`, 1);
     default:

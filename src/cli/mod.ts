@@ -14,3 +14,5 @@ export type { FlagReader, FlagSource, FlagValue, ParsedFlags, ParseOptions } fro
 export { CliError, usageError } from "./errors.ts";
 export { K3S_VERSION, KUBERNETES_VERSION, gitCommit, versionText } from "./version.ts";
 export { CONTAINERD_SOCKET } from "./commands/runtime.ts";
+export { CERTIFICATE_SERVICES, checkCertificates, rotateCertificates } from "./commands/certificate.ts";
+export type { CertificateStatus } from "./commands/certificate.ts";
