@@ -243,7 +243,7 @@ class Generator {
       const pk = tagValue(f.tag, "patchMergeKey");
       if (ps) s.patchStrategy = ps;
       if (pk) s.patchMergeKey = pk;
-      const optional = opts.includes("omitempty") || f.markers.includes("optional") || f.goType.startsWith("*");
+      const optional = opts.includes("omitempty") || f.markers.includes("optional");
       if ((!optional || f.markers.includes("required")) && !f.markers.includes("optional")) required.push(name);
       def.properties![name] = s;
       if (f.goType.startsWith("*") && !s.ref && s.type !== "object" && s.type !== "array") pointers.push(name);

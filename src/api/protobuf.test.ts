@@ -170,3 +170,38 @@ test("bad frames are refused naming the problem", () => {
   const frame = Buffer.concat([Buffer.from([0x6b, 0x38, 0x73, 0x00]), Buffer.from([0x0a, 0x08, 0x0a, 0x02, 0x76, 0x31, 0x12, 0x02, 0x4e, 0x6f])]);
   assert.throws(() => decodeProtobuf(schemas, frame), /no protobuf schema for v1 No/);
 });
+
+test("ingress rules: the inline IngressRuleValue travels as a nested message", async () => {
+  const c = await capture(["create", "ingress", "web", "--class=traefik", "--rule=foo.com/bar*=svc1:8080", "--rule=bar.com/=svc2:http,tls=my-cert"]);
+  const obj = decodeProtobuf(schemas, c.body);
+  const spec = obj.spec as Record<string, any>;
+  assert.equal(spec.ingressClassName, "traefik");
+  assert.equal(spec.rules[0].host, "foo.com");
+  assert.deepEqual(spec.rules[0].http.paths[0], { path: "/bar", pathType: "Prefix", backend: { service: { name: "svc1", port: { number: 8080 } } } });
+  assert.deepEqual(spec.rules[1].http.paths[0].backend.service.port, { name: "http" });
+  assert.deepEqual(spec.tls, [{ hosts: ["bar.com"], secretName: "my-cert" }]);
+});
+
+test("pdb, priority class and quota: IntOrString pointers, int32 values, quantity maps", async () => {
+  const pdb = decodeProtobuf(schemas, (await capture(["create", "poddisruptionbudget", "pdb", "--selector=app=web", "--min-available=50%"])).body);
+  assert.equal((pdb.spec as Record<string, any>).minAvailable, "50%");
+  assert.deepEqual((pdb.spec as Record<string, any>).selector, { matchLabels: { app: "web" } });
+  const pc = decodeProtobuf(schemas, (await capture(["create", "priorityclass", "high", "--value=1000", "--description=important", "--preemption-policy=Never"])).body);
+  assert.equal(pc.value, 1000);
+  assert.equal(pc.description, "important");
+  assert.equal(pc.preemptionPolicy, "Never");
+  assert.equal(pc.globalDefault, undefined, "false non-pointer booleans are omitted as Go's JSON would");
+  const quota = decodeProtobuf(schemas, (await capture(["create", "quota", "q", "--hard=cpu=1,memory=1Gi,pods=10"])).body);
+  assert.deepEqual((quota.spec as Record<string, any>).hard, { cpu: "1", memory: "1Gi", pods: "10" });
+});
+
+test("headless service and whoami", async () => {
+  const svc = decodeProtobuf(schemas, (await capture(["create", "service", "clusterip", "db", "--clusterip=None"])).body);
+  assert.equal((svc.spec as Record<string, any>).clusterIP, "None");
+  assert.equal((svc.spec as Record<string, any>).type, "ClusterIP");
+  const who = await capture(["auth", "whoami"]);
+  assert.equal(who.path.split("?")[0], "/apis/authentication.k8s.io/v1/selfsubjectreviews");
+  const obj = decodeProtobuf(schemas, who.body);
+  assert.equal(obj.kind, "SelfSubjectReview");
+  assert.equal(obj.apiVersion, "authentication.k8s.io/v1");
+});

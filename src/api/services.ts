@@ -1,4 +1,5 @@
 /** Services: defaults, validation, allocation and the kubectl printer, as upstream. */
+import { isIP } from "node:net";
 import type { FieldError, PrinterColumn, ReleaseContext, StrategyContext } from "./kind.ts";
 import type { KubeObject } from "./types.ts";
 import { type JsonMap, asMap, asMaps, asNumber, asString, ensureMap, setDefault } from "./access.ts";
@@ -138,7 +139,7 @@ export function validateService(obj: KubeObject, old: KubeObject | undefined, ct
     if (!en) errs.push(required("spec.externalName"));
   }
   const ci = asString(spec.clusterIP);
-  if (ci && ci !== "None" && !/^[0-9.]+$|:/.test(ci)) {
+  if (ci && ci !== "None" && isIP(ci) === 0) {
     errs.push(invalid("spec.clusterIPs[0]", ci, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"));
   }
   if (spec.sessionAffinity !== undefined && !["ClientIP", "None"].includes(asString(spec.sessionAffinity))) {

@@ -165,3 +165,12 @@ test("releasing a refused create frees nothing another Service holds", async () 
   svcKind.release!(d, ctxWith(alloc));
   assert.equal(alloc.ipAllocated("10.43.0.11"), false);
 });
+
+test("a malformed clusterIP is refused as an invalid address, not as out of range", async () => {
+  const alloc = new ServiceAllocators(settings);
+  await assert.rejects(create(alloc, service("m", { clusterIP: "10.43.0.300" })), (err: unknown) => {
+    assert.ok(err instanceof InvalidObjectError);
+    assert.equal(err.errors[0].message, 'Invalid value: "10.43.0.300": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)');
+    return true;
+  });
+});

@@ -3,6 +3,7 @@
  * stored Services (restore, at start and on repair) and kept in-process;
  * strategy hooks run on one thread so check-and-take is atomic.
  */
+import { isIP } from "node:net";
 import type { ClusterSettings, FieldError } from "../kind.ts";
 import type { KubeObject } from "../types.ts";
 import { type JsonMap, asMap, asMaps, asNumber, asString } from "../access.ts";
@@ -65,6 +66,7 @@ export class ServiceAllocators {
 
   /** Claims one requested IP or explains at field why not. */
   #claimIp(ip: string, field: string): FieldError | undefined {
+    if (isIP(ip) === 0) return invalid(field, ip, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)");
     const range = this.#rangeFor(familyOf(ip));
     const offset = range?.offsetOf(ip);
     if (!range || offset === undefined) {

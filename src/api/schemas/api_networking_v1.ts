@@ -3,7 +3,7 @@ import type { SchemaRegistry } from "../kind.ts";
 
 /** Definitions of package io.k8s.api.networking.v1. */
 export const definitions: SchemaRegistry = {
-  "io.k8s.api.networking.v1.HTTPIngressPath": {"type":"object","properties":{"path":{"type":"string","protobuf":1},"pathType":{"type":"string","protobuf":3},"backend":{"ref":"io.k8s.api.networking.v1.IngressBackend","protobuf":2}},"required":["backend"]},
+  "io.k8s.api.networking.v1.HTTPIngressPath": {"type":"object","properties":{"path":{"type":"string","protobuf":1},"pathType":{"type":"string","protobuf":3},"backend":{"ref":"io.k8s.api.networking.v1.IngressBackend","protobuf":2}},"required":["pathType","backend"]},
   "io.k8s.api.networking.v1.HTTPIngressRuleValue": {"type":"object","properties":{"paths":{"type":"array","items":{"ref":"io.k8s.api.networking.v1.HTTPIngressPath"},"protobuf":1,"listType":"atomic"}},"required":["paths"]},
   "io.k8s.api.networking.v1.IPBlock": {"type":"object","properties":{"cidr":{"type":"string","protobuf":1},"except":{"type":"array","items":{"type":"string"},"protobuf":2,"listType":"atomic"}},"required":["cidr"]},
   "io.k8s.api.networking.v1.Ingress": {"type":"object","properties":{"kind":{"type":"string"},"apiVersion":{"type":"string"},"metadata":{"ref":"io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta","protobuf":1},"spec":{"ref":"io.k8s.api.networking.v1.IngressSpec","protobuf":2},"status":{"ref":"io.k8s.api.networking.v1.IngressStatus","protobuf":3}}},
