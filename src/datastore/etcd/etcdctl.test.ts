@@ -135,3 +135,22 @@ test("kine.sock: relative unix endpoint from the socket's directory", async () =
   await ok(["put", "/u/k", "sock"], { endpoints: "unix://kine.sock", cwd: dir });
   assert.equal(await ok(["get", "/u/k", "--print-value-only"], { endpoints: "unix://kine.sock", cwd: dir }), "sock\n");
 });
+
+test("kine.sock: absolute unix:///path endpoint (etcd's Go client sends the path as :authority)", async () => {
+  const sock = `unix://${join(dir, "kine.sock")}`;
+  await ok(["put", "/u/abs", "absolute"], { endpoints: sock });
+  assert.equal(await ok(["get", "/u/abs", "--print-value-only"], { endpoints: sock }), "absolute\n");
+  const child = spawn("etcdctl", [`--endpoints=${sock}`, "watch", "/u/abs"], { env: { ...process.env, ETCDCTL_API: "3" } });
+  let out = "";
+  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  try {
+    await new Promise((r) => setTimeout(r, 700));
+    for (let i = 0; i < 3; i++) await ok(["put", "/u/abs", `v${i}`], { endpoints: sock });
+    const deadline = Date.now() + 5000;
+    while (!out.includes("v2") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(out, "PUT\n/u/abs\nv0\nPUT\n/u/abs\nv1\nPUT\n/u/abs\nv2\n");
+  } finally {
+    child.kill();
+  }
+  assert.match(await ok(["endpoint", "status"], { endpoints: sock }), /3\.5\.16/);
+});

@@ -1,8 +1,8 @@
 /** etcd's Lease service over the backend's persisted leases. */
-import type { ServerDuplexStream } from "@grpc/grpc-js";
+import type { DuplexCall } from "./grpc.ts";
 import type { KineBackend } from "../log/kine-backend.ts";
 import { header } from "./convert.ts";
-import { toServiceError } from "./errors.ts";
+import { toStatus } from "./errors.ts";
 
 /** answers LeaseGrant */
 export async function grant(be: KineBackend, req: { TTL: number; ID: number }) {
@@ -28,12 +28,12 @@ export async function leases(be: KineBackend) {
 }
 
 /** serves one LeaseKeepAlive stream: every request renews its lease and is answered with the TTL (0 = gone) */
-export function serveKeepAlive(be: KineBackend, call: ServerDuplexStream<{ ID: number }, unknown>): void {
+export function serveKeepAlive(be: KineBackend, call: DuplexCall<{ ID: number }, unknown>): void {
   call.on("data", (req: { ID: number }) => {
     void (async () => {
       const ttl = await be.leaseKeepAlive(req.ID);
       call.write({ header: header(await be.currentRevision()), ID: req.ID, TTL: ttl });
-    })().catch((err: unknown) => call.destroy(toServiceError(err)));
+    })().catch((err: unknown) => call.destroy(toStatus(err)));
   });
   call.on("end", () => call.end());
 }

@@ -113,14 +113,23 @@ export interface EtcdServices {
 }
 
 let cached: GrpcObject | undefined;
+let root: protobuf.Root | undefined;
+
+/** the parsed mvccpb and etcdserverpb definitions */
+export function etcdRoot(): protobuf.Root {
+  if (!root) {
+    root = new protobuf.Root();
+    protobuf.parse(MVCC, root, { keepCase: true });
+    protobuf.parse(RPC, root, { keepCase: true });
+    root.resolveAll();
+  }
+  return root;
+}
 
 /** the loaded etcdserverpb package (int64 as numbers, enums as names, bytes as Buffers) */
 export function etcdPackage(): GrpcObject {
   if (!cached) {
-    const root = new protobuf.Root();
-    protobuf.parse(MVCC, root, { keepCase: true });
-    protobuf.parse(RPC, root, { keepCase: true });
-    const def = fromJSON(root.toJSON(), { keepCase: true, longs: Number, enums: String, defaults: true, oneofs: true });
+    const def = fromJSON(etcdRoot().toJSON(), { keepCase: true, longs: Number, enums: String, defaults: true, oneofs: true });
     cached = loadPackageDefinition(def);
   }
   return cached;

@@ -1,5 +1,5 @@
 /** etcd's Watch service: many watches multiplexed on one bidirectional stream. */
-import type { ServerDuplexStream } from "@grpc/grpc-js";
+import type { DuplexCall } from "./grpc.ts";
 import { CompactedError, type WatchEvent } from "../backend.ts";
 import type { KineBackend } from "../log/kine-backend.ts";
 import { endOf, header, keyOf, toPbKv } from "./convert.ts";
@@ -9,7 +9,7 @@ import type { PbEvent, PbWatchCreateRequest, PbWatchRequest, PbWatchResponse } f
 const PROGRESS_MS = 5000;
 
 /** serves one Watch stream until the client ends it */
-export function serveWatch(be: KineBackend, call: ServerDuplexStream<PbWatchRequest, PbWatchResponse>): void {
+export function serveWatch(be: KineBackend, call: DuplexCall<PbWatchRequest, PbWatchResponse>): void {
   const watches = new Map<number, AbortController>();
   let nextId = 1;
   let ended = false;
