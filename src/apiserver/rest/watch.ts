@@ -18,8 +18,16 @@ export type WatchTransform = (type: WatchEventType, obj: KubeObject | Status) =>
 const MAX_QUEUE = 10_000;
 const INITIAL_EVENTS_END = "k8s.io/initial-events-end";
 
-function line(type: WatchEventType, object: unknown): Buffer {
-  return Buffer.from(`{"type":"${type}","object":${JSON.stringify(object)}}\n`);
+/** Serialised cache objects, shared by every watcher that sends the object unchanged. */
+const encoded = new WeakMap<object, string>();
+
+function line(type: WatchEventType, object: unknown, shared: boolean): Buffer {
+  let json: string | undefined = shared ? encoded.get(object as object) : undefined;
+  if (json === undefined) {
+    json = JSON.stringify(object);
+    if (shared) encoded.set(object as object, json);
+  }
+  return Buffer.from(`{"type":"${type}","object":${json}}\n`);
 }
 
 /** What a change means to one watcher's selector: upstream's cacheWatcher rules. */
@@ -67,7 +75,7 @@ export async function watchHandler(call: Call, transform?: WatchTransform): Prom
       return;
     }
     const out = transform ? transform(type, obj) : obj;
-    queue.push(line(type, out));
+    queue.push(line(type, out, out === obj && type !== "BOOKMARK" && type !== "ERROR"));
     wake?.();
   };
   const pushChange = (ev: { type: "put" | "delete"; key: string; obj: KubeObject; prev?: KubeObject; rv: number }): void => {
