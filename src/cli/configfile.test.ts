@@ -62,6 +62,23 @@ test(
 );
 
 test(
+  "values are read as written: octal modes, leading zeros, YAML 1.1 booleans",
+  withDir((dir) => {
+    const file = join(dir, "config.yaml");
+    writeFileSync(file, "write-kubeconfig-mode: 0o640\ntoken: 00123\ndisable-agent: yes\ndisable-scheduler: off\ndebug:\nkube-apiserver-arg: [v=1.10]\n");
+    const { config } = loadServerConfig(["-c", file], { env: {}, host });
+    assert.equal(config.writeKubeconfigMode, 0o640);
+    assert.equal(config.token, "00123");
+    assert.equal(config.disableAgent, true);
+    assert.equal(config.disableScheduler, false);
+    assert.equal(config.debug, true, "a bare bool key turns the flag on, as --debug does");
+    assert.deepEqual(config.kubeAPIServerArgs, ["v=1.10"]);
+    writeFileSync(file, "write-kubeconfig-mode: 644\n");
+    assert.equal(loadServerConfig(["-c", file], { env: {}, host }).config.writeKubeconfigMode, 0o644);
+  }),
+);
+
+test(
   "unknown config keys warn instead of failing; a missing default config is fine, a missing explicit one is not",
   withDir((dir) => {
     const file = join(dir, "config.yaml");

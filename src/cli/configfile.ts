@@ -39,7 +39,9 @@ function scalarText(node: YamlNode | null, where: string, key: string): string {
   if (node === null) return "";
   if (!isScalar(node)) throw new CliError(`config file ${where}: value of ${key} must be a scalar or a list of scalars`, 1);
   const v = node.value;
-  return v === null || v === undefined ? "" : String(v);
+  if (v === null || v === undefined) return "";
+  // flags are text: keep plain scalars as written, so 0644, 0o644, 1.10 or a token 0123 are not reinterpreted as numbers
+  return node.type === "PLAIN" && typeof node.source === "string" ? node.source : String(v);
 }
 
 interface RawEntry {

@@ -96,7 +96,9 @@ function configOccurrences(entries: ConfigEntry[], defs: FlagDef[], warnings: st
     if (entry.isList && def.kind !== "list" && entry.values.length > 1) {
       throw usageError(`config file ${entry.origins[0]}: ${entry.key} takes one value, not a list`);
     }
-    entry.values.forEach((value, i) => out.push({ def, value, origin: entry.origins[i] }));
+    // k3s reads config files as YAML 1.1, where yes/no/on/off are booleans
+    const yaml11 = (v: string): string => (def.kind !== "bool" ? v : /^(y|yes|on)$/i.test(v) ? "true" : /^(n|no|off)$/i.test(v) ? "false" : v === "" ? "true" : v);
+    entry.values.forEach((value, i) => out.push({ def, value: yaml11(value), origin: entry.origins[i] }));
   }
   return out;
 }
