@@ -21,6 +21,7 @@ import type { ServerPKI } from "./pki/mod.ts";
 import { patchFunctions } from "./patches.ts";
 import { mountPodLogs } from "./kubeletproxy.ts";
 import { mountPodBinding } from "./podbinding.ts";
+import { supervisorHandler } from "../supervisor/mod.ts";
 import type { ServerTokens } from "./token/mod.ts";
 import { KUBERNETES_VERSION } from "../cli/version.ts";
 
@@ -132,16 +133,18 @@ async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: E
   api.registerPath("/openapi/", async (req) => serveOpenApi(openapi, req) ?? { status: 404, headers: {}, body: Buffer.from("404 page not found\n") });
 
   let upgrade: UpgradeHandler | undefined;
+  const supervisor = supervisorHandler({ config, pki, tokens, client: inProcessClient(api.handler, APISERVER_USER) });
   const listen = (port: number) =>
     serveHttps({
       handler: api!.handler,
       authenticator,
       authorizer,
       key: pki.servingKubeAPIServer.keyPEM,
-      cert: pki.servingKubeAPIServer.certPEM + pki.serverCA.certPEM,
+      cert: pki.servingKubeAPIServer.certPEM,
       clientCA: pki.clientCA.certPEM,
       host: config.bindAddress,
       port,
+      rawHandler: supervisor,
       upgradeHandler: (req, socket, head, user) => (upgrade ? upgrade(req, socket, head, user) : socket.destroy()),
     });
   const apiListener = await listen(config.httpsListenPort);
