@@ -39,7 +39,7 @@ function defaultContainer(c: JsonMap, hostNetwork: boolean, pod: boolean): void 
   setDefault(c, "terminationMessagePolicy", "File");
   for (const port of asMaps(c.ports)) {
     setDefault(port, "protocol", "TCP");
-    if (hostNetwork) setDefault(port, "hostPort", port.containerPort);
+    if (hostNetwork && pod && !port.hostPort) port.hostPort = port.containerPort;
   }
   for (const env of asMaps(c.env)) {
     const ref = asMap(asMap(env.valueFrom)?.fieldRef);
@@ -67,6 +67,11 @@ function defaultVolume(v: JsonMap): void {
   const hp = asMap(v.hostPath);
   if (hp) setDefault(hp, "type", "");
   const fieldRefs = asMaps(asMap(v.downwardAPI)?.items).map((i) => asMap(i.fieldRef));
+  for (const src of asMaps(asMap(v.projected)?.sources)) {
+    const token = asMap(src.serviceAccountToken);
+    if (token) setDefault(token, "expirationSeconds", 3600);
+    fieldRefs.push(...asMaps(asMap(src.downwardAPI)?.items).map((i) => asMap(i.fieldRef)));
+  }
   for (const ref of fieldRefs) if (ref) setDefault(ref, "apiVersion", "v1");
 }
 
@@ -76,7 +81,8 @@ export function defaultPodSpec(spec: JsonMap, opts: PodSpecDefaultOptions): void
   setDefault(spec, "dnsPolicy", "ClusterFirst");
   setDefault(spec, "terminationGracePeriodSeconds", 30);
   setDefault(spec, "schedulerName", "default-scheduler");
-  if (spec.enableServiceLinks === undefined) spec.enableServiceLinks = true;
+  // upstream defaults enableServiceLinks and host ports on Pods only, never in templates
+  if (opts.pod && spec.enableServiceLinks === undefined) spec.enableServiceLinks = true;
   if (!asMap(spec.securityContext)) spec.securityContext = {};
   const hostNetwork = spec.hostNetwork === true;
   for (const c of [...asMaps(spec.containers), ...asMaps(spec.initContainers)]) defaultContainer(c, hostNetwork, opts.pod);

@@ -14,6 +14,7 @@ export function defaultService(obj: KubeObject): void {
   const spec = ensureMap(obj, "spec");
   setDefault(spec, "type", "ClusterIP");
   setDefault(spec, "sessionAffinity", "None");
+  if (spec.sessionAffinity === "None") delete spec.sessionAffinityConfig;
   if (spec.sessionAffinity === "ClientIP") {
     const cfg = ensureMap(spec, "sessionAffinityConfig.clientIP");
     setDefault(cfg, "timeoutSeconds", 10800);
@@ -22,7 +23,8 @@ export function defaultService(obj: KubeObject): void {
     setDefault(p, "protocol", "TCP");
     if (p.targetPort === undefined || p.targetPort === 0 || p.targetPort === "") p.targetPort = p.port;
   }
-  const external = spec.type === "NodePort" || spec.type === "LoadBalancer";
+  const externalIPs = Array.isArray(spec.externalIPs) && spec.externalIPs.length > 0;
+  const external = spec.type === "NodePort" || spec.type === "LoadBalancer" || (spec.type === "ClusterIP" && externalIPs);
   if (external) setDefault(spec, "externalTrafficPolicy", "Cluster");
   if (spec.type !== "ExternalName") setDefault(spec, "internalTrafficPolicy", "Cluster");
   if (spec.type === "LoadBalancer" && spec.allocateLoadBalancerNodePorts === undefined) spec.allocateLoadBalancerNodePorts = true;

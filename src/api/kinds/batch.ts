@@ -68,6 +68,8 @@ function prepareJob(obj: KubeObject): void {
   labels["job-name"] = name;
   meta.labels = labels;
   spec.selector = { matchLabels: { "batch.kubernetes.io/controller-uid": uid } };
+  // upstream defaults a Job's own labels from its template's whenever it has none
+  if (!obj.metadata.labels || Object.keys(obj.metadata.labels).length === 0) obj.metadata.labels = { ...labels };
 }
 
 function validateJob(obj: KubeObject, old: KubeObject | undefined, ctx: StrategyContext): FieldError[] {

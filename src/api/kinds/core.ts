@@ -180,6 +180,10 @@ export function coreKinds(): KindDef[] {
     }),
     define({
       ...core, kind: "Node", resource: "nodes", namespaced: false, shortNames: ["no"], statusSubresource: true, extraSubresources: ["proxy"],
+      defaults(obj) {
+        const status = asMap(obj.status);
+        if (status && asMap(status.capacity) && !asMap(status.allocatable)) status.allocatable = { ...asMap(status.capacity) };
+      },
       validateSpec(obj, old) {
         const errs: FieldError[] = [];
         const spec = asMap(obj.spec) ?? {};
@@ -253,6 +257,9 @@ export function coreKinds(): KindDef[] {
     }),
     define({
       ...core, kind: "Endpoints", resource: "endpoints", namespaced: true, shortNames: ["ep"], listKind: "EndpointsList", singular: "endpoints",
+      defaults(obj) {
+        for (const ss of asMaps(obj.subsets)) for (const p of asMaps(ss.ports)) setDefault(p, "protocol", "TCP");
+      },
       columns: [NAME, col("Endpoints", "string", "The set of all endpoints is the union of all subsets."), AGE],
       row: (o) => [o.metadata.name ?? "", endpointsCell(o), age(o)],
     }),
@@ -280,6 +287,19 @@ export function coreKinds(): KindDef[] {
     }),
     define({
       ...core, kind: "LimitRange", resource: "limitranges", namespaced: true, shortNames: ["limits"],
+      defaults(obj) {
+        // container limits: default from max, default request from default, then from min
+        for (const item of asMaps(asMap(obj.spec)?.limits)) {
+          if (item.type !== "Container") continue;
+          const def = (asMap(item.default) ?? {}) as Record<string, unknown>;
+          const req = (asMap(item.defaultRequest) ?? {}) as Record<string, unknown>;
+          for (const [k, v] of Object.entries(asMap(item.max) ?? {})) if (def[k] === undefined) def[k] = v;
+          for (const [k, v] of Object.entries(def)) if (req[k] === undefined) req[k] = v;
+          for (const [k, v] of Object.entries(asMap(item.min) ?? {})) if (req[k] === undefined) req[k] = v;
+          item.default = def;
+          item.defaultRequest = req;
+        }
+      },
       columns: [NAME, CREATED_AT], row: (o) => [o.metadata.name ?? "", rfc3339(o.metadata.creationTimestamp)],
     }),
     define({

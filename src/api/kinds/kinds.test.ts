@@ -79,6 +79,9 @@ test("deployment defaults, selector validation, immutable selector and printing"
   assert.equal(spec.revisionHistoryLimit, 10);
   assert.equal(spec.progressDeadlineSeconds, 600);
   assert.equal(spec.template.spec.restartPolicy, "Always");
+  assert.equal(spec.template.spec.enableServiceLinks, undefined, "templates do not get pod-only defaults");
+  assert.equal(spec.template.spec.tolerations, undefined);
+  assert.equal(spec.template.spec.containers[0].imagePullPolicy, "Always");
   assert.deepEqual(fields(d, o), []);
   const bad = structuredClone(o);
   (bad.spec as any).template.metadata.labels = { app: "other" };
@@ -108,6 +111,7 @@ test("job: generated selector and labels, restartPolicy rule, immutable template
   assert.equal(spec.suspend, false);
   assert.deepEqual(spec.selector, { matchLabels: { "batch.kubernetes.io/controller-uid": "u-1" } });
   assert.equal(spec.template.metadata.labels["job-name"], "x");
+  assert.equal(o.metadata.labels?.["batch.kubernetes.io/controller-uid"], "u-1", "a job without labels takes its template's");
   assert.deepEqual(fields(j, o), []);
   const always = structuredClone(o);
   (always.spec as any).template.spec.restartPolicy = "Always";
