@@ -10,6 +10,7 @@ import type { ObjectLookup } from "./lookup.ts";
 import { createServiceAccountAuthenticator } from "./serviceaccount.ts";
 import type { TokenAuthenticator, TokenResult } from "./serviceaccount.ts";
 import { createStaticTokenAuthenticator } from "./static.ts";
+import { cacheTokenResults } from "./tokencache.ts";
 import type { StaticCredential } from "./static.ts";
 import type { AuthnRequest, Authenticator } from "./types.ts";
 import { createX509Authenticator } from "./x509.ts";
@@ -31,6 +32,8 @@ export interface AuthenticatorOptions {
   staticTokens?: Record<string, UserInfo> | StaticCredential[];
   /** accept bootstrap tokens (default true when lookup is set) */
   bootstrapTokens?: boolean;
+  /** reuse a successful bootstrap/service-account token check this long (default 10000 ms, as upstream; 0 = never) */
+  tokenCacheTTLMs?: number;
 }
 
 /** An Authenticator that can also check a bare token (for TokenReview). */
@@ -78,10 +81,10 @@ function basicCredentials(headers: AuthnRequest["headers"]): [string, string] | 
 export function createAuthenticator(opts: AuthenticatorOptions): RequestAuthenticator {
   const fromCert = opts.x509 === false ? () => undefined : createX509Authenticator({ clientCA: opts.clientCA });
   const statics = createStaticTokenAuthenticator(staticList(opts.staticTokens));
-  const tokenAuths: TokenAuthenticator[] = [statics];
-  if (opts.lookup && opts.bootstrapTokens !== false) tokenAuths.push(createBootstrapTokenAuthenticator(opts.lookup));
+  const lookups: TokenAuthenticator[] = [];
+  if (opts.lookup && opts.bootstrapTokens !== false) lookups.push(createBootstrapTokenAuthenticator(opts.lookup));
   if (opts.lookup && opts.serviceAccountKeys && opts.serviceAccountKeys.length > 0) {
-    tokenAuths.push(
+    lookups.push(
       createServiceAccountAuthenticator({
         keys: opts.serviceAccountKeys,
         lookup: opts.lookup,
@@ -90,6 +93,8 @@ export function createAuthenticator(opts: AuthenticatorOptions): RequestAuthenti
       }),
     );
   }
+  const ttlMs = opts.tokenCacheTTLMs ?? 10_000;
+  const tokenAuths: TokenAuthenticator[] = [statics, ...lookups.map((a) => cacheTokenResults(a, { ttlMs }))];
   const authenticateToken = async (token: string, audiences?: string[]): Promise<TokenResult> => {
     for (const a of tokenAuths) {
       const result = await a.authenticateToken(token, audiences);

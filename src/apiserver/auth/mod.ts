@@ -45,5 +45,7 @@ export { reviewPaths } from "./handlers.ts";
 export type { ReviewPath, ReviewPathOptions } from "./handlers.ts";
 export { decodeReviewProtobuf } from "./protobuf.ts";
 export { serviceAccountIssuerDiscovery } from "./oidc.ts";
+export { cacheTokenResults } from "./tokencache.ts";
+export type { TokenCacheOptions } from "./tokencache.ts";
 export type { IssuerDiscovery, IssuerDiscoveryOptions } from "./oidc.ts";
 export * from "./rbac/mod.ts";

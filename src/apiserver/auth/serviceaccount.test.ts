@@ -9,7 +9,8 @@ import type { KubeObject } from "../../api/types.ts";
 import { createAuthenticator } from "./authenticator.ts";
 import { decodeJwt, keyId } from "./jwt.ts";
 import type { ObjectLookup } from "./lookup.ts";
-import { issueLegacyServiceAccountToken, issueServiceAccountToken } from "./serviceaccount.ts";
+import { createServiceAccountAuthenticator, issueLegacyServiceAccountToken, issueServiceAccountToken } from "./serviceaccount.ts";
+import { cacheTokenResults } from "./tokencache.ts";
 
 function store(objects: KubeObject[]): ObjectLookup & { objects: KubeObject[] } {
   const resourceOf: Record<string, string> = { Secret: "secrets", ServiceAccount: "serviceaccounts", Pod: "pods" };
@@ -85,7 +86,7 @@ test("expired, foreign-key, wrong-audience and tampered tokens are refused", asy
 
 test("a token outlives neither its service account nor its pod", async () => {
   const lookup = store([sa, pod]);
-  const auth = createAuthenticator({ serviceAccountKeys: [rsa.publicKey], lookup });
+  const auth = createAuthenticator({ serviceAccountKeys: [rsa.publicKey], lookup, tokenCacheTTLMs: 0 });
   const { token } = issueServiceAccountToken(
     { namespace: "ci", serviceAccount: "builder", uid: "sa-uid-1", boundObject: { kind: "Pod", name: "job-1", uid: "pod-uid-1" } },
     rsa.privateKey,
@@ -108,7 +109,7 @@ test("legacy secret-based tokens need their secret", async () => {
     data: { token: Buffer.from(token).toString("base64") },
   };
   const lookup = store([sa, secret]);
-  const auth = createAuthenticator({ serviceAccountKeys: [rsa.publicKey], lookup });
+  const auth = createAuthenticator({ serviceAccountKeys: [rsa.publicKey], lookup, tokenCacheTTLMs: 0 });
   assert.equal((await auth.authenticate(bearer(token)))?.username, "system:serviceaccount:ci:builder");
   lookup.objects.splice(lookup.objects.indexOf(secret), 1);
   assert.equal(await auth.authenticate(bearer(token)), undefined);
@@ -119,4 +120,27 @@ test("websocket subprotocol bearer tokens are read", async () => {
   const { token } = issueServiceAccountToken({ namespace: "ci", serviceAccount: "builder", uid: "sa-uid-1" }, rsa.privateKey);
   const proto = `v5.channel.k8s.io, base64url.bearer.authorization.k8s.io.${Buffer.from(token).toString("base64url")}`;
   assert.ok(await auth.authenticate({ headers: { "sec-websocket-protocol": proto } }));
+});
+
+test("successful checks are reused for the cache TTL, failures never", async () => {
+  let clock = 0;
+  let lookups = 0;
+  const lookup = store([sa]);
+  const counting = {
+    getObject: (r: string, ns: string, n: string) => {
+      lookups++;
+      return lookup.getObject(r, ns, n);
+    },
+  };
+  const inner = createServiceAccountAuthenticator({ keys: [rsa.publicKey], lookup: counting });
+  const cached = cacheTokenResults(inner, { ttlMs: 10_000, now: () => clock });
+  const { token } = issueServiceAccountToken({ namespace: "ci", serviceAccount: "builder", uid: "sa-uid-1" }, rsa.privateKey);
+  assert.ok((await cached.authenticateToken(token))?.user);
+  assert.ok((await cached.authenticateToken(token))?.user);
+  assert.equal(lookups, 1);
+  clock = 10_001;
+  lookup.objects.length = 0;
+  assert.equal((await cached.authenticateToken(token))?.user, undefined, "expired entry re-checked");
+  assert.equal((await cached.authenticateToken(token))?.user, undefined);
+  assert.equal(lookups, 3);
 });
