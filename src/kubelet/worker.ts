@@ -52,6 +52,8 @@ export class PodWorker {
   #volumes = new Map<string, string>();
   #recovered = false;
   #podMessage: { reason?: string; message?: string } = {};
+  #terminateReason: "deleted" | "orphaned" | undefined;
+  #terminatedWaiters: (() => void)[] = [];
   /** true while the pod needs another sync soon (not steady) */
   needsResync = true;
   /** called when the worker is done with a deleted pod */
@@ -144,8 +146,9 @@ export class PodWorker {
     const pod = this.pod;
     if (this.#terminated) return;
     await this.#recover();
-    if (pod.metadata.deletionTimestamp) {
-      await this.terminate("deleted");
+    // termination runs inside the serialized sync so no sync can re-create what it removes
+    if (this.#terminateReason || pod.metadata.deletionTimestamp) {
+      await this.#terminate(this.#terminateReason ?? "deleted");
       return;
     }
     const phase = pod.status?.phase;
@@ -412,8 +415,17 @@ export class PodWorker {
     await this.#ctx.cri.stopPodSandbox(id).catch(() => {});
   }
 
+  /** Asks the worker to stop the pod (after any running sync); resolves once it is gone from the runtime. */
+  terminate(reason: "deleted" | "orphaned"): Promise<void> {
+    if (this.#terminated) return Promise.resolve();
+    this.#terminateReason ??= reason;
+    const done = new Promise<void>((r) => this.#terminatedWaiters.push(r));
+    this.trigger();
+    return done;
+  }
+
   /** Stops the pod, removes it from the runtime, and deletes the API object when it is being deleted. */
-  async terminate(reason: "deleted" | "orphaned"): Promise<void> {
+  async #terminate(reason: "deleted" | "orphaned"): Promise<void> {
     if (this.#terminated) return;
     const pod = this.pod;
     const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
@@ -444,6 +456,7 @@ export class PodWorker {
     }
     this.needsResync = false;
     this.onFinished?.();
+    for (const w of this.#terminatedWaiters.splice(0)) w();
   }
 
   #views(specs: ContainerSpec[]): ContainerView[] {
