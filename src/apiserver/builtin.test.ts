@@ -14,7 +14,7 @@ describe("built-in kinds", () => {
   let ts: TestServer;
   before(async () => {
     const schemas = builtinSchemas();
-    ts = await startTestServer({ kinds: builtinKinds(), schemas, protobuf: (_k, body) => decodeProtobuf(schemas, body) });
+    ts = await startTestServer({ kinds: builtinKinds(), schemas, protobuf: (_k, body) => decodeProtobuf(schemas, body), eventTTLSeconds: 1 });
   });
   after(async () => {
     await ts.close();
@@ -78,5 +78,26 @@ describe("built-in kinds", () => {
     assert.equal((await ts.request("DELETE", "/api/v1/namespaces/default/services/first")).status, 200);
     const again = await ts.request("POST", "/api/v1/namespaces/default/services", { body: svc(ip) });
     assert.equal(again.status, 201, again.body.toString());
+  });
+
+  it("lets events expire after the event TTL", async () => {
+    const ev = {
+      apiVersion: "v1",
+      kind: "Event",
+      metadata: { name: "e1" },
+      involvedObject: { kind: "Pod", name: "p", namespace: "default" },
+      reason: "Test",
+      message: "hello",
+      type: "Normal",
+    };
+    const c = await ts.request("POST", "/api/v1/namespaces/default/events", { body: ev });
+    assert.equal(c.status, 201, c.body.toString());
+    const deadline = Date.now() + 5000;
+    let status = 200;
+    while (status === 200 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      status = (await ts.request("GET", "/api/v1/namespaces/default/events/e1")).status;
+    }
+    assert.equal(status, 404);
   });
 });

@@ -30,6 +30,7 @@ import { readCurrent, served } from "./rest/common.ts";
 import { watchHandler, type WatchTransform } from "./rest/watch.ts";
 import { createHandler, guaranteedUpdate, updateHandler } from "./rest/write.ts";
 import { CacheSet } from "./storage/caches.ts";
+import { LeaseManager } from "./storage/leases.ts";
 import { includeObjectParam, partialMetadata, toTable } from "./table.ts";
 import { decodeObject } from "./rest/common.ts";
 
@@ -64,6 +65,8 @@ export interface ApiServerOptions {
   bookmarkIntervalMs?: number;
   /** events each resource's watch cache keeps (default 2000) */
   watchCacheCapacity?: number;
+  /** seconds events live before the datastore drops them (k3s --event-ttl; default 3600) */
+  eventTTLSeconds?: number;
 }
 
 /** What a subresource hook sees besides the request. */
@@ -107,6 +110,8 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     patch: { ...standardPatch, ...(opts.patch ?? {}) },
     protobuf: opts.protobuf,
     bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 60_000,
+    leases: new LeaseManager(opts.backend),
+    eventTTLSeconds: opts.eventTTLSeconds ?? 3600,
   };
   const health = new HealthChecks();
   health.register("etcd", async () => {

@@ -8,6 +8,7 @@ import type { ApiRequest, ApiResponse } from "../request.ts";
 import type { ResourceRequestInfo } from "../requestinfo.ts";
 import type { CacheSet } from "../storage/caches.ts";
 import type { PatchFunctions } from "./patchtypes.ts";
+import type { LeaseManager } from "../storage/leases.ts";
 
 /** Server-wide state the REST handlers share. */
 export interface RestContext {
@@ -20,6 +21,10 @@ export interface RestContext {
   protobuf?: ProtobufDecoder;
   /** how often watches with allowWatchBookmarks get a BOOKMARK */
   bookmarkIntervalMs: number;
+  /** datastore leases for objects with a time to live (events) */
+  leases: LeaseManager;
+  /** seconds events live (k3s --event-ttl, default 1 h) */
+  eventTTLSeconds: number;
 }
 
 /** One resource request being served. */

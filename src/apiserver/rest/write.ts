@@ -66,7 +66,8 @@ export async function createObject(call: Call, obj: KubeObject, opts: CreateOpti
     if (md.managedFields === undefined) delete md.managedFields;
     if (isDryRun(call)) return { status: 201, object: obj, warnings: opts.warnings };
     try {
-      const rev = await call.ctx.backend.create(keyOf(call, md.name ?? ""), encodeStored(obj));
+      const lease = isEvent(call) ? await call.ctx.leases.leaseFor(call.ctx.eventTTLSeconds) : 0;
+      const rev = await call.ctx.backend.create(keyOf(call, md.name ?? ""), encodeStored(obj), lease);
       md.resourceVersion = String(rev);
       stored = true;
     } catch (err) {
@@ -138,7 +139,7 @@ export async function guaranteedUpdate(call: Call, spec: UpdateSpec): Promise<Re
         const del = await call.ctx.backend.delete(key, res.kv.modRevision);
         next.metadata.resourceVersion = String(del.revision);
       } else {
-        const kv = await call.ctx.backend.update(key, nextBytes, res.kv.modRevision);
+        const kv = await call.ctx.backend.update(key, nextBytes, res.kv.modRevision, isEvent(call) ? await call.ctx.leases.leaseFor(call.ctx.eventTTLSeconds) : 0);
         next.metadata.resourceVersion = String(kv.modRevision);
       }
     } catch (err) {
@@ -222,4 +223,9 @@ async function asInvalid(call: Call, obj: KubeObject, hook: () => void | Promise
     if (err instanceof InvalidObjectError) throw invalid({ group: call.kind.group, kind: call.kind.kind }, obj.metadata.name ?? obj.metadata.generateName ?? "", err.errors);
     throw err;
   }
+}
+
+/** Events expire after the event TTL (core/v1 and events.k8s.io share storage). */
+function isEvent(call: Call): boolean {
+  return call.kind.resource === "events" && (call.kind.group === "" || call.kind.group === "events.k8s.io");
 }
