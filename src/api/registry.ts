@@ -5,6 +5,7 @@ import { batchKinds } from "./kinds/batch.ts";
 import { clusterKinds } from "./kinds/cluster.ts";
 import { controlKinds } from "./kinds/control.ts";
 import { coreKinds } from "./kinds/core.ts";
+import { withDescriptions } from "./descriptions.ts";
 import { generatedDefinitions } from "./schemas/index.ts";
 
 /** Every kind upstream 1.32 serves by default, as data. */
@@ -14,5 +15,5 @@ export function builtinKinds(): KindDef[] {
 
 /** Every definition the built-in kinds reference, keyed by upstream's OpenAPI names. */
 export function builtinSchemas(): SchemaRegistry {
-  return structuredClone(generatedDefinitions);
+  return withDescriptions(structuredClone(generatedDefinitions), builtinKinds());
 }

@@ -9,7 +9,7 @@ import { count, intOrPercent, validateWorkload, workloadWideCells } from "../wor
 import { define } from "./define.ts";
 
 const apps = { group: "apps", version: "v1" };
-const SCALE = { specReplicasPath: ".spec.replicas", statusReplicasPath: ".status.replicas", labelSelectorPath: ".status.selector" };
+const SCALE = { specReplicasPath: ".spec.replicas", statusReplicasPath: ".status.replicas", labelSelectorPath: ".spec.selector" };
 const WIDE = [
   col("Containers", "string", "Names of each container in the template.", 1),
   col("Images", "string", "Images referenced by each container in the template.", 1),
@@ -106,8 +106,13 @@ export function appsKinds(): KindDef[] {
         setDefault(spec, "replicas", 1);
         setDefault(spec, "podManagementPolicy", "OrderedReady");
         const us = ensureMap(spec, "updateStrategy");
-        setDefault(us, "type", "RollingUpdate");
-        if (us.type === "RollingUpdate") setDefault(ensureMap(us, "rollingUpdate"), "partition", 0);
+        // upstream creates rollingUpdate only when it chose the type itself
+        if (!us.type) {
+          us.type = "RollingUpdate";
+          if (!asMap(us.rollingUpdate)) us.rollingUpdate = {};
+        }
+        const ru = asMap(us.rollingUpdate);
+        if (us.type === "RollingUpdate" && ru) setDefault(ru, "partition", 0);
         setDefault(spec, "revisionHistoryLimit", 10);
         const ret = ensureMap(spec, "persistentVolumeClaimRetentionPolicy");
         setDefault(ret, "whenDeleted", "Retain");

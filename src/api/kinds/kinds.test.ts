@@ -64,7 +64,11 @@ test("schemas carry protobuf numbers and merge keys from upstream", () => {
   const volumes = schemas["io.k8s.api.core.v1.PodSpec"].properties!.volumes;
   assert.equal(volumes.patchStrategy, "merge,retainKeys");
   assert.deepEqual(schemas["io.k8s.api.core.v1.ServiceSpec"].properties!.ports.listMapKeys, ["port", "protocol"]);
-  assert.deepEqual(schemas["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"].properties!.creationTimestamp, { ref: "io.k8s.apimachinery.pkg.apis.meta.v1.Time", protobuf: 8 });
+  const created = schemas["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"].properties!.creationTimestamp;
+  assert.equal(created.ref, "io.k8s.apimachinery.pkg.apis.meta.v1.Time");
+  assert.equal(created.protobuf, 8);
+  assert.ok(created.description, "explain shows our description");
+  assert.ok(schemas["io.k8s.api.apps.v1.Deployment"].properties!.spec.description);
   assert.deepEqual(schemas["io.k8s.api.core.v1.Container"].required, ["name"]);
   assert.deepEqual(schemas["io.k8s.api.core.v1.ServiceSpec"].properties!.type.enum, ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"]);
 });
