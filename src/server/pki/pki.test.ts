@@ -61,6 +61,7 @@ test(
     }
     assert.equal(statSync(join(tlsDir, "service.key")).mode & 0o777, 0o600);
     assert.equal(createPublicKey(pki.serviceAccount.publicKeyPEM).asymmetricKeyType, "rsa");
+    assert.deepEqual(pki.serviceAccount.verifyPublicKeyPEMs, [pki.serviceAccount.publicKeyPEM]);
 
     const caText = execFileSync("openssl", ["x509", "-in", pki.serverCA.certPath, "-noout", "-text"], { encoding: "utf8" });
     assert.match(caText, /Subject: CN = k3s-server-ca@\d+/);
@@ -110,6 +111,15 @@ test(
     assert.equal(again.serverCA.certPEM, first.serverCA.certPEM);
     assert.equal(again.servingKubeAPIServer.certPEM, first.servingKubeAPIServer.certPEM);
     assert.equal(again.serviceAccount.keyPEM, first.serviceAccount.keyPEM);
+
+    // after a rotation service.key holds old and new keys: both verify, the current one signs
+    const next = privateKeyPEM(generateKey("rsa"));
+    writeFileSync(join(dir, "server", "tls", "service.key"), first.serviceAccount.keyPEM + next);
+    writeFileSync(join(dir, "server", "tls", "service.current.key"), next);
+    const rotated = await ensureServerPKI(config(dir));
+    assert.equal(rotated.serviceAccount.keyPEM, next);
+    assert.equal(rotated.serviceAccount.verifyPublicKeyPEMs.length, 2);
+    assert.ok(rotated.serviceAccount.verifyPublicKeyPEMs.includes(first.serviceAccount.publicKeyPEM));
 
     const widened = await ensureServerPKI(config(dir, ["extra.example.org"]));
     assert.deepEqual(widened.changed, ["serving-kube-apiserver (names changed)"]);

@@ -1,12 +1,15 @@
 /** The server's certificates under <data-dir>/server/tls, laid out as k3s does. */
-import { createPublicKey } from "node:crypto";
+import { createPublicKey, generateKeyPair } from "node:crypto";
+import { promisify } from "node:util";
 import { isIP } from "node:net";
 import { join } from "node:path";
 import type { ServerConfig } from "../config.ts";
 import { ensureCA, ensureLeaf } from "./ensure.ts";
 import type { CertFiles, LeafOptions } from "./ensure.ts";
 import { ensurePrivateDir, readIfExists, writeFileAtomic } from "./files.ts";
-import { generateKey, privateKeyPEM } from "./keys.ts";
+import { privateKeyPEM } from "./keys.ts";
+
+const generateKeyPairAsync = promisify(generateKeyPair);
 import { normalizeIP } from "./x509.ts";
 
 /** The service-account signing key pair (RSA-2048, as k3s's service.key). */
@@ -17,6 +20,8 @@ export interface ServiceAccountKey {
   currentKeyPath: string;
   keyPEM: string;
   publicKeyPEM: string;
+  /** public keys of every key in service.key plus the current one: tokens signed by any of them verify */
+  verifyPublicKeyPEMs: string[];
 }
 
 /** Paths and PEMs of everything in server/tls. */
@@ -113,7 +118,7 @@ export function servingSANs(config: ServerConfig): string[] {
   return out;
 }
 
-function ensureServiceAccountKey(tlsDir: string): ServiceAccountKey & { created: boolean } {
+async function ensureServiceAccountKey(tlsDir: string): Promise<ServiceAccountKey & { created: boolean }> {
   const keyPath = join(tlsDir, "service.key");
   const currentKeyPath = join(tlsDir, "service.current.key");
   let created = false;
@@ -121,13 +126,21 @@ function ensureServiceAccountKey(tlsDir: string): ServiceAccountKey & { created:
   if (currentPEM === undefined) {
     // service.key may predate service.current.key (older data dirs): its first key becomes the signer
     const existing = readIfExists(keyPath);
-    currentPEM = existing ?? privateKeyPEM(generateKey("rsa"));
+    // RSA generation is the slow part of a cold start: done off the main thread while the EC certificates are made
+    currentPEM = existing ?? privateKeyPEM((await generateKeyPairAsync("rsa", { modulusLength: 2048 })).privateKey);
     created = existing === undefined;
     writeFileAtomic(currentKeyPath, currentPEM, { mode: 0o600 });
   }
-  if (readIfExists(keyPath) === undefined) writeFileAtomic(keyPath, currentPEM, { mode: 0o600 });
-  const publicKeyPEM = createPublicKey(currentPEM).export({ type: "spki", format: "pem" }).toString();
-  return { keyPath, currentKeyPath, keyPEM: currentPEM, publicKeyPEM, created };
+  let bundle = readIfExists(keyPath);
+  if (bundle === undefined) {
+    bundle = currentPEM;
+    writeFileAtomic(keyPath, bundle, { mode: 0o600 });
+  }
+  const publicOf = (pem: string): string => createPublicKey(pem).export({ type: "spki", format: "pem" }).toString();
+  const publicKeyPEM = publicOf(currentPEM);
+  const blocks = bundle.match(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g) ?? [];
+  const verifyPublicKeyPEMs = [...new Set([publicKeyPEM, ...blocks.map(publicOf)])];
+  return { keyPath, currentKeyPath, keyPEM: currentPEM, publicKeyPEM, verifyPublicKeyPEMs, created };
 }
 
 /** Creates or refreshes every server certificate; idempotent, keys 0600, directories 0700. */
@@ -146,8 +159,9 @@ export async function ensureServerPKI(config: ServerConfig): Promise<ServerPKI> 
   const serverCA = ca("server-ca", "k3s-server");
   const clientCA = ca("client-ca", "k3s-client");
   const requestHeaderCA = ca("request-header-ca", "k3s-request-header");
-  const serviceAccount = ensureServiceAccountKey(tlsDir);
-  if (serviceAccount.created) changed.push("service (created)");
+  const serviceAccountPending = ensureServiceAccountKey(tlsDir);
+  // if a leaf below throws, this promise is never awaited: keep its failure from becoming an unhandled rejection
+  serviceAccountPending.catch(() => undefined);
 
   const leaf = (name: string, options: Omit<LeafOptions, "certPath" | "keyPath">): CertFiles => {
     const files = ensureLeaf({ ...options, certPath: join(tlsDir, `${name}.crt`), keyPath: join(tlsDir, `${name}.key`) });
@@ -157,13 +171,7 @@ export async function ensureServerPKI(config: ServerConfig): Promise<ServerPKI> 
   const client = (name: string, cn: string, o?: string[]): CertFiles =>
     leaf(name, { ca: clientCA, subject: { cn, o }, usages: ["client"] });
 
-  const { created: _created, ...sa } = serviceAccount;
-  return {
-    tlsDir,
-    serverCA,
-    clientCA,
-    requestHeaderCA,
-    serviceAccount: sa,
+  const leaves = {
     servingKubeAPIServer: leaf("serving-kube-apiserver", {
       ca: serverCA,
       subject: { cn: "kube-apiserver" },
@@ -178,6 +186,16 @@ export async function ensureServerPKI(config: ServerConfig): Promise<ServerPKI> 
     clientKubeProxy: client("client-kube-proxy", "system:kube-proxy"),
     clientSupervisor: client("client-supervisor", "system:k3s-supervisor", ["system:masters"]),
     clientAuthProxy: leaf("client-auth-proxy", { ca: requestHeaderCA, subject: { cn: "system:auth-proxy" }, usages: ["client"] }),
+  };
+  const { created, ...serviceAccount } = await serviceAccountPending;
+  if (created) changed.push("service (created)");
+  return {
+    tlsDir,
+    serverCA,
+    clientCA,
+    requestHeaderCA,
+    serviceAccount,
+    ...leaves,
     changed,
   };
 }
