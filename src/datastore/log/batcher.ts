@@ -33,12 +33,15 @@ export interface BatcherOptions {
   onWritten?(rows: Row[]): void;
   /** errors that fail one op without aborting its batch */
   isOpError(err: unknown): boolean;
+  /** transactions committing at once (1 for SQLite; more where the database takes concurrent writers) */
+  parallel?: number;
 }
 
 /** queues write ops and commits them in shared transactions */
 export class Batcher {
   private queue: Pending[] = [];
-  private running = false;
+  private scheduled = false;
+  private inflight = 0;
   /** acknowledgements in commit order: each waits for its batch to be durable */
   private acks: Promise<void> = Promise.resolve();
 
@@ -51,28 +54,34 @@ export class Batcher {
   submit<T>(op: WriteOp<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ op, resolve: resolve as (v: unknown) => void, reject });
-      if (!this.running) {
-        this.running = true;
+      if (!this.scheduled && this.inflight < (this.opts.parallel ?? 1)) {
+        this.scheduled = true;
         // wait one macrotask so writes arriving from the same I/O turn join the batch
-        setImmediate(() => void this.drain());
+        setImmediate(() => {
+          this.scheduled = false;
+          this.pump();
+        });
       }
     });
   }
 
   /** resolves when every queued op has been settled */
   async idle(): Promise<void> {
-    while (this.running) await new Promise((r) => setTimeout(r, 5));
+    while (this.inflight > 0 || this.queue.length > 0) await new Promise((r) => setTimeout(r, 5));
     await this.acks;
   }
 
-  private async drain(): Promise<void> {
-    try {
-      while (this.queue.length) {
-        const batch = this.queue.splice(0, MAX_BATCH);
-        await this.commit(batch);
-      }
-    } finally {
-      this.running = false;
+  /** starts transactions for queued ops while slots are free, sharing the queue between them */
+  private pump(): void {
+    const slots = this.opts.parallel ?? 1;
+    while (this.queue.length && this.inflight < slots) {
+      const size = Math.min(MAX_BATCH, Math.ceil(this.queue.length / (slots - this.inflight)));
+      const batch = this.queue.splice(0, size);
+      this.inflight++;
+      void this.commit(batch).finally(() => {
+        this.inflight--;
+        this.pump();
+      });
     }
   }
 

@@ -66,6 +66,7 @@ export class LogBackend implements KineBackend {
         if (rows.length) this.written = Math.max(this.written, rows[rows.length - 1].id);
       },
       isOpError,
+      parallel: store.singleWriter ? 1 : 8,
     });
     this.leases = new Leases(store, this.batcher);
   }
@@ -285,10 +286,13 @@ export class LogBackend implements KineBackend {
   private async pollOnce(): Promise<void> {
     const rows = await this.store.after(this.delivered, POLL_BATCH);
     const ready: Row[] = [];
+    let gap = 0;
     for (const row of rows) {
-      const expected = this.delivered + ready.length + 1;
+      // a local commit may have published these while the query ran
+      if (row.id <= this.delivered) continue;
+      const expected = (ready.length ? ready[ready.length - 1].id : this.delivered) + 1;
       if (row.id !== expected) {
-        await this.handleGap(expected);
+        gap = expected;
         break;
       }
       ready.push(row);
@@ -298,6 +302,7 @@ export class LogBackend implements KineBackend {
       this.broadcaster.publish(ready);
       if (rows.length === POLL_BATCH) this.pollAgain = true;
     }
+    if (gap) await this.handleGap(gap);
   }
 
   private async handleGap(id: number): Promise<void> {

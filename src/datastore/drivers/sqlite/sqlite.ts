@@ -12,7 +12,7 @@
  * endpoint parameter selects SQLite's own behaviour instead.
  */
 import Database from "better-sqlite3";
-import { closeSync, fdatasync, fstatSync, fsyncSync, mkdirSync, openSync } from "node:fs";
+import { closeSync, fdatasync, fstatSync, fsyncSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Dialect, Querier, SqlDb, SqlRow, SqlValue } from "../generic/sql.ts";
 import { SqlStore } from "../generic/sql-store.ts";
@@ -52,6 +52,8 @@ const dialect: Dialect = {
 /** a Querier over one better-sqlite3 connection, caching prepared statements */
 class SqliteQuerier implements Querier {
   private cache = new Map<string, Database.Statement>();
+  /** rough count of bytes written, to pace checkpoints (the WAL's size says nothing once preallocated) */
+  bytesWritten = 0;
   constructor(readonly db: Database.Database) {}
 
   private stmt(sql: string): Database.Statement {
@@ -79,6 +81,8 @@ class SqliteQuerier implements Querier {
   run(sql: string, params: readonly SqlValue[]): Promise<{ changes: number; insertId: number }> {
     try {
       const r = this.stmt(sql).run(...params);
+      this.bytesWritten += 256;
+      for (const p of params) if (Buffer.isBuffer(p)) this.bytesWritten += p.length;
       return Promise.resolve({ changes: r.changes, insertId: Number(r.lastInsertRowid) });
     } catch (err) {
       return Promise.reject(err);
@@ -102,6 +106,13 @@ class Mutex {
 /** checkpoint after this many commits or this much WAL growth */
 const CHECKPOINT_COMMITS = 2000;
 const CHECKPOINT_BYTES = 16 << 20;
+/**
+ * the WAL is filled to this size with zeros once, so later commits overwrite
+ * allocated blocks and fdatasync has no file metadata to write (etcd
+ * preallocates its WAL for the same reason); SQLite ignores bytes after the
+ * last valid frame
+ */
+const WAL_PREALLOCATE = 32 << 20;
 
 class SqliteDb implements SqlDb {
   private writer: SqliteQuerier;
@@ -113,7 +124,6 @@ class SqliteDb implements SqlDb {
   private syncing?: Promise<void>;
   private nextSync?: Promise<void>;
   private commits = 0;
-  private walSizeAtCheckpoint = 0;
 
   constructor(private opts: SqliteOptions) {
     if (opts.path !== ":memory:") mkdirSync(dirname(opts.path), { recursive: true });
@@ -202,6 +212,7 @@ class SqliteDb implements SqlDb {
   private fdatasyncWal(): Promise<void> {
     if (this.walFd < 0) {
       this.walFd = openSync(`${this.opts.path}-wal`, "r+");
+      preallocate(this.walFd, WAL_PREALLOCATE);
       // the WAL's directory entry must be durable too, once
       const dirFd = openSync(dirname(this.opts.path), "r");
       try {
@@ -217,10 +228,9 @@ class SqliteDb implements SqlDb {
   /** copies the WAL into the database now and then, with SQLite syncing both before the WAL is reused */
   private maybeCheckpoint(): void {
     this.commits++;
-    const size = this.walFd >= 0 ? fstatSync(this.walFd).size : 0;
-    if (this.commits < CHECKPOINT_COMMITS && size - this.walSizeAtCheckpoint < CHECKPOINT_BYTES) return;
+    if (this.commits < CHECKPOINT_COMMITS && this.writer.bytesWritten < CHECKPOINT_BYTES) return;
     this.commits = 0;
-    this.walSizeAtCheckpoint = size;
+    this.writer.bytesWritten = 0;
     this.writer.db.pragma("synchronous = FULL");
     try {
       // PASSIVE never waits for readers (ours may be between statements on this thread)
@@ -229,6 +239,14 @@ class SqliteDb implements SqlDb {
       this.writer.db.pragma("synchronous = OFF");
     }
   }
+}
+
+function preallocate(fd: number, size: number): void {
+  const have = fstatSync(fd).size;
+  if (have >= size) return;
+  const zeros = Buffer.alloc(1 << 20);
+  for (let at = have; at < size; at += zeros.length) writeSync(fd, zeros, 0, Math.min(zeros.length, size - at), at);
+  fsyncSync(fd);
 }
 
 /** a kine log store in a SQLite file */
