@@ -417,3 +417,24 @@ test("smd fixture remove_one_with_dangling_subitem_keep_one: an item only an upd
   assert.deepEqual(obj.listOfLists, [{ name: "a", value: ["b"] }]);
   assert.equal(fieldsOf(obj, "controller", "Update"), undefined, "the controller's only field went with the item");
 });
+
+test("smd fixture mapOfMaps_change_key_and_value: swapping a map key keeps the new entry whole", () => {
+  const labelsOf = (o: KubeObject) => o.metadata.annotations;
+  const withAnnotations = (a: Record<string, string>): KubeObject => ({ ...configMap({}), metadata: { name: "cfg", namespace: "default", annotations: a } });
+  const first = stored(serverSideApply(undefined, withAnnotations({ a: "x", c: "y" }), cmOpts("m")).object);
+  const { object } = serverSideApply(first, withAnnotations({ b: "x", d: "z" }), cmOpts("m"));
+  assert.deepEqual(labelsOf(object), { b: "x", d: "z" });
+  const cr = (spec: Record<string, unknown>): KubeObject => ({ apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" }, spec });
+  const opts = { ...cmOpts("m"), rootRef: undefined, apiVersion: "example.com/v1" };
+  const one = stored(serverSideApply(undefined, cr({ m: { a: { b: "x", c: "y" } } }), opts).object);
+  const two = serverSideApply(one, cr({ m: { b: { a: "x", c: "z" } } }), opts).object;
+  assert.deepEqual(two.spec, { m: { b: { a: "x", c: "z" } } });
+});
+
+test("smd fixture struct_apply_update_dict_null: null over a struct keeps what others own", () => {
+  const d = (template: unknown): KubeObject => ({ ...deployment([]), spec: { template } });
+  let obj = serverSideApply(undefined, d({ metadata: { labels: { a: "1" } } }), depOpts("default")).object;
+  obj = updateManagedFields(obj, d({ metadata: { labels: { a: "1", b: "2" } } }), depOpts("controller"));
+  obj = serverSideApply(obj, d({ metadata: null }), depOpts("default")).object;
+  assert.deepEqual((obj.spec as { template: unknown }).template, { metadata: { labels: { b: "2" } } });
+});

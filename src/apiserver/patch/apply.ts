@@ -105,6 +105,14 @@ function context(o: ManagedFieldsOptions): Context {
   return ctx;
 }
 
+/** What an apply that creates starts from: the kind's empty object. */
+function emptyLike(applied: KubeObject): KubeObject {
+  const out: KubeObject = { metadata: {} };
+  if (applied.apiVersion !== undefined) out.apiVersion = applied.apiVersion;
+  if (applied.kind !== undefined) out.kind = applied.kind;
+  return out;
+}
+
 function withoutManagedFields(obj: KubeObject): KubeObject {
   const out = clone(obj);
   if (!isObject(out.metadata)) out.metadata = {};
@@ -149,7 +157,7 @@ export function serverSideApply(live: KubeObject | undefined, applied: KubeObjec
   const ctx = context(options);
   const config = clone(applied);
   if (isObject(config.metadata)) delete config.metadata.managedFields;
-  const liveObj: KubeObject = live ? withoutManagedFields(live) : { apiVersion: applied.apiVersion, kind: applied.kind, metadata: {} };
+  const liveObj: KubeObject = live ? withoutManagedFields(live) : emptyLike(applied);
   let managers = live ? decodeManagedFields(live.metadata?.managedFields) : new Map<string, ManagerSet>();
   if (live && managers.size === 0) managers = beforeFirstApply(liveObj, ctx);
 
@@ -339,7 +347,7 @@ function dropNulls(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(dropNulls);
   if (!isObject(v)) return v;
   const out: JsonObject = {};
-  for (const [k, x] of Object.entries(v)) if (x !== null) out[k] = dropNulls(x) as JsonObject;
+  for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined) out[k] = dropNulls(x) as JsonObject;
   return out;
 }
 

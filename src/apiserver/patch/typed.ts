@@ -117,6 +117,7 @@ function compare(lhs: unknown, rhs: unknown, schema: FieldSchema | undefined, sc
     else if (!deepEqual(l, r)) c.modified.add(path);
   };
   const walk = (l: unknown, r: unknown, fs: FieldSchema | undefined, path: PathElement[], required = false) => {
+    if (l === undefined && r === undefined) return;
     const ls = l === undefined ? undefined : schemas.shape(fs, l);
     const rs = r === undefined ? undefined : schemas.shape(fs, r);
     const shape = (rs ?? ls)!;
@@ -169,6 +170,8 @@ function merge(lhs: unknown, rhs: unknown, schema: FieldSchema | undefined, sche
     if (r === undefined) return clone(l);
     if (l === undefined || l === null) return clone(r);
     const ls = schemas.shape(fs, l);
+    // null over a granular map or list states no opinion on its contents (only ownership)
+    if (r === null && !isLeaf(ls) && ls.kind !== "scalar") return clone(l);
     const rs = schemas.shape(fs, r);
     if (isLeaf(rs) || ls.kind !== rs.kind || (isEmptyContainer(l) && isEmptyContainer(r))) return clone(r);
     if (rs.kind === "object") {
@@ -263,23 +266,24 @@ function mergeList(lhs: unknown[], rhs: unknown[], m: ListMerge): unknown[] {
 function removeItems(value: unknown, set: FieldSet, schema: FieldSchema | undefined, schemas: Schemas): unknown {
   const paths = set.paths();
   if (paths.length === 0) return clone(value);
+  // a trie of the paths; `true` marks a path to remove whole (what lies below it goes with it)
   const trie = new Map<string, unknown>();
   for (const p of paths) {
     let node = trie;
-    p.forEach((el, i) => {
+    for (let i = 0; i < p.length; i++) {
+      const cur = node.get(p[i]);
+      if (cur === true) break;
       if (i === p.length - 1) {
-        node.set(el, true);
-        return;
+        node.set(p[i], true);
+        break;
       }
-      const cur = node.get(el);
-      if (cur === true) return;
-      let nextNode = cur as Map<string, unknown> | undefined;
-      if (!nextNode) {
-        nextNode = new Map();
-        node.set(el, nextNode);
+      let next = cur as Map<string, unknown> | undefined;
+      if (!next) {
+        next = new Map();
+        node.set(p[i], next);
       }
-      node = nextNode;
-    });
+      node = next;
+    }
   }
   const walk = (v: unknown, fs: FieldSchema | undefined, node: Map<string, unknown>, path: PathElement[]): unknown => {
     const shape = schemas.shape(fs, v);
