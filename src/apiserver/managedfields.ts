@@ -48,7 +48,9 @@ function changed(value: unknown, old: unknown): FieldSet | undefined {
 }
 
 /** The fields an object sets that are ownable (metadata bookkeeping excluded). */
-export function fieldsOfChange(obj: KubeObject, old: KubeObject | undefined, opts: { skipStatus: boolean }): FieldSet {
+export function fieldsOfChange(change: { obj: KubeObject; old: KubeObject | undefined; skipStatus: boolean }): FieldSet {
+  const { obj, old } = change;
+  const opts = change;
   const pick = (o: KubeObject | undefined): Record<string, unknown> | undefined => {
     if (!o) return undefined;
     const { apiVersion: _a, kind: _k, metadata, status, ...rest } = o;

@@ -112,12 +112,17 @@ export function acceptsGzip(req: Pick<ApiRequest, "headers">): boolean {
   return enc.split(",").some((e) => e.trim().split(";")[0] === "gzip");
 }
 
+export interface EncodeOptions {
+  value: unknown;
+  status: number;
+  contentType?: string;
+  format?: "json" | "yaml";
+  headers?: Record<string, string>;
+}
+
 /** Encodes a whole response body, gzipped when large and allowed. */
-export async function encodeResponse(
-  req: Pick<ApiRequest, "headers">,
-  value: unknown,
-  opts: { status: number; contentType?: string; format?: "json" | "yaml"; headers?: Record<string, string> },
-): Promise<ApiResponse> {
+export async function encodeResponse(req: Pick<ApiRequest, "headers">, opts: EncodeOptions): Promise<ApiResponse> {
+  const value = opts.value;
   const yaml = opts.format === "yaml";
   let body = Buffer.from(yaml ? stringifyYaml(value) : JSON.stringify(value));
   const headers: Record<string, string> = { ...(opts.headers ?? {}), "content-type": opts.contentType ?? (yaml ? "application/yaml" : "application/json") };

@@ -141,7 +141,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     const path = req.path.length > 1 ? req.path.replace(/\/+$/, "") : req.path;
     if (path === "/version") {
       await authorizeNonResource(req, path);
-      return encodeResponse(req, opts.version, { status: 200 });
+      return encodeResponse(req, { value: opts.version, status: 200 });
     }
     const h = await health.serve(path, req.query);
     if (h) return h;
@@ -172,7 +172,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     const parts = path.split("/").filter((p) => p);
     const agg = aggregatedVersion(req.headers.accept);
     if ((path === "/api" || path === "/apis") && agg) {
-      return encodeResponse(req, aggregatedDiscovery(kinds, { version: agg, core: path === "/api" }), { status: 200, contentType: aggregatedContentType(agg) });
+      return encodeResponse(req, { value: aggregatedDiscovery(kinds, { version: agg, core: path === "/api" }), status: 200, contentType: aggregatedContentType(agg) });
     }
     let doc: object | undefined;
     if (path === "/api") doc = apiVersions(opts.serverAddress ?? req.headers.host ?? "127.0.0.1:6443");
@@ -181,7 +181,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     else if (parts[0] === "apis" && parts.length === 2) doc = apiGroup(kinds, parts[1]);
     else if (parts[0] === "apis" && parts.length === 3) doc = apiResourceList(kinds, parts[1], parts[2]);
     if (!doc) throw pathNotFound();
-    return encodeResponse(req, doc, { status: 200 });
+    return encodeResponse(req, { value: doc, status: 200 });
   }
 
   async function authorize(req: ApiRequest, info: ResourceRequestInfo): Promise<void> {
@@ -316,7 +316,7 @@ async function encodeReply(call: Call, reply: Reply): Promise<ApiResponse> {
   const obj = reply.object as KubeObject & { items?: KubeObject[] };
   const isOwnKind = obj.kind === call.kind.kind || obj.kind === call.kind.listKind;
   if (shape.as === "object" || !isOwnKind || call.info.subresource === "scale") {
-    return encodeResponse(call.req, reply.object, { status: reply.status, headers, format: shape.as === "object" ? shape.format : "json" });
+    return encodeResponse(call.req, { value: reply.object, status: reply.status, headers, format: shape.as === "object" ? shape.format : "json" });
   }
   const items = Array.isArray(obj.items) ? obj.items : [obj];
   const listMeta = Array.isArray(obj.items) ? obj.metadata : { resourceVersion: obj.metadata.resourceVersion };
@@ -326,10 +326,10 @@ async function encodeReply(call: Call, reply: Reply): Promise<ApiResponse> {
   } else if (shape.as === "PartialObjectMetadataList" || Array.isArray(obj.items)) {
     out = { kind: "PartialObjectMetadataList", apiVersion: `meta.k8s.io/${shape.version}`, metadata: listMeta, items: items.map((i) => partialMetadata(i, shape.version)) };
   } else out = partialMetadata(obj, shape.version);
-  return encodeResponse(call.req, out, { status: reply.status, headers, contentType: shape.contentType });
+  return encodeResponse(call.req, { value: out, status: reply.status, headers, contentType: shape.contentType });
 }
 
 /** A Status error as a response. */
 function statusResponse(req: ApiRequest, err: ApiStatusError): Promise<ApiResponse> {
-  return encodeResponse(req, err.status, { status: err.status.code, headers: err.headers });
+  return encodeResponse(req, { value: err.status, status: err.status.code, headers: err.headers });
 }

@@ -35,7 +35,8 @@ export function checkUnknownFields(call: Call, body: unknown): string[] {
 }
 
 /** Runs ObjectMeta and kind validation; throws 422 Invalid with every cause. */
-export function validateOrThrow(call: Call, obj: KubeObject, old: KubeObject | undefined, subresource: string): void {
+export function validateOrThrow(call: Call, target: { obj: KubeObject; old?: KubeObject; subresource: string }): void {
+  const { obj, old, subresource } = target;
   const errs: FieldError[] = subresource === "" ? validateObjectMeta(obj, { namespaced: call.kind.namespaced }) : [];
   if (old?.metadata.deletionTimestamp) {
     const before = new Set(old.metadata.finalizers ?? []);

@@ -85,7 +85,8 @@ function deletedReply(call: Call, obj: KubeObject): Reply {
 }
 
 /** Deletes one object by name, honouring options; returns the reply upstream gives. */
-export async function deleteObject(call: Call, name: string, opts: DeleteOptionsBody): Promise<Reply> {
+export async function deleteObject(call: Call, target: { name: string; options: DeleteOptionsBody }): Promise<Reply> {
+  const { name, options: opts } = target;
   const dry = isDryRun(call);
   for (let attempt = 0; ; attempt++) {
     const { obj: cur, modRevision } = await readCurrent(call, name);
@@ -125,7 +126,7 @@ export async function deleteObject(call: Call, name: string, opts: DeleteOptions
         if (dry) return deletedReply(call, cur);
         const del = await call.ctx.backend.delete(keyOf(call, name), modRevision);
         cur.metadata.resourceVersion = String(del.revision);
-        releaseHoldings(call, cur, undefined);
+        releaseHoldings(call, { obj: cur });
         return deletedReply(call, cur);
       }
       const unchanged = encodeStored(next).equals(encodeStored(cur));
@@ -147,7 +148,7 @@ function namespaceFinalizers(call: Call, obj: KubeObject): number {
 
 /** DELETE on an object. */
 export async function deleteHandler(call: Call): Promise<Reply> {
-  return deleteObject(call, call.info.name, deleteOptionsOf(call));
+  return deleteObject(call, { name: call.info.name, options: deleteOptionsOf(call) });
 }
 
 /** DELETE on a collection: lists with the selectors, deletes each, answers the list of what was deleted. */
@@ -157,7 +158,7 @@ export async function deleteCollectionHandler(call: Call): Promise<Reply> {
   const items: KubeObject[] = [];
   for (const obj of list.items) {
     try {
-      const r = await deleteObject(call, obj.metadata.name ?? "", opts);
+      const r = await deleteObject(call, { name: obj.metadata.name ?? "", options: opts });
       items.push(r.object.kind === "Status" ? obj : (r.object as KubeObject));
     } catch (err) {
       if ((err as { code?: number }).code === 404) continue;

@@ -57,7 +57,7 @@ export function updatedManagedFields(input: ManagedFieldsInput): ManagedFieldsEn
       manager: input.manager,
       apiVersion: apiVersionOf(kind),
       subresource: input.subresource,
-      changedFields: fieldsOfChange(input.next, input.old, { skipStatus: false }),
+      changedFields: fieldsOfChange({ obj: input.next, old: input.old, skipStatus: false }),
     });
   }
 }

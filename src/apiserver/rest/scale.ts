@@ -12,7 +12,7 @@ function segments(path: string): string[] {
 }
 
 /** Reads a value at a ".a.b" path. */
-export function getPath(obj: unknown, path: string): unknown {
+function getPath(obj: unknown, path: string): unknown {
   let cur: unknown = obj;
   for (const s of segments(path)) {
     if (cur === null || typeof cur !== "object") return undefined;
@@ -22,7 +22,8 @@ export function getPath(obj: unknown, path: string): unknown {
 }
 
 /** Sets a value at a ".a.b" path, creating objects on the way. */
-export function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
+function setPath(obj: Record<string, unknown>, at: { path: string; value: unknown }): void {
+  const { path, value } = at;
   const segs = segments(path);
   let cur = obj;
   for (const s of segs.slice(0, -1)) {
@@ -97,7 +98,7 @@ export async function scaleHandler(call: Call): Promise<Reply> {
       if (typeof replicas !== "number" || !Number.isInteger(replicas) || replicas < 0) {
         throw badRequest(`invalid replicas ${JSON.stringify(replicas)}: must be a non-negative integer`);
       }
-      setPath(current as Record<string, unknown>, sc.specReplicasPath, replicas);
+      setPath(current as Record<string, unknown>, { path: sc.specReplicasPath, value: replicas });
       delete current.metadata.resourceVersion;
       return { object: current };
     },

@@ -24,18 +24,21 @@ export function fieldManagerOf(call: Call): string {
 export async function createHandler(call: Call): Promise<Reply> {
   const obj = decodeObject(call);
   const warnings = checkUnknownFields(call, obj);
-  return createObject(call, obj, { warnings });
+  return createObject(call, { object: obj, warnings });
 }
 
 export interface CreateOptions {
+  /** the decoded object; the pipeline fills it in place */
+  object: KubeObject;
   warnings: string[];
   /** managedFields computed by apply; absent = an Update entry for the manager */
   managedFields?: ManagedFieldsEntry[];
 }
 
 /** Runs the create pipeline on a decoded object and stores it. */
-export async function createObject(call: Call, obj: KubeObject, opts: CreateOptions): Promise<Reply> {
+export async function createObject(call: Call, opts: CreateOptions): Promise<Reply> {
   const { kind } = call;
+  const obj = opts.object;
   const md = obj.metadata;
   if (kind.namespaced) {
     if (md.namespace && md.namespace !== call.info.namespace) {
@@ -60,7 +63,7 @@ export async function createObject(call: Call, obj: KubeObject, opts: CreateOpti
     if (hasSpec(obj)) md.generation = 1;
     else delete md.generation;
     await checkNamespaceLifecycle(call, obj);
-    validateOrThrow(call, obj, undefined, "");
+    validateOrThrow(call, { obj, subresource: "" });
     md.managedFields =
       opts.managedFields ?? updatedManagedFields({ kind, schemas: call.ctx.schemas, manager: fieldManagerOf(call), subresource: "", old: undefined, next: obj });
     if (md.managedFields === undefined) delete md.managedFields;
@@ -76,7 +79,7 @@ export async function createObject(call: Call, obj: KubeObject, opts: CreateOpti
     }
   } finally {
     // what prepareForCreate allocated goes back unless the object now holds it
-    if (!stored) releaseHoldings(call, obj, undefined);
+    if (!stored) releaseHoldings(call, { obj });
   }
   return { status: 201, object: obj, warnings: opts.warnings };
 }
@@ -113,7 +116,7 @@ export async function guaranteedUpdate(call: Call, spec: UpdateSpec): Promise<Re
       if (!spec.createIfMissing) throw notFound(groupResource(call), spec.name);
       const made = await spec.mutate(undefined);
       made.object.metadata.name ??= spec.name;
-      return createObject(call, made.object, { warnings: spec.warnings, managedFields: made.managedFields });
+      return createObject(call, { object: made.object, warnings: spec.warnings, managedFields: made.managedFields });
     }
     const cur = decodeStored(res.kv);
     const made = await spec.mutate(clone(cur));
@@ -123,14 +126,14 @@ export async function guaranteedUpdate(call: Call, spec: UpdateSpec): Promise<Re
     try {
       next = await finalizeUpdate(call, { cur, next: made.object, subresource: spec.subresource, managedFields: made.managedFields });
     } catch (err) {
-      releaseHoldings(call, made.object, cur);
+      releaseHoldings(call, { obj: made.object, keep: cur });
       throw err;
     }
     const curBytes = encodeStored(cur);
     const nextBytes = encodeStored(next);
     if (curBytes.equals(nextBytes)) return { status: 200, object: served(call.kind, cur), warnings: spec.warnings };
     if (isDryRun(call)) {
-      releaseHoldings(call, next, cur);
+      releaseHoldings(call, { obj: next, keep: cur });
       return { status: 200, object: served(call.kind, next), warnings: spec.warnings };
     }
     const deleting = shouldDeleteNow(next);
@@ -143,13 +146,13 @@ export async function guaranteedUpdate(call: Call, spec: UpdateSpec): Promise<Re
         next.metadata.resourceVersion = String(kv.modRevision);
       }
     } catch (err) {
-      releaseHoldings(call, next, cur);
+      releaseHoldings(call, { obj: next, keep: cur });
       if (!(err instanceof ConflictError)) throw err;
       if (userRv || attempt >= MAX_RETRIES) throw conflict(groupResource(call), spec.name);
       continue;
     }
-    if (deleting) releaseHoldings(call, next, undefined);
-    else releaseHoldings(call, cur, next);
+    if (deleting) releaseHoldings(call, { obj: next });
+    else releaseHoldings(call, { obj: cur, keep: next });
     return { status: 200, object: served(call.kind, next), warnings: spec.warnings };
   }
 }
@@ -197,7 +200,7 @@ async function finalizeUpdate(call: Call, u: { cur: KubeObject; next: KubeObject
     const gen = cur.metadata.generation ?? 1;
     nmd.generation = specOf(next) !== specOf(cur) && u.subresource !== "status" ? gen + 1 : gen;
   }
-  validateOrThrow(call, next, cur, u.subresource);
+  validateOrThrow(call, { obj: next, old: cur, subresource: u.subresource });
   nmd.managedFields =
     u.managedFields ?? updatedManagedFields({ kind, schemas: call.ctx.schemas, manager: fieldManagerOf(call), subresource: u.subresource, old: cur, next });
   if (nmd.managedFields === undefined) delete nmd.managedFields;
@@ -206,7 +209,8 @@ async function finalizeUpdate(call: Call, u: { cur: KubeObject; next: KubeObject
 }
 
 /** Calls KindDef.release: frees what `obj` holds and `keep` does not (allocated IPs, ports). */
-export function releaseHoldings(call: Call, obj: KubeObject, keep: KubeObject | undefined): void {
+export function releaseHoldings(call: Call, held: { obj: KubeObject; keep?: KubeObject }): void {
+  const { obj, keep } = held;
   if (!call.kind.release) return;
   try {
     call.kind.release(obj, { ...strategyContext(call, call.info.subresource), keep });
