@@ -133,7 +133,7 @@ const serverOnly: FlagDef[] = [
   { name: "disable-kube-proxy", kind: "bool", usage: "Disable running kube-proxy", category: "components" },
   { name: "disable-network-policy", kind: "bool", usage: "Disable k3s default network policy controller", category: "components" },
   { name: "disable-helm-controller", kind: "bool", usage: "Disable Helm controller", category: "components" },
-  { name: "disable-agent", kind: "bool", usage: "Do not run a local agent and register a local kubelet", category: "components", hidden: true },
+  { name: "disable-agent", kind: "bool", usage: "Do not run a local agent and register a local kubelet", category: "components" },
   { name: "disable-apiserver", kind: "bool", usage: "Do not run kube-apiserver", category: "components", unimplemented: true, hidden: true },
   { name: "disable-controller-manager", kind: "bool", usage: "Do not run kube-controller-manager", category: "components", unimplemented: true, hidden: true },
   { name: "disable-etcd", kind: "bool", usage: "Do not run etcd", category: "components", unimplemented: true, hidden: true },

@@ -13,7 +13,7 @@ import type { TLSSocket } from "node:tls";
 import { parse } from "yaml";
 import { ensureServerPKI } from "../pki/mod.ts";
 import { serverConfigForTest } from "../pki/testing.ts";
-import { ensureServerKubeconfigs, loadKubeconfig } from "./mod.ts";
+import { ensureServerKubeconfigs, loadKubeconfig, localAPIServerURL } from "./mod.ts";
 
 function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
   return async () => {
@@ -59,6 +59,14 @@ test(
     assert.equal(readFileSync(paths.admin, "utf8"), before);
   }),
 );
+
+test("the local API URL is loopback unless the server binds one address", () => {
+  const base = serverConfigForTest("/nonexistent");
+  assert.equal(localAPIServerURL(base), "https://127.0.0.1:6443");
+  assert.equal(localAPIServerURL({ ...base, bindAddress: "::" }), "https://127.0.0.1:6443");
+  assert.equal(localAPIServerURL({ ...base, bindAddress: "10.1.2.3", httpsListenPort: 7443 }), "https://10.1.2.3:7443");
+  assert.equal(localAPIServerURL({ ...base, bindAddress: "fd00::5" }), "https://[fd00::5]:6443");
+});
 
 test(
   "the real kubectl talks to an HTTPS server with the admin kubeconfig",

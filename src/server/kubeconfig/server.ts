@@ -1,4 +1,5 @@
 /** The server's kubeconfigs: the admin one for users and the component ones in server/cred. */
+import { isIP } from "node:net";
 import { join } from "node:path";
 import type { ServerConfig } from "../config.ts";
 import type { CertFiles } from "../pki/ensure.ts";
@@ -18,9 +19,11 @@ export interface ServerKubeconfigs {
   k3sController: string;
 }
 
-/** The URL local clients reach the API on. */
+/** The URL local clients reach the API on: loopback, unless the server binds one specific address. */
 export function localAPIServerURL(config: ServerConfig): string {
-  return `https://127.0.0.1:${config.httpsListenPort}`;
+  const bind = config.bindAddress;
+  const host = !bind || bind === "0.0.0.0" || bind === "::" ? "127.0.0.1" : isIP(bind) === 6 ? `[${bind}]` : bind;
+  return `https://${host}:${config.httpsListenPort}`;
 }
 
 /** Writes the admin kubeconfig and server/cred/*.kubeconfig; rewrites only what changed. */
