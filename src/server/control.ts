@@ -11,8 +11,8 @@ import type { KubeObject } from "../api/types.ts";
 import { createApiServer, serveHttps, type ApiServer, type UpgradeHandler } from "../apiserver/mod.ts";
 import { createAuthenticator, createRbacAuthorizer, parsePasswdFile, reviewPaths, type RbacAuthorizer, type RequestAuthenticator } from "../apiserver/auth/mod.ts";
 import { buildOpenApiV3, serveOpenApi } from "../apiserver/openapi/mod.ts";
-import { ApiError, type Client, type ResourceRef } from "../client/client.ts";
-import { inProcessClient } from "../client/mod.ts";
+import { ApiError, type Client } from "../client/client.ts";
+import { inProcessClient, SharedInformerFactory, type Informer } from "../client/mod.ts";
 import { createBackend, startEtcdServer, type EtcdServer, type KineBackend } from "../datastore/mod.ts";
 import { log } from "../util/log.ts";
 import type { ServerConfig } from "./config.ts";
@@ -86,15 +86,18 @@ async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: E
     if (!api) throw new Error("api server not started");
     return inProcessClient(api.handler, APISERVER_USER);
   };
-  const rbac = (resource: string, namespaced: boolean): ResourceRef => ({ group: "rbac.authorization.k8s.io", version: "v1", resource, namespaced });
-  const listAll = async (ref: ResourceRef): Promise<KubeObject[]> => (await self().list(ref, undefined)).items;
+  // RBAC objects come from informers (made once the API exists): the authorizer reads their
+  // caches and drops its snapshot on every change
+  let rbacStores: Record<"roles" | "rolebindings" | "clusterroles" | "clusterrolebindings", Informer<KubeObject>> | undefined;
+  const cached = async (name: keyof NonNullable<typeof rbacStores>): Promise<KubeObject[]> => rbacStores?.[name].store.list() ?? [];
   const authorizer = createRbacAuthorizer({
     lister: {
-      listRoles: () => listAll(rbac("roles", true)),
-      listRoleBindings: () => listAll(rbac("rolebindings", true)),
-      listClusterRoles: () => listAll(rbac("clusterroles", false)),
-      listClusterRoleBindings: () => listAll(rbac("clusterrolebindings", false)),
+      listRoles: () => cached("roles"),
+      listRoleBindings: () => cached("rolebindings"),
+      listClusterRoles: () => cached("clusterroles"),
+      listClusterRoleBindings: () => cached("clusterrolebindings"),
     },
+    maxAgeMs: 60_000,
   });
   const schemas = builtinSchemas();
   const kinds = builtinKinds();
@@ -132,6 +135,22 @@ async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: E
   const openapi = buildOpenApiV3(kinds, schemas);
   api.registerPath("/openapi/", async (req) => serveOpenApi(openapi, req) ?? { status: 404, headers: {}, body: Buffer.from("404 page not found\n") });
 
+  const rbacInformers = new SharedInformerFactory(self());
+  const rbacInformer = (resource: string, namespaced: boolean) =>
+    rbacInformers.informerFor({ group: "rbac.authorization.k8s.io", version: "v1", resource, namespaced });
+  rbacStores = {
+    roles: rbacInformer("roles", true),
+    rolebindings: rbacInformer("rolebindings", true),
+    clusterroles: rbacInformer("clusterroles", false),
+    clusterrolebindings: rbacInformer("clusterrolebindings", false),
+  };
+  for (const inf of Object.values(rbacStores)) {
+    const invalidate = (): void => authorizer.invalidate();
+    inf.addEventHandler({ add: invalidate, update: invalidate, delete: invalidate });
+  }
+  rbacInformers.start();
+  await rbacInformers.waitForSync();
+
   let upgrade: UpgradeHandler | undefined;
   const supervisor = supervisorHandler({ config, pki, tokens, client: inProcessClient(api.handler, APISERVER_USER) });
   const listen = (port: number) =>
@@ -163,6 +182,7 @@ async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: E
       upgrade = h;
     },
     async close() {
+      rbacInformers.stop();
       await apiListener.close();
       await supervisorListener?.close();
       await api!.close();
