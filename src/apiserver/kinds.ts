@@ -21,20 +21,26 @@ export function kindVerbs(kind: KindDef): string[] {
   return kind.verbs ?? DEFAULT_VERBS;
 }
 
-/** Whether upstream keeps this group under /registry/<resource> (built-in groups). */
-function builtinGroup(group: string): boolean {
-  return group === "" || !group.includes(".") || group.endsWith(".k8s.io");
+/**
+ * Whether upstream keeps this kind under /registry/<resource> (built-in kinds)
+ * rather than /registry/<group>/<resource> (custom resources). Built-in kinds
+ * carry upstream definition names (io.k8s.*); without a schemaRef the group decides.
+ */
+function builtin(kind: { group: string; schemaRef?: string }): boolean {
+  if (kind.group === "") return true;
+  if (kind.schemaRef !== undefined) return kind.schemaRef.startsWith("io.k8s.");
+  return !kind.group.includes(".") || kind.group.endsWith(".k8s.io");
 }
 
 /** The storage prefix (no trailing slash) shared by every version of a group/resource. */
-export function storagePrefix(kind: Pick<KindDef, "group" | "resource">): string {
+export function storagePrefix(kind: Pick<KindDef, "group" | "resource"> & { schemaRef?: string }): string {
   const legacy = LEGACY_PREFIXES[`${kind.group}/${kind.resource}`];
   if (legacy) return legacy;
-  return builtinGroup(kind.group) ? `/registry/${kind.resource}` : `/registry/${kind.group}/${kind.resource}`;
+  return builtin(kind) ? `/registry/${kind.resource}` : `/registry/${kind.group}/${kind.resource}`;
 }
 
 /** The storage key of one object. */
-export function storageKey(kind: Pick<KindDef, "group" | "resource" | "namespaced">, ref: { namespace?: string; name: string }): string {
+export function storageKey(kind: Pick<KindDef, "group" | "resource" | "namespaced"> & { schemaRef?: string }, ref: { namespace?: string; name: string }): string {
   const prefix = storagePrefix(kind);
   return kind.namespaced ? `${prefix}/${ref.namespace ?? ""}/${ref.name}` : `${prefix}/${ref.name}`;
 }

@@ -16,7 +16,7 @@ export class CacheSet {
   }
 
   /** the cache of a kind's storage prefix, started on first use */
-  forKind(kind: Pick<KindDef, "group" | "resource">): WatchCache {
+  forKind(kind: Pick<KindDef, "group" | "resource" | "schemaRef">): WatchCache {
     const prefix = `${storagePrefix(kind)}/`;
     let c = this.#caches.get(prefix);
     if (!c) {
