@@ -11,3 +11,5 @@ export { checkRbacEscalation, uncoveredRules } from "./escalation.ts";
 export type { EscalationCheck } from "./escalation.ts";
 export { createRbacInformers } from "./informers.ts";
 export type { RbacInformers } from "./informers.ts";
+export { startClusterRoleAggregation } from "./aggregationcontroller.ts";
+export type { AggregationController, AggregationControllerOptions } from "./aggregationcontroller.ts";

@@ -48,12 +48,17 @@ test("view, edit and admin aggregate by label and chain upwards", () => {
 });
 
 test("reconciliation creates the missing, repairs autoupdate objects, leaves opted-out ones", () => {
-  assert.equal(reconcilePolicy([]).create.length, policy.length);
-  const clean = JSON.parse(JSON.stringify(policy)) as KubeObject[];
+  const fresh = reconcilePolicy([]).create;
+  assert.equal(fresh.length, policy.length);
+  const view = fresh.find((o) => o.kind === "ClusterRole" && o.metadata.name === "view") as RoleObject;
+  assert.ok(view.rules?.some((r) => r.resources?.includes("pods") && r.verbs.includes("list")), "aggregated rules filled in at creation");
+  const admin = fresh.find((o) => o.kind === "ClusterRole" && o.metadata.name === "admin") as RoleObject;
+  assert.ok(admin.rules?.some((r) => r.resources?.includes("rolebindings")));
+  const clean = JSON.parse(JSON.stringify(fresh)) as KubeObject[];
   assert.deepEqual(reconcilePolicy(clean), { create: [], update: [] });
   const trimmed = clean.filter((o) => o.metadata.name !== "system:discovery" || o.kind !== "ClusterRole");
-  const view = trimmed.find((o) => o.metadata.name === "system:basic-user" && o.kind === "ClusterRole") as RoleObject;
-  view.rules = [];
+  const basic = trimmed.find((o) => o.metadata.name === "system:basic-user" && o.kind === "ClusterRole") as RoleObject;
+  basic.rules = [];
   const masters = trimmed.find((o) => o.metadata.name === "cluster-admin" && o.kind === "ClusterRoleBinding") as BindingObject;
   masters.subjects = [{ kind: "User", name: "me", apiGroup: "rbac.authorization.k8s.io" }];
   const kept = trimmed.find((o) => o.metadata.name === "system:node" && o.kind === "ClusterRole") as RoleObject;
@@ -64,4 +69,8 @@ test("reconciliation creates the missing, repairs autoupdate objects, leaves opt
   assert.deepEqual(changes.update.map((o) => o.metadata.name).sort(), ["cluster-admin", "system:basic-user"]);
   const fixed = changes.update.find((o) => o.kind === "ClusterRoleBinding") as BindingObject;
   assert.deepEqual(fixed.subjects?.map((s) => s.name), ["me", "system:masters"]);
+  // a new aggregate-to-view role since the last start: view, edit and admin are brought up to date
+  const later = JSON.parse(JSON.stringify(fresh)) as KubeObject[];
+  later.push({ kind: "ClusterRole", apiVersion: "rbac.authorization.k8s.io/v1", metadata: { name: "extra", labels: { "rbac.authorization.k8s.io/aggregate-to-view": "true" } }, rules: [{ verbs: ["get"], apiGroups: ["x.io"], resources: ["things"] }] });
+  assert.deepEqual(reconcilePolicy(later).update.map((o) => o.metadata.name).sort(), ["admin", "edit", "view"]);
 });

@@ -5,6 +5,7 @@
  * labels and annotations. Nothing is ever removed.
  */
 import type { KubeObject } from "../../../api/types.ts";
+import { aggregateClusterRoles, resolveClusterRoleRules } from "./aggregation.ts";
 import { AUTOUPDATE_ANNOTATION, bootstrapPolicy } from "./policy.ts";
 import type { BindingObject, PolicyRule, RoleObject, Subject } from "./types.ts";
 
@@ -94,5 +95,28 @@ export function reconcilePolicy(existing: KubeObject[], desired: KubeObject[] = 
       : reconcileBinding(have as BindingObject, want as BindingObject);
     if (updated) out.update.push(updated);
   }
+  fillAggregatedRules(existing, out);
   return out;
+}
+
+/**
+ * Gives aggregated ClusterRoles (admin, edit, view) their rules at once, so
+ * they read right before the aggregation controller first runs.
+ */
+function fillAggregatedRules(existing: KubeObject[], changes: PolicyChanges): void {
+  const latest = new Map<string, KubeObject>();
+  for (const o of [...existing, ...changes.create, ...changes.update]) if (o.kind === "ClusterRole") latest.set(o.metadata.name ?? "", o);
+  const rules = resolveClusterRoleRules([...latest.values()]);
+  for (const list of [changes.create, changes.update]) {
+    for (let i = 0; i < list.length; i++) {
+      const o = list[i] as RoleObject;
+      if (o.kind !== "ClusterRole" || !o.aggregationRule) continue;
+      list[i] = { ...o, rules: rules.get(o.metadata.name ?? "") ?? [] };
+    }
+  }
+  const touched = new Set([...changes.create, ...changes.update].map(key));
+  for (const stale of aggregateClusterRoles(existing.filter((o) => o.kind === "ClusterRole").map((o) => latest.get(o.metadata.name ?? "") ?? o))) {
+    if (touched.has(key(stale)) || stale.metadata.annotations?.[AUTOUPDATE_ANNOTATION] === "false") continue;
+    changes.update.push({ ...stale, rules: rules.get(stale.metadata.name ?? "") ?? [] });
+  }
 }
