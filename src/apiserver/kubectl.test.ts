@@ -58,6 +58,11 @@ describe("kubectl 1.32", () => {
     assert.equal(scale.code, 0, scale.stderr);
     const ssa = await kubectl(ts, ["apply", "--server-side", "-f", "-"], `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {x: "1"}\n`);
     assert.equal(ssa.code, 0, ssa.stderr);
+    const other = await kubectl(ts, ["apply", "--server-side", "--field-manager=other", "-f", "-"], `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {x: "2"}\n`);
+    assert.equal(other.code, 1, "a field another manager owns is a conflict");
+    assert.match(other.stderr, /conflict/i);
+    const forced = await kubectl(ts, ["apply", "--server-side", "--field-manager=other", "--force-conflicts", "-f", "-"], `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {x: "2"}\n`);
+    assert.equal(forced.code, 0, forced.stderr);
     const del = await kubectl(ts, ["delete", "cm", "k1", "ssa"]);
     assert.equal(del.code, 0, del.stderr);
     assert.match(del.stdout, /configmap "k1" deleted/);
