@@ -122,7 +122,8 @@ export async function startEtcdServer(backend: KineBackend, opts: EtcdServerOpti
     }
     if (opts.tcpAddress) {
       const target = parseHostPort(opts.tcpAddress);
-      const tcp = createNetServer((socket) => grpc.accept(socket));
+      // without TCP_NODELAY, Nagle holds back the trailers frame that ends each call
+      const tcp = createNetServer({ noDelay: true }, (socket) => grpc.accept(socket));
       listeners.push(tcp);
       await listen(tcp, target);
       const addr = tcp.address();
