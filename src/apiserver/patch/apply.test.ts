@@ -438,3 +438,24 @@ test("smd fixture struct_apply_update_dict_null: null over a struct keeps what o
   obj = serverSideApply(obj, d({ metadata: null }), depOpts("default")).object;
   assert.deepEqual((obj.spec as { template: unknown }).template, { metadata: { labels: { b: "2" } } });
 });
+
+test("smd fixture apply_update_duplicates_apply_without: duplicated env entries another writer made survive", () => {
+  const withEnv = (env: { name: string; value: string }[]) => deployment([{ name: "web", image: "nginx", env } as never]);
+  const envOf = (o: KubeObject) => (o.spec as { template: { spec: { containers: { env: unknown[] }[] } } }).template.spec.containers[0].env;
+  let obj = stored(serverSideApply(undefined, withEnv([{ name: "A", value: "1" }, { name: "B", value: "3" }]), depOpts("ci")).object);
+  const dup = [{ name: "A", value: "1" }, { name: "A", value: "2" }, { name: "B", value: "3" }];
+  obj = updateManagedFields(obj, withEnv(dup), depOpts("kubectl-edit"));
+  assert.deepEqual(
+    (fieldsOf(obj, "kubectl-edit", "Update") as Record<string, Record<string, Record<string, Record<string, Record<string, Record<string, unknown>>>>>>)["f:spec"]["f:template"]["f:spec"]["f:containers"]['k:{"name":"web"}'],
+    { "f:env": { 'k:{"name":"A"}': {} } },
+    "a duplicated key is owned as one opaque item",
+  );
+  assert.throws(
+    () => serverSideApply(obj, withEnv([{ name: "A", value: "9" }, { name: "B", value: "3" }]), depOpts("ci")),
+    isConflict('Apply failed with 1 conflict: conflict with "kubectl-edit" using apps/v1: .spec.template.spec.containers[name="web"].env[name="A"]'),
+  );
+  const { object } = serverSideApply(obj, withEnv([{ name: "B", value: "3" }]), depOpts("ci"));
+  assert.deepEqual(envOf(object), dup);
+  const forced = serverSideApply(obj, withEnv([{ name: "A", value: "9" }, { name: "B", value: "3" }]), depOpts("ci", { force: true })).object;
+  assert.deepEqual(envOf(forced), [{ name: "A", value: "9" }, { name: "B", value: "3" }], "the config's entry replaces the duplicates");
+});

@@ -274,7 +274,7 @@ function allowedFromLastApplied(live: KubeObject, ctx: Context): Set<string> {
   }
   if (!isObject(last) || last.apiVersion !== ctx.apiVersion) return new Set();
   try {
-    const set = ctx.typed.fieldSet(last);
+    const set = ctx.typed.fieldSet(last, true);
     const c = ctx.typed.compare(last, live);
     return new Set(set.difference(c.modified).difference(c.added).difference(c.removed).paths().map(conflictPath));
   } catch {

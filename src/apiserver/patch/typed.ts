@@ -68,7 +68,7 @@ function isLeaf(shape: Shape): boolean {
 }
 
 /** The set of fields a value sets (upstream's ToFieldSet). */
-function toFieldSet(value: unknown, schema: FieldSchema | undefined, schemas: Schemas): FieldSet {
+function toFieldSet(value: unknown, schema: FieldSchema | undefined, schemas: Schemas, allowDuplicates: boolean): FieldSet {
   const set = new FieldSet();
   const walk = (v: unknown, fs: FieldSchema | undefined, path: PathElement[]) => {
     const shape = schemas.shape(fs, v);
@@ -77,12 +77,11 @@ function toFieldSet(value: unknown, schema: FieldSchema | undefined, schemas: Sc
       return;
     }
     if (shape.kind === "list") {
-      const seen = new Set<string>();
-      for (const item of v as unknown[]) {
-        const pe = itemElement(item, shape, schemas, path);
-        if (seen.has(pe)) throw new TypedValueError(path, `duplicate entries for key ${pathString([pe])}`);
-        seen.add(pe);
-        walk(item, shape.item, [...path, pe]);
+      for (const [pe, items] of groupItems(v as unknown[], shape, schemas, path)) {
+        if (items.length > 1) {
+          if (!allowDuplicates) throw new TypedValueError(path, `duplicate entries for key ${pathString([pe])}`);
+          // duplicated entries are owned as one opaque item
+        } else walk(items[0], shape.item, [...path, pe]);
         set.add([...path, pe]);
       }
       return;
@@ -130,10 +129,24 @@ function compare(lhs: unknown, rhs: unknown, schema: FieldSchema | undefined, sc
       return;
     }
     if (shape.kind === "list") {
-      const lItems = indexItems(l as unknown[] | undefined, shape, schemas, path);
-      const rItems = indexItems(r as unknown[] | undefined, shape, schemas, path);
-      for (const [pe, lv] of lItems) walk(lv, rItems.get(pe), shape.item, [...path, pe]);
-      for (const [pe, rv] of rItems) if (!lItems.has(pe)) walk(undefined, rv, shape.item, [...path, pe]);
+      const lItems = groupItems(l as unknown[] | undefined, shape, schemas, path);
+      const rItems = groupItems(r as unknown[] | undefined, shape, schemas, path);
+      for (const pe of new Set([...lItems.keys(), ...rItems.keys()])) {
+        const ll = lItems.get(pe) ?? [];
+        const rl = rItems.get(pe) ?? [];
+        const itemPath = [...path, pe];
+        // duplicated entries compare as one opaque item, as upstream does
+        if (ll.length <= 1 && rl.length <= 1) walk(ll[0], rl[0], shape.item, itemPath);
+        else if (ll.length > 1 && rl.length > 1) {
+          if (!deepEqual(ll, rl)) c.modified.add(itemPath);
+        } else if (ll.length > 1) {
+          if (rl.length) walk(undefined, rl[0], shape.item, itemPath);
+          c.removed.add(itemPath);
+        } else {
+          if (ll.length) walk(ll[0], undefined, shape.item, itemPath);
+          c.added.add(itemPath);
+        }
+      }
     } else if (shape.kind === "object") {
       const lo = (isObject(l) ? l : {}) as JsonObject;
       const ro = (isObject(r) ? r : {}) as JsonObject;
@@ -154,12 +167,14 @@ function compare(lhs: unknown, rhs: unknown, schema: FieldSchema | undefined, sc
   return c;
 }
 
-/** Items of a keyed list by path element; a duplicate keeps the first occurrence. */
-function indexItems(list: unknown[] | undefined, shape: ListShape, schemas: Schemas, path: FieldPath): Map<string, unknown> {
-  const out = new Map<string, unknown>();
+/** Items of a keyed list grouped by path element, in order of first appearance. */
+function groupItems(list: unknown[] | undefined, shape: ListShape, schemas: Schemas, path: FieldPath): Map<string, unknown[]> {
+  const out = new Map<string, unknown[]>();
   for (const item of list ?? []) {
     const pe = itemElement(item, shape, schemas, path);
-    if (!out.has(pe)) out.set(pe, item);
+    const group = out.get(pe);
+    if (group) group.push(item);
+    else out.set(pe, [item]);
   }
   return out;
 }
@@ -215,7 +230,8 @@ function mergeList(lhs: unknown[], rhs: unknown[], m: ListMerge): unknown[] {
   const lPEs = lhs.map((item) => itemElement(item, shape, schemas, path));
   const lByPE = new Map<string, unknown>();
   lPEs.forEach((pe, i) => {
-    if (!lByPE.has(pe)) lByPE.set(pe, lhs[i]);
+    // duplicated live entries are replaced by the config's entry, not merged into it
+    lByPE.set(pe, lByPE.has(pe) ? null : lhs[i]);
   });
   const shared = rPEs.filter((pe) => lByPE.has(pe));
   let next = 0;
@@ -321,9 +337,9 @@ export class Typed {
     private readonly root: FieldSchema | undefined,
   ) {}
 
-  /** The fields `value` sets; throws TypedValueError for bad list items. */
-  fieldSet(value: unknown): FieldSet {
-    return toFieldSet(value, this.root, this.schemas);
+  /** The fields `value` sets; throws TypedValueError for bad list items (and duplicates unless allowed). */
+  fieldSet(value: unknown, allowDuplicates = false): FieldSet {
+    return toFieldSet(value, this.root, this.schemas, allowDuplicates);
   }
 
   /** What changed from `before` to `after`. */
