@@ -17,6 +17,10 @@ import { startEndpointsController } from "./endpoints/endpoints.ts";
 import { startEndpointSliceController } from "./endpointslice/endpointslice.ts";
 import { startNodeIpamController } from "./nodeipam/nodeipam.ts";
 import { startNodeLifecycleController } from "./nodelifecycle/nodelifecycle.ts";
+import { startJobController } from "./job/job.ts";
+import { startDaemonSetController } from "./daemonset/daemonset.ts";
+import { startStatefulSetController } from "./statefulset/statefulset.ts";
+import { startCronJobController } from "./cronjob/cronjob.ts";
 
 export interface ControllerManagerOptions {
   /** default 10.42.0.0/16 */
@@ -53,6 +57,10 @@ const CONTROLLERS: [string, Starter][] = [
   ["replicaset", (c) => startReplicaController(c, replicaSetAdapter)],
   ["replicationcontroller", (c) => startReplicaController(c, replicationControllerAdapter)],
   ["deployment", startDeploymentController],
+  ["daemonset", startDaemonSetController],
+  ["statefulset", startStatefulSetController],
+  ["job", startJobController],
+  ["cronjob", startCronJobController],
   ["endpoint", startEndpointsController],
   ["endpointslice", startEndpointSliceController],
   ["namespace", startNamespaceController],
