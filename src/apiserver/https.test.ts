@@ -121,6 +121,17 @@ describe("https front end", () => {
       sock.on("error", reject);
     });
     assert.match(anon, /^HTTP\/1\.1 401/);
+    const alice = await new Promise<string>((resolve, reject) => {
+      const sock = connect({ host: "127.0.0.1", port: ts.port, ca: ts.pki.caCert, cert: ts.pki.userCert, key: ts.pki.userKey }, () => {
+        sock.write(`GET ${CM}/hooked/exec HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n`);
+      });
+      let data = "";
+      sock.on("data", (c: Buffer) => (data += c.toString()));
+      sock.on("end", () => resolve(data));
+      sock.on("error", reject);
+    });
+    assert.match(alice, /^HTTP\/1\.1 403/);
+    assert.match(alice, /cannot create resource \\"configmaps\/exec\\"/);
   });
 
   it("serves health checks with verbose output and per-check paths", async () => {

@@ -9,10 +9,10 @@ import type { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
 import type { UserInfo } from "../api/types.ts";
 import type { Authenticator, Authorizer } from "./auth/types.ts";
-import { ApiStatusError, forbidden, tooLarge, tooManyRequests, unauthorized, toStatusError } from "./errors.ts";
+import { ApiStatusError, forbidden, forbiddenPath, tooLarge, tooManyRequests, unauthorized, toStatusError } from "./errors.ts";
 import { InFlightLimiter, type InFlightOptions } from "./inflight.ts";
 import type { ApiHandler, ApiRequest } from "./request.ts";
-import { isWatchQuery } from "./requestinfo.ts";
+import { isWatchQuery, parseRequestInfo } from "./requestinfo.ts";
 
 /** Default request body limit (upstream's 3 MiB). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -125,6 +125,38 @@ function longRunning(req: IncomingMessage, url: URL): boolean {
   return url.searchParams.get("follow") === "true" || /\/(exec|attach|portforward|proxy)$/.test(url.pathname) || req.headers.upgrade !== undefined;
 }
 
+/**
+ * Upgrades bypass the ApiHandler, so they are authorized here: exec, attach and
+ * portforward need "create" whether they come as websocket GETs or SPDY POSTs (as upstream).
+ */
+async function authorizeUpgrade(authorizer: Authorizer | undefined, r: { user: UserInfo; method: string; url: URL }): Promise<void> {
+  if (!authorizer) return;
+  const info = parseRequestInfo({ method: r.method as ApiRequest["method"], path: r.url.pathname, query: r.url.searchParams });
+  if (info.kind === "nonresource") {
+    const d = await authorizer.authorize({ user: r.user, verb: info.verb, resourceRequest: false, path: info.path });
+    if (!d.allowed) throw forbiddenPath(`User ${JSON.stringify(r.user.username)} cannot ${info.verb} path ${JSON.stringify(info.path)}`);
+    return;
+  }
+  const streaming = ["exec", "attach", "portforward"].includes(info.subresource);
+  const verb = streaming ? "create" : info.verb;
+  const d = await authorizer.authorize({
+    user: r.user,
+    verb,
+    resourceRequest: true,
+    apiGroup: info.group,
+    apiVersion: info.version,
+    resource: info.resource,
+    subresource: info.subresource || undefined,
+    namespace: info.namespace || undefined,
+    name: info.name || undefined,
+  });
+  if (!d.allowed) {
+    const res = info.subresource ? `${info.resource}/${info.subresource}` : info.resource;
+    const scope = info.namespace ? `in the namespace ${JSON.stringify(info.namespace)}` : "at the cluster scope";
+    throw forbidden({ group: info.group, resource: info.resource }, info.name, `User ${JSON.stringify(r.user.username)} cannot ${verb} resource ${JSON.stringify(res)} in API group ${JSON.stringify(info.group)} ${scope}`);
+  }
+}
+
 /** Serves the ApiHandler over HTTPS. */
 export async function serveHttps(opts: HttpsServeOptions): Promise<{ server: Server; close(): Promise<void> }> {
   const limiter = new InFlightLimiter(opts);
@@ -212,6 +244,7 @@ export async function serveHttps(opts: HttpsServeOptions): Promise<{ server: Ser
       try {
         const url = new URL(req.url ?? "/", "https://localhost");
         const user = await userOf(req, url.pathname);
+        await authorizeUpgrade(opts.authorizer, { user, method: req.method ?? "GET", url });
         if (!opts.upgradeHandler) throw toStatusError(new Error("upgrade requests are not served"));
         opts.upgradeHandler(req, socket, head, user);
       } catch (err) {
