@@ -74,6 +74,11 @@ describe("REST verbs", () => {
     assert.equal(s.details.causes[0].field, "data[bad key]");
     assert.equal(s.details.kind, "ConfigMap");
 
+    const label = await ts.request("POST", CM, { body: configMap("lbl", {}, { "bad key!": "v", ok: "-x" }) });
+    assert.equal(label.status, 422);
+    assert.deepEqual(label.json().details.causes.map((c: { field: string }) => c.field), ["metadata.labels", "metadata.labels"]);
+    assert.match(label.json().message, /^ConfigMap "lbl" is invalid: \[metadata\.labels: Invalid value: "bad key!": name part must consist/);
+
     const strict = await ts.request("POST", `${CM}?fieldValidation=Strict`, { body: { ...configMap("s"), foo: 1, metadata: { name: "s", bar: 2 } } });
     assert.equal(strict.status, 400);
     assert.match(strict.json().message, /strict decoding error: unknown field "foo", unknown field "metadata.bar"|strict decoding error: unknown field "metadata.bar", unknown field "foo"/);

@@ -187,6 +187,10 @@ export function testKinds(): KindDef[] {
   ];
 }
 
+/** A parsed response body, loosely typed so tests can reach into it (test support only). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type TestJson = any;
+
 export interface TestServer {
   url: string;
   port: number;
@@ -196,7 +200,7 @@ export interface TestServer {
   api: ApiServer;
   backend: Backend;
   /** an HTTPS request as admin (or as `as`: "alice" / "anonymous") */
-  request(method: string, path: string, opts?: { body?: unknown; headers?: Record<string, string>; as?: "alice" | "anonymous" }): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer; json(): any }>;
+  request(method: string, path: string, opts?: { body?: unknown; headers?: Record<string, string>; as?: "alice" | "anonymous" }): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer; json(): TestJson }>;
   close(): Promise<void>;
 }
 
