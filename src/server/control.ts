@@ -7,19 +7,18 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { builtinKinds, builtinSchemas, decodeProtobuf } from "../api/mod.ts";
 import type { ClusterSettings } from "../api/kind.ts";
-import type { KubeObject } from "../api/types.ts";
-import { createApiServer, serveHttps, type ApiServer, type UpgradeHandler } from "../apiserver/mod.ts";
-import { createAuthenticator, createRbacAuthorizer, parsePasswdFile, reviewPaths, type RbacAuthorizer, type RequestAuthenticator } from "../apiserver/auth/mod.ts";
+import { createApiServer, serveHttps, type ApiHandler, type ApiServer } from "../apiserver/mod.ts";
+import { createAuthenticator, createRbacAuthorizer, createRbacInformers, parsePasswdFile, reviewPaths, type RbacAuthorizer, type RequestAuthenticator } from "../apiserver/auth/mod.ts";
 import { buildOpenApiV3, serveOpenApi } from "../apiserver/openapi/mod.ts";
 import { ApiError, type Client } from "../client/client.ts";
-import { inProcessClient, SharedInformerFactory, type Informer } from "../client/mod.ts";
+import { inProcessClient } from "../client/mod.ts";
 import { createBackend, startEtcdServer, type EtcdServer, type KineBackend } from "../datastore/mod.ts";
 import { log } from "../util/log.ts";
 import type { ServerConfig } from "./config.ts";
 import { APISERVER_USER } from "./identities.ts";
 import type { ServerPKI } from "./pki/mod.ts";
 import { patchFunctions } from "./patches.ts";
-import { mountPodLogs } from "./kubeletproxy.ts";
+import { mountPodStreams } from "./podstreams.ts";
 import { mountPodBinding } from "./podbinding.ts";
 import { supervisorHandler } from "../supervisor/mod.ts";
 import type { ServerTokens } from "./token/mod.ts";
@@ -37,8 +36,6 @@ export interface ControlPlane {
   close(): Promise<void>;
   /** where the listeners are bound */
   ports: { api: number; supervisor: number };
-  /** lets the agent plug in exec/attach/port-forward upgrades */
-  setUpgradeHandler(h: UpgradeHandler): void;
 }
 
 export interface ControlPlaneOptions {
@@ -80,25 +77,15 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
 async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: EtcdServer): Promise<ControlPlane> {
   const { config, pki, tokens } = opts;
 
-  // the API server's own reads for RBAC and token lookups go through its handler as a superuser
+  // the API server's own reads (RBAC, token lookups) go through its handler as a superuser
   let api: ApiServer | undefined;
-  const self = (): Client => {
+  const viaApi: ApiHandler = (req) => {
     if (!api) throw new Error("api server not started");
-    return inProcessClient(api.handler, APISERVER_USER);
+    return api.handler(req);
   };
-  // RBAC objects come from informers (made once the API exists): the authorizer reads their
-  // caches and drops its snapshot on every change
-  let rbacStores: Record<"roles" | "rolebindings" | "clusterroles" | "clusterrolebindings", Informer<KubeObject>> | undefined;
-  const cached = async (name: keyof NonNullable<typeof rbacStores>): Promise<KubeObject[]> => rbacStores?.[name].store.list() ?? [];
-  const authorizer = createRbacAuthorizer({
-    lister: {
-      listRoles: () => cached("roles"),
-      listRoleBindings: () => cached("rolebindings"),
-      listClusterRoles: () => cached("clusterroles"),
-      listClusterRoleBindings: () => cached("clusterrolebindings"),
-    },
-    maxAgeMs: 60_000,
-  });
+  const self = inProcessClient(viaApi, APISERVER_USER);
+  const rbac = createRbacInformers(self);
+  const authorizer = createRbacAuthorizer({ lister: rbac.lister, maxAgeMs: 60_000 });
   const schemas = builtinSchemas();
   const kinds = builtinKinds();
   api = await createApiServer({
@@ -118,7 +105,7 @@ async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: E
     lookup: {
       getObject: async (resource, namespace, name) => {
         try {
-          return await self().get({ group: "", version: "v1", resource, namespaced: true }, namespace, name);
+          return await self.get({ group: "", version: "v1", resource, namespaced: true }, namespace, name);
         } catch (err) {
           if (err instanceof ApiError && err.code === 404) return undefined;
           throw err;
@@ -130,29 +117,15 @@ async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: E
   for (const r of reviewPaths({ authorizer, authenticator, decodeProtobuf: (_gvk, body) => decodeProtobuf(schemas, body) })) {
     api.registerPath(r.prefix, r.handler);
   }
-  mountPodLogs(api);
   mountPodBinding(api, backend);
   const openapi = buildOpenApiV3(kinds, schemas);
   api.registerPath("/openapi/", async (req) => serveOpenApi(openapi, req) ?? { status: 404, headers: {}, body: Buffer.from("404 page not found\n") });
 
-  const rbacInformers = new SharedInformerFactory(self());
-  const rbacInformer = (resource: string, namespaced: boolean) =>
-    rbacInformers.informerFor({ group: "rbac.authorization.k8s.io", version: "v1", resource, namespaced });
-  rbacStores = {
-    roles: rbacInformer("roles", true),
-    rolebindings: rbacInformer("rolebindings", true),
-    clusterroles: rbacInformer("clusterroles", false),
-    clusterrolebindings: rbacInformer("clusterrolebindings", false),
-  };
-  for (const inf of Object.values(rbacStores)) {
-    const invalidate = (): void => authorizer.invalidate();
-    inf.addEventHandler({ add: invalidate, update: invalidate, delete: invalidate });
-  }
-  rbacInformers.start();
-  await rbacInformers.waitForSync();
+  rbac.start(authorizer);
 
-  let upgrade: UpgradeHandler | undefined;
-  const supervisor = supervisorHandler({ config, pki, tokens, client: inProcessClient(api.handler, APISERVER_USER) });
+  const podStreams = mountPodStreams({ api, client: self, authorizer, pki });
+
+  const supervisor = supervisorHandler({ config, pki, tokens, client: self });
   const listen = (port: number) =>
     serveHttps({
       handler: api!.handler,
@@ -164,25 +137,21 @@ async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: E
       host: config.bindAddress,
       port,
       rawHandler: supervisor,
-      upgradeHandler: (req, socket, head, user) => (upgrade ? upgrade(req, socket, head, user) : socket.destroy()),
+      upgradeHandler: podStreams,
     });
   const apiListener = await listen(config.httpsListenPort);
   const supervisorListener = config.supervisorPort !== config.httpsListenPort ? await listen(config.supervisorPort) : undefined;
   log.info(`Running kube-apiserver on https://${config.bindAddress}:${config.httpsListenPort}`);
-  const admin = inProcessClient(api.handler, APISERVER_USER);
   return {
     backend,
     etcd,
     api,
     authenticator,
     authorizer,
-    admin,
+    admin: self,
     ports: { api: config.httpsListenPort, supervisor: config.supervisorPort },
-    setUpgradeHandler(h) {
-      upgrade = h;
-    },
     async close() {
-      rbacInformers.stop();
+      rbac.stop();
       await apiListener.close();
       await supervisorListener?.close();
       await api!.close();
