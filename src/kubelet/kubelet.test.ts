@@ -419,3 +419,44 @@ test("configMap updates reach a running pod, and a restarted kubelet adopts its 
   await client.delete(R.pods, "default", "keep", { gracePeriodSeconds: 0 });
   await waitFor("keep removed", async () => ((await rt.cri.listPodSandbox()).some((s) => s.metadata.name === "keep") ? undefined : true), 30_000);
 });
+
+test("a failing liveness probe restarts the container (restartCount counts it); a hostNetwork pod reports the host IP", async () => {
+  await client.create(R.pods, "default", {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "live", namespace: "default" },
+    spec: {
+      nodeName,
+      terminationGracePeriodSeconds: 0,
+      containers: [
+        {
+          name: "c",
+          image: BUSYBOX_IMAGE,
+          command: ["sh", "-c", "touch /tmp/alive; sleep 2; rm /tmp/alive; exec sleep 3600"],
+          livenessProbe: { exec: { command: ["test", "-f", "/tmp/alive"] }, periodSeconds: 1, failureThreshold: 1 },
+        },
+      ],
+    },
+  } as KPod);
+  await client.create(R.pods, "default", {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "hostnet", namespace: "default" },
+    spec: { nodeName, hostNetwork: true, terminationGracePeriodSeconds: 0, containers: [{ name: "c", image: BUSYBOX_IMAGE, command: ["sleep", "3600"] }] },
+  } as KPod);
+  const restarted = await waitFor("liveness restart", async () => {
+    const p = await client.get<KPod>(R.pods, "default", "live");
+    const cs = p.status?.containerStatuses?.[0];
+    return cs && cs.restartCount >= 1 && cs.lastState.terminated ? p : undefined;
+  }, 40_000);
+  assert.equal(restarted.status!.containerStatuses![0]!.lastState.terminated!.exitCode, 137);
+  const events = await client.list(R.events, "default");
+  assert.ok(events.items.some((e) => e.reason === "Unhealthy" && String(e.message).startsWith("Liveness probe failed")), "an Unhealthy event is recorded");
+  const hn = await waitFor("hostNetwork pod running", async () => {
+    const p = await client.get<KPod>(R.pods, "default", "hostnet");
+    return p.status?.phase === "Running" ? p : undefined;
+  }, 40_000);
+  assert.equal(hn.status?.podIP, "127.0.0.1");
+  for (const n of ["live", "hostnet"]) await client.delete(R.pods, "default", n, { gracePeriodSeconds: 0 });
+  await waitFor("pods removed", async () => ((await rt.cri.listPodSandbox()).some((s) => ["live", "hostnet"].includes(s.metadata.name)) ? undefined : true), 30_000);
+});

@@ -1,6 +1,5 @@
 /** Pod and container specs → CRI sandbox and container configs. */
 import { readFileSync } from "node:fs";
-import { hostname as osHostname } from "node:os";
 import { join } from "node:path";
 import { parseQuantity } from "../client/mod.ts";
 import type { ContainerConfig, DNSConfig, LinuxContainerSecurityContext, Mount, NamespaceOption, PodSandboxConfig, PortMapping } from "./cri/mod.ts";
@@ -104,7 +103,8 @@ export function sandboxConfig(pod: KPod, opts: SandboxContext & { attempt: numbe
   const psc = pod.spec.securityContext ?? {};
   const sysctls: Record<string, string> = {};
   for (const s of psc.sysctls ?? []) sysctls[s.name] = s.value;
-  const hostname = pod.spec.hostNetwork ? osHostname() : (pod.spec.hostname || md.name || "").slice(0, 63).replace(/\.+$/, "");
+  // host-network sandboxes share the host's UTS namespace: runc refuses to set a hostname there
+  const hostname = pod.spec.hostNetwork ? "" : (pod.spec.hostname || md.name || "").slice(0, 63).replace(/\.+$/, "");
   return {
     metadata: { name: md.name!, uid: md.uid!, namespace: md.namespace!, attempt: opts.attempt },
     hostname,
