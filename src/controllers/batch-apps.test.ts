@@ -150,7 +150,7 @@ describe("daemonsets, statefulsets, jobs and cronjobs", () => {
   });
 
   test("a CronJob creates the Job for its latest missed minute and keeps the history limits", async () => {
-    const cj = await c.client.create(R.cronjobs, "default", {
+    const cj: KubeObject = await c.client.create<KubeObject>(R.cronjobs, "default", {
       apiVersion: "batch/v1",
       kind: "CronJob",
       metadata: { name: "tick", namespace: "default" },
