@@ -16,7 +16,11 @@ import { serveOpenApi } from "../openapi/serve.ts";
 import type { ApiRequest } from "../request.ts";
 import { startTestServer } from "../testenv.ts";
 import type { TestServer } from "../testenv.ts";
+import { generateKeyPairSync } from "node:crypto";
+import { createAuthenticator } from "./authenticator.ts";
 import { reviewPaths } from "./handlers.ts";
+import type { ObjectLookup } from "./lookup.ts";
+import { tokenRequestHandler } from "./tokenrequest.ts";
 import { createRbacAuthorizer } from "./rbac/authorizer.ts";
 import type { RbacAuthorizer } from "./rbac/authorizer.ts";
 import { bootstrapPolicy } from "./rbac/policy.ts";
@@ -26,6 +30,14 @@ const SYSTEM: UserInfo = { username: "system:apiserver", groups: ["system:master
 const schemas = builtinSchemas();
 let ts: TestServer;
 let authz: RbacAuthorizer;
+const saKey = generateKeyPairSync("rsa", { modulusLength: 2048 });
+const lookup: ObjectLookup = {
+  async getObject(resource, namespace, name) {
+    const path = resource === "nodes" ? `/api/v1/nodes/${name}` : `/api/v1/namespaces/${namespace}/${resource}/${name}`;
+    const res = await inProcess("GET", path);
+    return res.status === 200 ? (res.json() as unknown as KubeObject) : undefined;
+  },
+};
 
 function inProcess(method: ApiRequest["method"], path: string, body?: unknown): Promise<{ status: number; json: () => { items: KubeObject[] } }> {
   return ts.api
@@ -62,6 +74,7 @@ before(async () => {
   });
   ts = await startTestServer({ kinds: builtinKinds(), schemas, authorizer: authz, protobuf: (_kind, body) => decodeProtobuf(schemas, body) });
   for (const p of reviewPaths({ authorizer: authz })) ts.api.registerPath(p.prefix, p.handler);
+  ts.api.registerSubresource("serviceaccounts", "token", tokenRequestHandler({ key: saKey.privateKey, lookup }));
   const docs = buildOpenApiV3(ts.api.kinds.all(), schemas);
   ts.api.registerPath("/openapi/", async (req) => serveOpenApi(docs, req) ?? { status: 404, headers: {} });
   for (const ns of ["kube-system", "kube-public"]) await inProcess("POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
@@ -113,4 +126,21 @@ test("re-applying a Deployment patches it strategically: env entries merge by na
   assert.match(second.stderr, /Content-Type: application\/strategic-merge-patch\+json/);
   const env = await kubectl(["get", "deployment", "web", "-n", "default", "-o", "jsonpath={.spec.template.spec.containers[0].env[*].name}"]);
   assert.equal(env.stdout, "A C");
+});
+
+test("kubectl create token issues a token the authenticator accepts", { skip }, async () => {
+  const sa = await inProcess("POST", "/api/v1/namespaces/default/serviceaccounts", { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "robot" } });
+  assert.equal(sa.status, 201);
+  const out = await kubectl(["create", "token", "robot", "-n", "default", "--duration=2h"]);
+  assert.equal(out.code, 0, out.stderr);
+  const token = out.stdout.trim();
+  const authn = createAuthenticator({ serviceAccountKeys: [saKey.publicKey], lookup, tokenCacheTTLMs: 0 });
+  const user = await authn.authenticate({ headers: { authorization: `Bearer ${token}` } });
+  assert.equal(user?.username, "system:serviceaccount:default:robot");
+  const claims = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString());
+  assert.equal(claims.exp - claims.iat, 7200);
+  const short = await kubectl(["create", "token", "robot", "-n", "default", "--duration=1m"]);
+  assert.match(short.stderr, /may not specify a duration less than 10 minutes/);
+  await inProcess("DELETE", "/api/v1/namespaces/default/serviceaccounts/robot");
+  assert.equal(await authn.authenticate({ headers: { authorization: `Bearer ${token}` } }), undefined, "revoked with its service account");
 });

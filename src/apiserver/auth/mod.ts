@@ -45,6 +45,8 @@ export { reviewPaths } from "./handlers.ts";
 export type { ReviewPath, ReviewPathOptions } from "./handlers.ts";
 export { decodeReviewProtobuf } from "./protobuf.ts";
 export { serviceAccountIssuerDiscovery } from "./oidc.ts";
+export { tokenRequestHandler } from "./tokenrequest.ts";
+export type { TokenRequestContext, TokenRequestOptions } from "./tokenrequest.ts";
 export { cacheTokenResults } from "./tokencache.ts";
 export type { TokenCacheOptions } from "./tokencache.ts";
 export type { IssuerDiscovery, IssuerDiscoveryOptions } from "./oidc.ts";

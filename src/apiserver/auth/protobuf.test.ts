@@ -1,15 +1,18 @@
 // Checks the review-kind protobuf decoder on bodies laid out as kubectl
 // writes them (k8s magic, runtime.Unknown, typed message), and the review
 // path handlers' answers: 201 with status, 403 for a user who may not
-// create the review, 400 for a broken body, 405 for other methods.
+// create the review, 400 for a broken body, 405 for other methods; and the
+// TokenRequest hook on protobuf and JSON bodies.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { UserInfo } from "../../api/types.ts";
+import { generateKeyPairSync } from "node:crypto";
+import type { KubeObject, UserInfo } from "../../api/types.ts";
 import type { ApiRequest } from "../request.ts";
 import { reviewPaths } from "./handlers.ts";
 import { decodeReviewProtobuf } from "./protobuf.ts";
 import { createRbacAuthorizer } from "./rbac/authorizer.ts";
 import { bootstrapPolicy } from "./rbac/policy.ts";
+import { tokenRequestHandler } from "./tokenrequest.ts";
 
 function varint(n: number): Buffer {
   const out: number[] = [];
@@ -84,4 +87,35 @@ test("review handlers: 201 with status, 403, 400 and 405", async () => {
   const local = await call("POST", "/apis/authorization.k8s.io/v1/namespaces/dev/localsubjectaccessreviews", { username: "a", groups: ["system:masters"] }, { spec: { user: "carol", resourceAttributes: { namespace: "dev", verb: "get", resource: "pods" } } });
   assert.equal(local.status, 201);
   assert.equal(JSON.parse(String(local.body)).kind, "LocalSubjectAccessReview");
+});
+
+test("TokenRequest: protobuf spec with a varint lifetime, bound pod checks, short lifetimes refused", async () => {
+  const { privateKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+  const pod: KubeObject = { kind: "Pod", metadata: { name: "p", namespace: "ns", uid: "pod-1" }, spec: { nodeName: "n1" } };
+  const node: KubeObject = { kind: "Node", metadata: { name: "n1", uid: "node-1" } };
+  const handler = tokenRequestHandler({
+    key: privateKey,
+    lookup: { getObject: async (r, _ns, n) => (r === "pods" && n === "p" ? pod : r === "nodes" && n === "n1" ? node : undefined) },
+  });
+  const sa: KubeObject = { kind: "ServiceAccount", metadata: { name: "default", namespace: "ns", uid: "sa-1" } };
+  const ctx = { getParent: async () => sa };
+  const req = (body: Buffer, contentType: string): ApiRequest => ({ method: "POST", path: "/api/v1/namespaces/ns/serviceaccounts/default/token", query: new URLSearchParams(), headers: { "content-type": contentType }, body, user: { username: "u", groups: [] }, signal: new AbortController().signal });
+  const bound = Buffer.concat([field(1, "Pod"), field(2, "v1"), field(3, "p"), field(4, "pod-1")]);
+  const spec = Buffer.concat([field(1, "vault"), field(3, bound), Buffer.from([0x20]), varint(1200)]);
+  const res = await handler(req(envelope("authentication.k8s.io/v1", "TokenRequest", field(2, spec)), "application/vnd.kubernetes.protobuf"), ctx);
+  assert.equal(res.status, 201, String(res.body));
+  const out = JSON.parse(String(res.body));
+  assert.deepEqual(out.spec.audiences, ["vault"]);
+  assert.equal(out.spec.expirationSeconds, 1200);
+  const claims = JSON.parse(Buffer.from(out.status.token.split(".")[1], "base64url").toString());
+  assert.deepEqual(claims["kubernetes.io"].pod, { name: "p", uid: "pod-1" });
+  assert.deepEqual(claims["kubernetes.io"].node, { name: "n1", uid: "node-1" });
+  assert.equal(claims.exp - claims.iat, 1200);
+  const json = (spec: unknown) => req(Buffer.from(JSON.stringify({ apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec })), "application/json");
+  assert.equal((await handler(json({ expirationSeconds: 60 }), ctx)).status, 422);
+  assert.equal((await handler(json({ boundObjectRef: { kind: "Pod", name: "p", uid: "other" } }), ctx)).status, 409);
+  assert.equal((await handler(json({ boundObjectRef: { kind: "Pod", name: "gone" } }), ctx)).status, 404);
+  assert.equal((await handler(json({ boundObjectRef: { kind: "ConfigMap", name: "x" } }), ctx)).status, 422);
+  const plain = JSON.parse(String((await handler(json({}), ctx)).body));
+  assert.deepEqual(plain.spec.audiences, ["https://kubernetes.default.svc.cluster.local", "k3s"]);
 });

@@ -6,7 +6,7 @@
  */
 import type { KubeObject } from "../../api/types.ts";
 
-type FieldType = "string" | "strings" | "extra" | Message;
+type FieldType = "string" | "strings" | "extra" | "int" | Message;
 interface Message {
   [field: number]: [name: string, type: FieldType];
 }
@@ -39,6 +39,17 @@ const KINDS: Record<string, Message> = {
   SelfSubjectRulesReview: { 1: ["metadata", OBJECT_META], 2: ["spec", { 1: ["namespace", "string"] }] },
   TokenReview: { 1: ["metadata", OBJECT_META], 2: ["spec", { 1: ["token", "string"], 2: ["audiences", "strings"] }] },
   SelfSubjectReview: { 1: ["metadata", OBJECT_META] },
+  TokenRequest: {
+    1: ["metadata", OBJECT_META],
+    2: [
+      "spec",
+      {
+        1: ["audiences", "strings"],
+        3: ["boundObjectRef", { 1: ["kind", "string"], 2: ["apiVersion", "string"], 3: ["name", "string"], 4: ["uid", "string"] }],
+        4: ["expirationSeconds", "int"],
+      },
+    ],
+  },
 };
 
 const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
@@ -112,8 +123,14 @@ function decodeMessage(buf: Buffer, layout: Message): Record<string, unknown> {
   const r = new Reader(buf);
   r.fields((field, wire) => {
     const spec = layout[field];
-    if (!spec || wire !== 2) return false;
+    if (!spec) return false;
     const [name, type] = spec;
+    if (type === "int") {
+      if (wire !== 0) return false;
+      out[name] = r.varint();
+      return true;
+    }
+    if (wire !== 2) return false;
     const b = r.bytes();
     if (type === "string") out[name] = b.toString("utf8");
     else if (type === "strings") out[name] = [...((out[name] as string[] | undefined) ?? []), b.toString("utf8")];
@@ -126,7 +143,7 @@ function decodeMessage(buf: Buffer, layout: Message): Record<string, unknown> {
   return out;
 }
 
-/** Decodes a review kind's protobuf body; throws naming what is wrong. */
+/** Decodes a review kind's (or TokenRequest's) protobuf body; throws naming what is wrong. */
 export function decodeReviewProtobuf(kind: string, body: Buffer): KubeObject {
   const layout = KINDS[kind];
   if (!layout) throw new Error(`no protobuf layout for kind "${kind}"`);
