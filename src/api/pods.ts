@@ -170,13 +170,15 @@ function validateContainers(list: JsonMap[], path: string, volumes: Set<string>,
 export interface PodSpecValidationOptions {
   /** a Pod itself: images are required */
   pod: boolean;
+  /** volume names provided from outside the spec (a StatefulSet's volumeClaimTemplates) */
+  extraVolumes?: string[];
 }
 
 /** Upstream's ValidatePodSpec essentials, at path ("spec" or "spec.template.spec"). */
 export function validatePodSpec(specRaw: unknown, path: string, opts: PodSpecValidationOptions): FieldError[] {
   const errs: FieldError[] = [];
   const spec = asMap(specRaw) ?? {};
-  const volumes = new Set<string>();
+  const volumes = new Set<string>(opts.extraVolumes ?? []);
   asMaps(spec.volumes).forEach((v, i) => {
     const n = asString(v.name);
     if (!n) errs.push(required(`${path}.volumes[${i}].name`));
@@ -375,12 +377,12 @@ export function podSelectableFields(pod: KubeObject): Record<string, string> {
   };
 }
 
-/** Validation of a pod template (in deployments, jobs, ...) at path. */
-export function validatePodTemplate(template: unknown, path: string): FieldError[] {
+/** Validation of a pod template (in deployments, jobs, ...) at path; extraVolumes as in PodSpecValidationOptions. */
+export function validatePodTemplate(template: unknown, path: string, extraVolumes: string[] = []): FieldError[] {
   const t = asMap(template);
   if (!t) return [required(path)];
   const errs = validateLabels(asMap(t.metadata)?.labels, `${path}.metadata.labels`);
-  errs.push(...validatePodSpec(t.spec, `${path}.spec`, { pod: false }));
+  errs.push(...validatePodSpec(t.spec, `${path}.spec`, { pod: false, extraVolumes }));
   return errs;
 }
 

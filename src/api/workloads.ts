@@ -13,6 +13,8 @@ export interface WorkloadRules {
   restartPolicies: string[];
   /** selector may not change on update */
   immutableSelector: boolean;
+  /** volume names the template may mount without declaring them (claim templates) */
+  extraVolumes?: string[];
 }
 
 /** Selector present, non-empty, matching the template labels; template valid; replicas >= 0. */
@@ -31,7 +33,7 @@ export function validateWorkload(obj: KubeObject, old: KubeObject | undefined, r
       errs.push(invalid("spec.template.metadata.labels", labels ?? {}, "`selector` does not match template `labels`"));
     }
   }
-  errs.push(...validatePodTemplate(template, "spec.template"));
+  errs.push(...validatePodTemplate(template, "spec.template", rules.extraVolumes));
   const rp = asMap(template?.spec)?.restartPolicy;
   if (rp !== undefined && !rules.restartPolicies.includes(String(rp))) {
     errs.push(notSupported("spec.template.spec.restartPolicy", rp, rules.restartPolicies));

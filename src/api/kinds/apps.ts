@@ -129,8 +129,9 @@ export function appsKinds(): KindDef[] {
       },
       validateSpec(obj, old, ctx) {
         if (ctx.subresource === "status") return [];
-        const errs = validateWorkload(obj, old, { noun: "statefulset", restartPolicies: ["Always"], immutableSelector: false });
         const spec = asMap(obj.spec) ?? {};
+        const claims = asMaps(spec.volumeClaimTemplates).map((t) => asString(asMap(t.metadata)?.name)).filter((n) => n);
+        const errs = validateWorkload(obj, old, { noun: "statefulset", restartPolicies: ["Always"], immutableSelector: false, extraVolumes: claims });
         const pmp = spec.podManagementPolicy;
         if (pmp !== undefined && !["OrderedReady", "Parallel"].includes(asString(pmp))) {
           errs.push({ type: "FieldValueNotSupported", field: "spec.podManagementPolicy", message: `Unsupported value: ${JSON.stringify(pmp)}: supported values: "OrderedReady", "Parallel"` });
