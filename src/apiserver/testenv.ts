@@ -5,7 +5,7 @@
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { request as httpsRequest } from "node:https";
+import { request as httpsRequest, type Server } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FieldError, KindDef, SchemaRegistry } from "../api/kind.ts";
@@ -199,6 +199,8 @@ export interface TestServer {
   kubeconfig: string;
   api: ApiServer;
   backend: Backend;
+  /** the HTTPS listener (tests drop its connections to force reconnects) */
+  server: Server;
   /** an HTTPS request as admin (or as `as`: "alice" / "anonymous") */
   request(method: string, path: string, opts?: { body?: unknown; headers?: Record<string, string>; as?: "alice" | "anonymous" }): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer; json(): TestJson }>;
   close(): Promise<void>;
@@ -284,6 +286,7 @@ current-context: test
     kubeconfig,
     api,
     backend,
+    server: front.server,
     request,
     async close() {
       await front.close();
