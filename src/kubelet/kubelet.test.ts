@@ -460,3 +460,41 @@ test("a failing liveness probe restarts the container (restartCount counts it); 
   for (const n of ["live", "hostnet"]) await client.delete(R.pods, "default", n, { gracePeriodSeconds: 0 });
   await waitFor("pods removed", async () => ((await rt.cri.listPodSandbox()).some((s) => ["live", "hostnet"].includes(s.metadata.name)) ? undefined : true), 30_000);
 });
+
+test("init containers run in order before the containers, a sidecar keeps running, and a Never pod completes as Succeeded", async () => {
+  await client.create(R.pods, "default", {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "job", namespace: "default" },
+    spec: {
+      nodeName,
+      restartPolicy: "Never",
+      terminationGracePeriodSeconds: 0,
+      initContainers: [
+        { name: "setup", image: BUSYBOX_IMAGE, command: ["sh", "-c", "echo init-done > /work/f"], volumeMounts: [{ name: "work", mountPath: "/work" }] },
+        { name: "side", image: BUSYBOX_IMAGE, restartPolicy: "Always", command: ["sh", "-c", "echo side-up; exec sleep 3600"] },
+      ],
+      containers: [{ name: "main", image: BUSYBOX_IMAGE, command: ["sh", "-c", "cat /work/f; sleep 1"], volumeMounts: [{ name: "work", mountPath: "/work" }] }],
+      volumes: [{ name: "work", emptyDir: {} }],
+    },
+  } as KPod);
+  const done = await waitFor("pod Succeeded", async () => {
+    const p = await client.get<KPod>(R.pods, "default", "job");
+    return p.status?.phase === "Succeeded" ? p : undefined;
+  }, 60_000);
+  const init = done.status!.initContainerStatuses!;
+  assert.equal(init[0]!.state.terminated?.reason, "Completed");
+  assert.equal(done.status!.containerStatuses![0]!.state.terminated?.exitCode, 0);
+  assert.equal(done.status?.conditions?.find((c) => c.type === "Ready")?.reason, "PodCompleted");
+  const read = async (container: string): Promise<string> => {
+    let out = "";
+    for await (const c of kubelet.podLogStream({ namespace: "default", pod: "job", container })) out += c.toString();
+    return out;
+  };
+  assert.equal(await read("main"), "init-done\n");
+  assert.equal(await read("side"), "side-up\n");
+  const running = (await rt.cri.listContainers()).filter((c) => c.labels["io.kubernetes.pod.name"] === "job" && c.state === "CONTAINER_RUNNING");
+  assert.deepEqual(running, [], "a completed pod's sidecar is stopped");
+  await client.delete(R.pods, "default", "job", { gracePeriodSeconds: 0 });
+  await waitFor("job removed", async () => ((await rt.cri.listPodSandbox()).some((s) => s.metadata.name === "job") ? undefined : true), 30_000);
+});

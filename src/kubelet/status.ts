@@ -76,6 +76,13 @@ function condition(type: string, ok: boolean, old: Condition[] | undefined, reas
   return c;
 }
 
+/** An init container is done when it succeeded, or (a sidecar) when it runs and has started. */
+function initDone(v: ContainerView): boolean {
+  // a sidecar that started once stays "initialized" through its restarts
+  if (v.spec.restartPolicy === "Always") return (v.status?.state === "CONTAINER_RUNNING" && v.started) || v.restartCount > 0;
+  return v.status?.state === "CONTAINER_EXITED" && v.status.exit_code === 0;
+}
+
 function exited(v: ContainerView): boolean {
   return v.status?.state === "CONTAINER_EXITED" && !v.waiting;
 }
@@ -84,7 +91,7 @@ function exited(v: ContainerView): boolean {
 export function podPhase(pod: KPod, input: PodStatusInput): PodStatusK["phase"] {
   const policy = pod.spec.restartPolicy ?? "Always";
   for (const v of input.init) {
-    if (v.status?.state === "CONTAINER_EXITED" && v.status.exit_code === 0) continue;
+    if (initDone(v)) continue;
     if (v.status?.state === "CONTAINER_EXITED" && policy === "Never") return "Failed";
     return "Pending";
   }
@@ -124,12 +131,13 @@ export function buildPodStatus(pod: KPod, input: PodStatusInput): PodStatusK {
   const init = input.init.map(containerStatus);
   const containers = input.containers.map(containerStatus);
   const phase = podPhase(pod, input);
-  const initialized = input.init.every((v) => v.status?.state === "CONTAINER_EXITED" && v.status.exit_code === 0);
-  const notReady = containers.filter((c) => !c.ready).map((c) => c.name);
+  const initialized = input.init.every(initDone);
+  const sidecars = input.init.filter((v) => v.spec.restartPolicy === "Always").map((v) => v.spec.name);
+  const notReady = [...init.filter((c) => sidecars.includes(c.name)), ...containers].filter((c) => !c.ready).map((c) => c.name);
   const terminal = phase === "Succeeded" || phase === "Failed";
   const containersReady = notReady.length === 0 && !terminal;
   const notReadyMsg = `containers with unready status: [${notReady.join(" ")}]`;
-  const pendingInit = input.init.filter((v) => !(v.status?.state === "CONTAINER_EXITED" && v.status.exit_code === 0)).map((v) => v.spec.name);
+  const pendingInit = input.init.filter((v) => !initDone(v)).map((v) => v.spec.name);
   const conditions: Condition[] = [
     condition("PodReadyToStartContainers", input.sandboxReady, old),
     condition("Initialized", initialized, old, "ContainersNotInitialized", `containers with incomplete status: [${pendingInit.join(" ")}]`),

@@ -166,7 +166,7 @@ export class PodWorker {
       const initDone = await this.#syncInitContainers(objects);
       if (initDone === true) {
         for (const c of pod.spec.containers) {
-          if (!(await this.#syncContainer(c, objects, false))) steady = false;
+          if (!(await this.#syncContainer(c, objects, "regular"))) steady = false;
         }
       } else steady = false;
     } else steady = false;
@@ -256,22 +256,28 @@ export class PodWorker {
     }
   }
 
-  /** true when every init container has succeeded. */
+  /** true when every init container has succeeded (sidecars: started and running). */
   async #syncInitContainers(objects: ObjectCache): Promise<boolean> {
     for (const c of this.pod.spec.initContainers ?? []) {
       const s = this.#state(c.name);
+      if (c.restartPolicy === "Always") {
+        // a sidecar: keep it running, and move on once it has started
+        await this.#syncContainer(c, objects, "sidecar");
+        if (s.currentStatus?.state === "CONTAINER_RUNNING" && (!s.probes || s.probes.started)) continue;
+        return false;
+      }
       const st = s.currentStatus;
       if (st?.state === "CONTAINER_EXITED" && st.exit_code === 0) continue;
       if (st?.state === "CONTAINER_RUNNING") return false;
       if (st?.state === "CONTAINER_EXITED" && this.pod.spec.restartPolicy === "Never") return false;
-      await this.#syncContainer(c, objects, true);
+      await this.#syncContainer(c, objects, "init");
       return false;
     }
     return true;
   }
 
   /** Makes one container run as its restart policy wants; true when nothing is pending. */
-  async #syncContainer(c: ContainerSpec, objects: ObjectCache, init: boolean): Promise<boolean> {
+  async #syncContainer(c: ContainerSpec, objects: ObjectCache, kind: "init" | "sidecar" | "regular"): Promise<boolean> {
     const s = this.#state(c.name);
     const st = s.currentStatus;
     if (st?.state === "CONTAINER_RUNNING") {
@@ -282,7 +288,7 @@ export class PodWorker {
     if (st?.state === "CONTAINER_EXITED" || st?.state === "CONTAINER_UNKNOWN") {
       s.probes?.stop();
       s.probes = undefined;
-      const policy = init ? (this.pod.spec.restartPolicy === "Never" ? "Never" : "OnFailure") : (this.pod.spec.restartPolicy ?? "Always");
+      const policy = kind === "sidecar" ? "Always" : kind === "init" ? (this.pod.spec.restartPolicy === "Never" ? "Never" : "OnFailure") : (this.pod.spec.restartPolicy ?? "Always");
       const restart = policy === "Always" || (policy === "OnFailure" && st.exit_code !== 0);
       if (!restart) return true;
       const finished = nsToMs(st.finished_at);
