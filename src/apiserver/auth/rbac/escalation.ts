@@ -5,7 +5,9 @@
  * (or the `bind` verb on that role). Only cluster-wide superusers may set an
  * aggregationRule.
  */
+import type { KindDef, StrategyContext } from "../../../api/kind.ts";
 import type { KubeObject, Status, UserInfo } from "../../../api/types.ts";
+import { ApiStatusError } from "../../errors.ts";
 import type { RbacAuthorizer } from "./authorizer.ts";
 import type { BindingObject, PolicyRule, RoleObject } from "./types.ts";
 
@@ -136,4 +138,34 @@ export async function checkRbacEscalation(obj: KubeObject, check: EscalationChec
     return forbidden(obj, `${heldBy(user)} is attempting to grant RBAC permissions not currently held:\n${missing.map(describe).join("\n")}`);
   }
   return undefined;
+}
+
+function grantsOf(obj: KubeObject): string {
+  return JSON.stringify([obj.rules ?? null, obj.aggregationRule ?? null, obj.roleRef ?? null, obj.subjects ?? null]);
+}
+
+/**
+ * The kinds with escalation prevention added to the four RBAC kinds'
+ * prepareForCreate/prepareForUpdate hooks (updates that leave rules,
+ * aggregationRule, roleRef and subjects alone pass unchecked).
+ */
+export function withEscalationChecks(kinds: KindDef[], authorizer: RbacAuthorizer): KindDef[] {
+  return kinds.map((k) => {
+    if (k.group !== GROUP || !["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"].includes(k.kind)) return k;
+    const enforce = async (obj: KubeObject, ctx: StrategyContext) => {
+      const denied = await checkRbacEscalation({ ...obj, kind: k.kind }, { authorizer, user: ctx.user });
+      if (denied) throw new ApiStatusError(denied);
+    };
+    return {
+      ...k,
+      async prepareForCreate(obj, ctx) {
+        await enforce(obj, ctx);
+        await k.prepareForCreate?.(obj, ctx);
+      },
+      async prepareForUpdate(obj, old, ctx) {
+        if (grantsOf(obj) !== grantsOf(old)) await enforce(obj, ctx);
+        await k.prepareForUpdate?.(obj, old, ctx);
+      },
+    };
+  });
 }

@@ -7,7 +7,7 @@ export { reconcilePolicy } from "./reconcile.ts";
 export type { PolicyChanges } from "./reconcile.ts";
 export { labelSelectorMatches, ruleAllows } from "./rules.ts";
 export type { AggregationRule, BindingObject, LabelSelector, PolicyRule, RbacLister, RoleObject, RoleRef, Subject } from "./types.ts";
-export { checkRbacEscalation, uncoveredRules } from "./escalation.ts";
+export { checkRbacEscalation, uncoveredRules, withEscalationChecks } from "./escalation.ts";
 export type { EscalationCheck } from "./escalation.ts";
 export { createRbacInformers } from "./informers.ts";
 export type { RbacInformers } from "./informers.ts";
