@@ -31,7 +31,7 @@ export async function runAgent(config: AgentConfig): Promise<void> {
   });
   const agent = await startAgent(
     { ...config, clusterDNS: joined.settings.clusterDNS, clusterDomain: joined.settings.clusterDomain },
-    { client, controlPlane: false },
+    { client, controlPlane: false, kubeletTLS: { certPEM: joined.servingCertPEM, keyPEM: joined.servingKeyPEM, clientCAPEM: joined.clientCAPEM } },
   );
   log.info(`k3s agent is running as node ${config.nodeName}`);
   await new Promise<void>((resolve) => {

@@ -8,13 +8,15 @@ import { join } from "node:path";
 import type { Client } from "../client/client.ts";
 import { startContainerd } from "./containerd/mod.ts";
 import { buildSystemImages, importImages } from "./images/mod.ts";
-import { registerLocalKubelet, startKubelet, type Kubelet } from "../kubelet/mod.ts";
+import { registerLocalKubelet, startKubelet, startKubeletServer, type Kubelet, type KubeletServer } from "../kubelet/mod.ts";
 import type { AgentConfig } from "../server/config.ts";
 import { errorMessage, log } from "../util/log.ts";
 import { k3sNodeLabels, parseNodeTaints } from "./node.ts";
 
 export interface AgentOptions {
   client: Client;
+  /** the kubelet's HTTPS port 10250: its serving certificate and the CA of clients it accepts */
+  kubeletTLS: { certPEM: string; keyPEM: string; clientCAPEM: string };
   /** this node also runs the control plane (labels it control-plane) */
   controlPlane: boolean;
 }
@@ -65,9 +67,17 @@ export async function startAgent(config: AgentConfig, opts: AgentOptions): Promi
     log: (m) => log.info(`kubelet: ${m}`),
   });
   const unregister = registerLocalKubelet(kubelet);
+  let server: KubeletServer | undefined;
+  try {
+    server = await startKubeletServer(kubelet, { cert: opts.kubeletTLS.certPEM, key: opts.kubeletTLS.keyPEM, clientCA: opts.kubeletTLS.clientCAPEM });
+  } catch (err) {
+    // pods still run without it; only remote logs/exec and metrics need the port
+    log.warn(`kubelet: cannot serve HTTPS on 10250: ${errorMessage(err)}`);
+  }
   return {
     kubelet,
     async stop() {
+      await server?.close();
       unregister();
       await kubelet.stop();
       // containers stay up: their shims outlive containerd, and the next start reconnects

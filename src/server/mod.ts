@@ -12,6 +12,7 @@ import { startServerControllers } from "./controllers.ts";
 import { startAgent } from "../agent/run.ts";
 import { inProcessClient } from "../client/mod.ts";
 import { nodeUser } from "./identities.ts";
+import { kubeletServingCert } from "../supervisor/mod.ts";
 import { checkTokensAgainstCA, ensureTokens } from "./token/mod.ts";
 
 /** A stop function of something the server started, run in reverse order at shutdown. */
@@ -58,6 +59,7 @@ export async function runServer(config: ServerConfig): Promise<void> {
       const agent = await startAgent(config.agent, {
         client: inProcessClient(control.api.handler, nodeUser(config.agent.nodeName)),
         controlPlane: true,
+        kubeletTLS: { ...kubeletServingCert(pki, config.agent.nodeName, config.agent.nodeIPs), clientCAPEM: pki.clientCA.certPEM },
       });
       stoppers.push(() => agent.stop());
     }

@@ -31,6 +31,8 @@ export interface JoinResult {
   clientKeyPEM: string;
   servingCertPEM: string;
   servingKeyPEM: string;
+  /** the CA of client certificates (the API server's, when it calls the kubelet) */
+  clientCAPEM: string;
 }
 
 interface GetOptions {
@@ -94,12 +96,15 @@ export async function joinServer(opts: JoinOptions): Promise<JoinResult> {
     if (r.status !== 200) throw new Error(`${base.origin}/v1-k3s/${name} answered ${r.status}: ${r.body.trim()}`);
     return splitPEM(r.body);
   };
+  const clientCA = await get(new URL("/v1-k3s/client-ca.crt", base), { ca: caPEM, auth });
+  if (clientCA.status !== 200) throw new Error(`${base.origin}/v1-k3s/client-ca.crt answered ${clientCA.status}`);
   const client = await fetchCert("client-kubelet.crt");
   const serving = await fetchCert("serving-kubelet.crt");
   const agentDir = join(opts.dataDir, "agent");
   mkdirSync(agentDir, { recursive: true, mode: 0o700 });
   const files: [string, string, number][] = [
     ["server-ca.crt", caPEM, 0o644],
+    ["client-ca.crt", clientCA.body, 0o644],
     ["client-kubelet.crt", client.certs, 0o644],
     ["client-kubelet.key", client.key, 0o600],
     ["serving-kubelet.crt", serving.certs, 0o644],
@@ -113,5 +118,5 @@ export async function joinServer(opts: JoinOptions): Promise<JoinResult> {
     certPath: join(agentDir, "client-kubelet.crt"),
     keyPath: join(agentDir, "client-kubelet.key"),
   });
-  return { caPEM, settings, kubeconfig, clientCertPEM: client.certs, clientKeyPEM: client.key, servingCertPEM: serving.certs, servingKeyPEM: serving.key };
+  return { caPEM, settings, kubeconfig, clientCertPEM: client.certs, clientKeyPEM: client.key, servingCertPEM: serving.certs, servingKeyPEM: serving.key, clientCAPEM: clientCA.body };
 }

@@ -59,11 +59,19 @@ function roleOf(req: IncomingMessage, tokens: ServerTokens): Role | undefined {
   return undefined;
 }
 
+/** A new key and its certificate (leaf, CA, key PEMs concatenated, as k3s answers). */
 function leafFor(pki: ServerPKI, subject: { cn: string; o?: string[] }, sans: string[], usages: ("server" | "client")[]): string {
   const key = generateKey("ecdsa");
   const ca = usages.includes("server") ? pki.serverCA : pki.clientCA;
   const cert = signCertificate({ certPEM: ca.certPEM, keyPEM: ca.keyPEM }, { publicKey: createPublicKey(key), subject, sans, usages });
   return `${cert}${ca.certPEM}${privateKeyPEM(key)}`;
+}
+
+/** The kubelet serving certificate of a node: cert chain and key PEM. */
+export function kubeletServingCert(pki: ServerPKI, nodeName: string, ips: string[]): { certPEM: string; keyPEM: string } {
+  const pem = leafFor(pki, { cn: nodeName }, [nodeName, "localhost", "127.0.0.1", "::1", ...ips], ["server"]);
+  const keyStart = pem.search(/-----BEGIN [A-Z ]*PRIVATE KEY-----/);
+  return { certPEM: pem.slice(0, keyStart), keyPEM: pem.slice(keyStart) };
 }
 
 /** Checks (or records, for a new node) the node's password, as k3s's <node>.node-password.k3s Secret. */
@@ -155,7 +163,7 @@ export function supervisorHandler(opts: SupervisorOptions): (req: IncomingMessag
           const pem =
             what === "client-kubelet.crt"
               ? leafFor(pki, { cn: `system:node:${nodeName}`, o: ["system:nodes"] }, [], ["client"])
-              : leafFor(pki, { cn: nodeName }, [nodeName, "localhost", "127.0.0.1", "::1", ...ips], ["server"]);
+              : Object.values(kubeletServingCert(pki, nodeName, ips)).join("");
           send(res, 200, pem);
           return true;
         }
