@@ -134,6 +134,13 @@ export interface KindDef {
   extraSubresources?: string[];
   /** stored JSON is kept in this version when several are served (CRDs); absent = this one */
   storageVersion?: string;
+  /**
+   * when this version shares storage with another (events.k8s.io/v1 Events are stored as core/v1,
+   * autoscaling/v1 HPAs as v2): turns an object of this version into the stored form before writing
+   */
+  toStorage?(obj: KubeObject): KubeObject;
+  /** the reverse of toStorage: a stored object as this version serves it (after every read) */
+  fromStorage?(obj: KubeObject): KubeObject;
   /** fills defaults in place, on create and update, as upstream's defaulting */
   defaults?(obj: KubeObject): void;
   /** upstream's validation; old is set on update */

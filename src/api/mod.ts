@@ -10,3 +10,4 @@ export { humanDuration, since, formatLabelSelector, formatLabels } from "./print
 export { selectorMatches, dns1123Label, dns1123Subdomain, dns1035Label } from "./validation.ts";
 export { definitionPrefix } from "./kinds/define.ts";
 export { protobufInlines, pointerFields } from "./schemas/index.ts";
+export { eventFromCore, eventToCore, hpaV1ToV2, hpaV2ToV1 } from "./conversion.ts";

@@ -5,6 +5,7 @@ import { asMap, asMaps, asNumber, asString, ensureMap, setDefault } from "../acc
 import { AGE, NAME, age, col, formatLabelSelector } from "../printing.ts";
 import { forbidden, immutable, invalid, notSupported, required, validateLabelSelector } from "../validation.ts";
 import { loadBalancerAddresses } from "../services.ts";
+import { eventFromCore, eventToCore, hpaV1ToV2, hpaV2ToV1 } from "../conversion.ts";
 import { eventColumns, eventRow } from "./core.ts";
 import { define } from "./define.ts";
 
@@ -191,7 +192,7 @@ export function clusterKinds(): KindDef[] {
       },
     }),
     define({
-      ...hpaBase, group: "autoscaling", version: "v1", storageVersion: "v2",
+      ...hpaBase, group: "autoscaling", version: "v1", storageVersion: "v2", toStorage: hpaV1ToV2, fromStorage: hpaV2ToV1,
       defaults: (obj) => setDefault(ensureMap(obj, "spec"), "minReplicas", 1),
     }),
     define({
@@ -377,6 +378,15 @@ export function clusterKinds(): KindDef[] {
     }),
     define({
       group: "events.k8s.io", version: "v1", kind: "Event", resource: "events", namespaced: true, shortNames: ["ev"],
+      toStorage: eventToCore, fromStorage: eventFromCore,
+      selectableFields(o) {
+        const r = asMap(o.regarding) ?? {};
+        return {
+          "regarding.kind": asString(r.kind), "regarding.namespace": asString(r.namespace), "regarding.name": asString(r.name), "regarding.uid": asString(r.uid),
+          "regarding.apiVersion": asString(r.apiVersion), "regarding.resourceVersion": asString(r.resourceVersion), "regarding.fieldPath": asString(r.fieldPath),
+          reason: asString(o.reason), reportingController: asString(o.reportingController), type: asString(o.type),
+        };
+      },
       validateSpec(o) {
         const errs: FieldError[] = [];
         if (!asString(o.eventTime)) errs.push(required("eventTime"));
