@@ -498,3 +498,43 @@ test("init containers run in order before the containers, a sidecar keeps runnin
   await client.delete(R.pods, "default", "job", { gracePeriodSeconds: 0 });
   await waitFor("job removed", async () => ((await rt.cri.listPodSandbox()).some((s) => s.metadata.name === "job") ? undefined : true), 30_000);
 });
+
+test("bad input: a missing ConfigMap holds the pod in ContainerCreating with FailedMount until it appears; a bad command backs off", async () => {
+  await client.create(R.pods, "default", {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "needs-cm", namespace: "default" },
+    spec: {
+      nodeName,
+      terminationGracePeriodSeconds: 0,
+      containers: [{ name: "c", image: BUSYBOX_IMAGE, command: ["sh", "-c", "cat /cfg/k; exec sleep 3600"], volumeMounts: [{ name: "cfg", mountPath: "/cfg" }] }],
+      volumes: [{ name: "cfg", configMap: { name: "late" } }],
+    },
+  } as KPod);
+  await client.create(R.pods, "default", {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "badcmd", namespace: "default" },
+    spec: { nodeName, terminationGracePeriodSeconds: 0, containers: [{ name: "c", image: BUSYBOX_IMAGE, command: ["/no/such/binary"] }] },
+  } as KPod);
+  await waitFor("FailedMount event", async () => {
+    const ev = await client.list(R.events, "default");
+    return ev.items.some((e) => e.reason === "FailedMount" && (e.involvedObject as { name: string }).name === "needs-cm" && /configmap "late" not found/.test(String(e.message))) ? true : undefined;
+  });
+  const waiting = await client.get<KPod>(R.pods, "default", "needs-cm");
+  assert.equal(waiting.status?.containerStatuses?.[0]?.state.waiting?.reason, "ContainerCreating");
+  await client.create(R.configmaps, "default", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "late" }, data: { k: "arrived" } });
+  await waitFor("needs-cm running", async () => {
+    const p = await client.get<KPod>(R.pods, "default", "needs-cm");
+    return p.status?.phase === "Running" ? p : undefined;
+  });
+  const bad = await waitFor("bad command backing off", async () => {
+    const p = await client.get<KPod>(R.pods, "default", "badcmd");
+    const cs = p.status?.containerStatuses?.[0];
+    return cs && cs.restartCount >= 1 && cs.state.waiting?.reason === "CrashLoopBackOff" ? cs : undefined;
+  });
+  assert.equal(bad.lastState.terminated?.exitCode, 128);
+  assert.match(bad.lastState.terminated?.message ?? "", /no\/such\/binary/);
+  for (const n of ["needs-cm", "badcmd"]) await client.delete(R.pods, "default", n, { gracePeriodSeconds: 0 });
+  await waitFor("removed", async () => ((await rt.cri.listPodSandbox()).some((s) => ["needs-cm", "badcmd"].includes(s.metadata.name)) ? undefined : true), 30_000);
+});

@@ -352,7 +352,7 @@ export class PodWorker {
       const msg = (e as Error).message.replace(/^cri \w+: /, "");
       s.waiting = { reason: id ? "RunContainerError" : "CreateContainerError", message: msg };
       ctx.events.event(pod, "Warning", "Failed", `Error: ${msg}`);
-      if (id) await ctx.cri.removeContainer(id).catch(() => {});
+      // a container that failed to start stays as an exited instance (exit 128, StartError), so restarts back off
       return;
     }
     await this.#pruneOldInstances(c.name, id);
