@@ -200,7 +200,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     const d = await opts.authorizer.authorize(attrs);
     if (d.allowed) return;
     const res = info.subresource ? `${info.resource}/${info.subresource}` : info.resource;
-    const scope = info.namespace ? ` in the namespace ${JSON.stringify(info.namespace)}` : info.name || info.verb !== "list" ? ` at the cluster scope` : ` at the cluster scope`;
+    const scope = info.namespace ? ` in the namespace ${JSON.stringify(info.namespace)}` : " at the cluster scope";
     const why = `User ${JSON.stringify(req.user.username)} cannot ${info.verb} resource ${JSON.stringify(res)} in API group ${JSON.stringify(info.group)}${scope}${d.reason ? `: ${d.reason}` : ""}`;
     throw forbidden({ group: info.group, resource: info.resource }, info.name, why);
   }

@@ -148,8 +148,8 @@ export async function watchHandler(call: Call, transform?: WatchTransform): Prom
       for (const c of cleanups) c();
     }
   }
-  const contentType = transform ? "application/json" : "application/json";
-  return { status: 200, object: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 200 }, raw: { status: 200, headers: { "content-type": contentType, "transfer-encoding": "chunked" }, body: body() } };
+  const raw = { status: 200, headers: { "content-type": "application/json", "transfer-encoding": "chunked" }, body: body() };
+  return { status: 200, object: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 200 }, raw };
 }
 
 /** Serves a watch from the datastore for a revision older than the cache holds. */
