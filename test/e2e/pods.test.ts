@@ -5,8 +5,10 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { rmSync } from "node:fs";
-import { eventually, startServer, type RunningServer } from "./harness.ts";
+import { spawn, spawnSync } from "node:child_process";
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { eventually, freePort, startServer, type RunningServer } from "./harness.ts";
 
 const IMAGE = "docker.io/k3s-ts/busybox:1.35";
 
@@ -52,6 +54,40 @@ describe("pods on the in-process agent", { timeout: 600_000 }, () => {
     assert.equal(follow.status, 0, follow.stderr);
     assert.match(follow.stdout, /line 5\n$/);
     assert.match(server.kubectl(["logs", "counter", "--timestamps", "--tail=1"]).stdout, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z line 5\n$/);
+  });
+
+  it("execs into a container, with exit codes, a TTY and kubectl cp", () => {
+    const pod = jsonpath(["get", "pods", "-l", "app=web"], "{.items[0].metadata.name}");
+    const r = server.kubectl(["exec", pod, "--", "sh", "-c", "echo out; echo err >&2; exit 4"]);
+    assert.equal(r.status, 4);
+    assert.equal(r.stdout, "out\n");
+    assert.match(r.stderr, /err\n/);
+    const piped = server.kubectl(["exec", "-i", pod, "--", "sh", "-c", "tr a-z A-Z"], "shout\n");
+    assert.equal(piped.stdout, "SHOUT\n");
+    const tty = spawnSync("script", ["-qc", `kubectl --kubeconfig ${server.kubeconfig} exec -it ${pod} -- sh -c 'tty; stty size'`, "/dev/null"], { encoding: "utf8", timeout: 60_000 });
+    assert.match(tty.stdout, /\/dev\/pts\/\d+/);
+    const local = join(server.dataDir, "cp-source.txt");
+    writeFileSync(local, "copied through tar\n");
+    const cp = server.kubectl(["cp", local, `${pod}:/tmp/copied.txt`]);
+    assert.equal(cp.status, 0, cp.stderr);
+    assert.equal(server.kubectl(["exec", pod, "--", "cat", "/tmp/copied.txt"]).stdout, "copied through tar\n");
+  });
+
+  it("port-forwards to a pod", async () => {
+    const pod = jsonpath(["get", "pods", "-l", "app=web"], "{.items[0].metadata.name}");
+    const port = await freePort();
+    const pf = spawn("kubectl", ["--kubeconfig", server.kubeconfig, "port-forward", `pod/${pod}`, `${port}:8080`], { stdio: ["ignore", "pipe", "pipe"] });
+    try {
+      await eventually(async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/hostname`).catch(() => undefined);
+        return res?.status === 200 ? res.text() : undefined;
+      }, 30_000, "port-forward answers");
+      const body = await (await fetch(`http://127.0.0.1:${port}/hostname`)).text();
+      // the web pods serve their /etc: the hostname file names the pod
+      assert.equal(body.trim(), pod);
+    } finally {
+      pf.kill("SIGTERM");
+    }
   });
 
   it("reports a failing container as Error with its exit code", async () => {
