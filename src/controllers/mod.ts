@@ -21,6 +21,10 @@ import { startJobController } from "./job/job.ts";
 import { startDaemonSetController } from "./daemonset/daemonset.ts";
 import { startStatefulSetController } from "./statefulset/statefulset.ts";
 import { startCronJobController } from "./cronjob/cronjob.ts";
+import { startPodGC } from "./podgc/podgc.ts";
+import { startTTLAfterFinishedController } from "./ttlafterfinished/ttlafterfinished.ts";
+import { startCertificateControllers } from "./certificates/certificates.ts";
+import { startDisruptionController } from "./disruption/disruption.ts";
 
 export interface ControllerManagerOptions {
   /** default 10.42.0.0/16 */
@@ -67,6 +71,10 @@ const CONTROLLERS: [string, Starter][] = [
   ["garbagecollector", startGarbageCollector],
   ["nodeipam", startNodeIpamController],
   ["nodelifecycle", startNodeLifecycleController],
+  ["podgc", startPodGC],
+  ["ttl-after-finished", startTTLAfterFinishedController],
+  ["disruption", startDisruptionController],
+  ["csrapproving", startCertificateControllers],
 ];
 
 // upstream's newer "-controller" names and older aliases map onto ours
@@ -78,6 +86,10 @@ const ALIASES: Record<string, string> = {
   "node-ipam": "nodeipam",
   "node-lifecycle": "nodelifecycle",
   "replication": "replicationcontroller",
+  "pod-garbage-collector": "podgc",
+  "csrsigning": "csrapproving",
+  "certificatesigningrequest-approving": "csrapproving",
+  "certificatesigningrequest-signing": "csrapproving",
 };
 
 function canonicalName(name: string): string {
