@@ -297,9 +297,10 @@ test("streaming: kubelet HTTPS serves logs, stats, exec and port-forward; the AP
   const tlsDir = mkdtempSync(join(tmpdir(), "k3sts-kcert-"));
   const server = await startKubeletServer(kubelet, { port: 0, host: "127.0.0.1", ...selfSigned(tlsDir) });
   const unregister = registerLocalKubelet(kubelet);
+  const remote = { port: 0 };
   const front = createServer();
   front.on("upgrade", (req, socket, head) => {
-    if (!podStreamUpgrade(req, socket, head, { getPod: (ns, n) => client.get(R.pods, ns, n), nodeAddress: async () => "127.0.0.1" })) socket.destroy();
+    if (!podStreamUpgrade(req, socket, head, { getPod: (ns, n) => client.get(R.pods, ns, n), nodeAddress: async () => "127.0.0.1", kubeletPort: remote.port, kubeletTLS: { rejectUnauthorized: false } })) socket.destroy();
   });
   await new Promise<void>((r) => front.listen(0, "127.0.0.1", r));
   const frontPort = (front.address() as AddressInfo).port;
@@ -371,6 +372,19 @@ test("streaming: kubelet HTTPS serves logs, stats, exec and port-forward; the AP
       { getParent: async () => pod },
     );
     assert.equal(bad.status, 400);
+
+    // without an in-process kubelet the same helpers go to the kubelet's HTTPS port
+    unregister();
+    remote.port = server.port;
+    const viaKubelet = await wsExec(`ws://127.0.0.1:${frontPort}/api/v1/namespaces/default/pods/stream/exec?command=echo&command=remote&stdout=true`, ["v4.channel.k8s.io"], false);
+    assert.equal(viaKubelet.out[1], "remote\n");
+    const remoteLogs = await podLogSubresource({ nodeAddress: async () => "127.0.0.1", kubeletPort: server.port, kubeletTLS: { rejectUnauthorized: false } })(
+      { method: "GET", path: "/x", query: new URLSearchParams(), headers: {}, user: { username: "admin", groups: [] }, signal: ac.signal },
+      { getParent: async () => pod },
+    );
+    let rbody = "";
+    for await (const c of remoteLogs.body as AsyncIterable<Buffer>) rbody += c.toString();
+    assert.equal(rbody, "started\n");
   } finally {
     unregister();
     front.closeAllConnections();
