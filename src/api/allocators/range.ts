@@ -13,7 +13,8 @@ export interface RangeOptions {
 
 /** Allocation state over offsets 0..size-1. */
 export class OffsetRange {
-  readonly #used = new Map<number, number>();
+  /** offset → when it was taken and by whom ("namespace/name", "" when unknown) */
+  readonly #used = new Map<number, { at: number; owner: string }>();
   readonly #size: number;
   readonly #staticBand: number;
   readonly #graceMs: number;
@@ -36,15 +37,20 @@ export class OffsetRange {
     return this.#used.has(offset);
   }
 
-  /** Marks offset used; false when it already was. */
-  take(offset: number): boolean {
+  /** Marks offset used by owner; false when it already was. */
+  take(offset: number, owner = ""): boolean {
     if (this.#used.has(offset)) return false;
-    this.#used.set(offset, Date.now());
+    this.#used.set(offset, { at: Date.now(), owner });
     return true;
   }
 
-  /** A random free offset, preferring the dynamic band; undefined when full. */
-  next(): number | undefined {
+  /** Who holds offset ("" when unknown), or undefined when it is free. */
+  ownerOf(offset: number): string | undefined {
+    return this.#used.get(offset)?.owner;
+  }
+
+  /** A random free offset for owner, preferring the dynamic band; undefined when full. */
+  next(owner = ""): number | undefined {
     const bands: [number, number][] = [[this.#staticBand, this.#size], [0, this.#staticBand]];
     for (const [lo, hi] of bands) {
       const n = hi - lo;
@@ -53,7 +59,7 @@ export class OffsetRange {
       for (let i = 0; i < n; i++) {
         const o = lo + ((start + i) % n);
         if (!this.#used.has(o)) {
-          this.#used.set(o, Date.now());
+          this.#used.set(o, { at: Date.now(), owner });
           return o;
         }
       }
@@ -65,11 +71,10 @@ export class OffsetRange {
     this.#used.delete(offset);
   }
 
-  /** Replaces the state with what storage holds, keeping allocations younger than the grace period. */
-  restore(offsets: Iterable<number>): void {
+  /** Replaces the state with what storage holds (offset → owner), keeping allocations younger than the grace period. */
+  restore(held: Map<number, string>): void {
     const now = Date.now();
-    const keep = new Set(offsets);
-    for (const [o, at] of this.#used) if (!keep.has(o) && now - at > this.#graceMs) this.#used.delete(o);
-    for (const o of keep) if (o >= 0 && o < this.#size && !this.#used.has(o)) this.#used.set(o, 0);
+    for (const [o, e] of this.#used) if (!held.has(o) && now - e.at > this.#graceMs) this.#used.delete(o);
+    for (const [o, owner] of held) if (o >= 0 && o < this.#size) this.#used.set(o, { at: this.#used.get(o)?.at ?? 0, owner });
   }
 }

@@ -154,10 +154,14 @@ test("dual-stack CIDRs allocate one IP per family when asked", async () => {
 test("releasing a refused create frees nothing another Service holds", async () => {
   const alloc = new ServiceAllocators(settings);
   await create(alloc, service("a", { clusterIP: "10.43.0.10", type: "NodePort", ports: [{ port: 53, nodePort: 30053 }] }));
-  const b = service("a", { clusterIP: "10.43.0.10", type: "NodePort", ports: [{ port: 53, nodePort: 30053 }] });
+  const b = service("b", { clusterIP: "10.43.0.10", type: "NodePort", ports: [{ port: 53, nodePort: 30053 }] });
   await assert.rejects(create(alloc, b));
   // the REST core releases what a failed create holds: here nothing, the IP and port stay a's
   svcKind.release!(b, ctxWith(alloc));
+  assert.equal(alloc.ipAllocated("10.43.0.10"), true);
+  // a second "a" passes allocation (storage then answers AlreadyExists) and its release frees nothing either
+  const again = await create(alloc, service("a", { clusterIP: "10.43.0.10", type: "NodePort", ports: [{ port: 53, nodePort: 30053 }] }));
+  svcKind.release!(again, ctxWith(alloc));
   assert.equal(alloc.ipAllocated("10.43.0.10"), true);
   await assert.rejects(create(alloc, service("c", { type: "NodePort", ports: [{ port: 80, nodePort: 30053 }] })));
   // a create that succeeded in the strategy but failed in storage gives back what it claimed
@@ -173,4 +177,14 @@ test("a malformed clusterIP is refused as an invalid address, not as out of rang
     assert.equal(err.errors[0].message, 'Invalid value: "10.43.0.300": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)');
     return true;
   });
+});
+
+test("bootstrap objects re-created after a restart keep their IP instead of a 422", async () => {
+  const alloc = new ServiceAllocators(settings);
+  const stored = await create(alloc, service("kubernetes", { clusterIP: "10.43.0.1", ports: [{ name: "https", port: 443, targetPort: 6443 }] }));
+  const restarted = new ServiceAllocators(settings);
+  restarted.restore([stored]);
+  const again = await create(restarted, service("kubernetes", { clusterIP: "10.43.0.1", ports: [{ name: "https", port: 443, targetPort: 6443 }] }));
+  assert.equal(spec(again).clusterIP, "10.43.0.1");
+  await assert.rejects(create(restarted, service("other", { clusterIP: "10.43.0.1" })));
 });

@@ -64,8 +64,8 @@ export class ServiceAllocators {
     return this.ranges.find((r) => (r.cidr.family === 4 ? "IPv4" : "IPv6") === family);
   }
 
-  /** Claims one requested IP or explains at field why not. */
-  #claimIp(ip: string, field: string): FieldError | undefined {
+  /** Claims one requested IP for owner ("mine" when owner already holds it) or explains at field why not. */
+  #claimIp(ip: string, field: string, owner: string): FieldError | "mine" | undefined {
     if (isIP(ip) === 0) return invalid(field, ip, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)");
     const range = this.#rangeFor(familyOf(ip));
     const offset = range?.offsetOf(ip);
@@ -73,21 +73,23 @@ export class ServiceAllocators {
       const valid = range?.cidr.text ?? this.ranges.map((r) => r.cidr.text).join(",");
       return invalid(field, ip, `failed to allocate IP ${ip}: provided IP (${ip}) is not in the valid range. The range of valid IPs is ${valid}`);
     }
-    if (!range.offsets.take(offset)) return invalid(field, ip, `failed to allocate IP ${ip}: provided IP is already allocated`);
+    if (owner && range.offsets.ownerOf(offset) === owner) return "mine";
+    if (!range.offsets.take(offset, owner)) return invalid(field, ip, `failed to allocate IP ${ip}: provided IP is already allocated`);
     return undefined;
   }
 
-  #claimPort(port: number, field: string): FieldError | undefined {
+  #claimPort(port: number, field: string, owner: string): FieldError | "mine" | undefined {
     const [lo, hi] = this.settings.serviceNodePortRange;
     if (port < lo || port > hi) {
       return invalid(field, port, `provided port is not in the valid range. The range of valid ports is ${lo}-${hi}`);
     }
-    if (!this.ports.take(port - lo)) return invalid(field, port, "provided port is already allocated");
+    if (owner && this.ports.ownerOf(port - lo) === owner) return "mine";
+    if (!this.ports.take(port - lo, owner)) return invalid(field, port, "provided port is already allocated");
     return undefined;
   }
 
-  #nextPort(field: string): number {
-    const o = this.ports.next();
+  #nextPort(field: string, owner: string): number {
+    const o = this.ports.next(owner);
     if (o === undefined) throw new InvalidObjectError([invalid(field, 0, "range is full")]);
     return o + this.portBase;
   }
@@ -103,6 +105,9 @@ export class ServiceAllocators {
     const oldSpec = asMap(old?.spec);
     const oldIps = new Set(asStrings(oldSpec?.clusterIPs));
     const oldPorts = new Set(nodePortsOf(old));
+    // a Service re-created under its own name (start-up bootstrap, a lost delete) keeps what it held
+    const owner = ownerKey(svc);
+    const mine = new Set<string | number>();
     if (spec.type !== "ExternalName" && !isNone(spec)) {
       const ips = requestedIps(spec);
       const families = (Array.isArray(spec.ipFamilies) && spec.ipFamilies.length ? spec.ipFamilies.map(String) : [this.families()[0]]);
@@ -112,15 +117,16 @@ export class ServiceAllocators {
         const field = `spec.clusterIPs[${i}]`;
         if (want) {
           if (!oldIps.has(want)) {
-            const e = this.#claimIp(want, field);
-            if (e) errs.push(e);
+            const e = this.#claimIp(want, field, owner);
+            if (e === "mine") mine.add(want);
+            else if (e) errs.push(e);
             else undo.push(() => this.#releaseIp(want));
           }
           result.push(want);
           return;
         }
         const range = this.#rangeFor(fam);
-        const o = range?.offsets.next();
+        const o = range?.offsets.next(owner);
         if (!range || o === undefined) {
           errs.push(invalid(field, "", `failed to allocate a serviceIP: range is full`));
           return;
@@ -142,8 +148,11 @@ export class ServiceAllocators {
       if (np) {
         const key = `${np}`;
         if (byNumber.has(key) || oldPorts.has(np)) return;
-        const e = this.#claimPort(np, field);
-        if (e) errs.push(e);
+        const e = this.#claimPort(np, field, owner);
+        if (e === "mine") {
+          byNumber.set(key, np);
+          mine.add(np);
+        } else if (e) errs.push(e);
         else {
           byNumber.set(key, np);
           undo.push(() => this.ports.release(np - this.portBase));
@@ -155,7 +164,7 @@ export class ServiceAllocators {
           p.nodePort = shared.nodePort;
           return;
         }
-        const port = this.#nextPort(field);
+        const port = this.#nextPort(field, owner);
         undo.push(() => this.ports.release(port - this.portBase));
         p.nodePort = port;
       }
@@ -163,11 +172,12 @@ export class ServiceAllocators {
     if (spec.type === "LoadBalancer" && spec.externalTrafficPolicy === "Local") {
       const h = asNumber(spec.healthCheckNodePort);
       if (h && !oldPorts.has(h)) {
-        const e = this.#claimPort(h, "spec.healthCheckNodePort");
-        if (e) errs.push(e);
+        const e = this.#claimPort(h, "spec.healthCheckNodePort", owner);
+        if (e === "mine") mine.add(h);
+        else if (e) errs.push(e);
         else undo.push(() => this.ports.release(h - this.portBase));
       } else if (!h) {
-        const port = this.#nextPort("spec.healthCheckNodePort");
+        const port = this.#nextPort("spec.healthCheckNodePort", owner);
         undo.push(() => this.ports.release(port - this.portBase));
         spec.healthCheckNodePort = port;
       }
@@ -176,8 +186,8 @@ export class ServiceAllocators {
       for (const u of undo) u();
       throw new InvalidObjectError(errs);
     }
-    claims.ips.push(...asStrings(spec.clusterIPs).filter((ip) => ip !== "None" && !oldIps.has(ip)));
-    claims.ports.push(...nodePortsOf(svc).filter((p) => !oldPorts.has(p)));
+    claims.ips.push(...asStrings(spec.clusterIPs).filter((ip) => ip !== "None" && !oldIps.has(ip) && !mine.has(ip)));
+    claims.ports.push(...nodePortsOf(svc).filter((p) => !oldPorts.has(p) && !mine.has(p)));
   }
 
   #releaseIp(ip: string): void {
@@ -204,16 +214,17 @@ export class ServiceAllocators {
 
   /** Rebuilds the state from every stored Service (start-up and periodic repair). */
   restore(services: KubeObject[]): void {
-    const byRange = new Map<IpRange, number[]>(this.ranges.map((r) => [r, []]));
-    const ports: number[] = [];
+    const byRange = new Map<IpRange, Map<number, string>>(this.ranges.map((r) => [r, new Map()]));
+    const ports = new Map<number, string>();
     for (const svc of services) {
+      const owner = ownerKey(svc);
       for (const ip of asStrings(asMap(svc.spec)?.clusterIPs ?? [asMap(svc.spec)?.clusterIP])) {
         if (!ip || ip === "None") continue;
         const range = this.#rangeFor(familyOf(ip));
         const o = range?.offsetOf(ip);
-        if (range && o !== undefined) byRange.get(range)!.push(o);
+        if (range && o !== undefined) byRange.get(range)!.set(o, owner);
       }
-      for (const p of nodePortsOf(svc)) ports.push(p - this.portBase);
+      for (const p of nodePortsOf(svc)) ports.set(p - this.portBase, owner);
     }
     for (const [r, offsets] of byRange) r.offsets.restore(offsets);
     this.ports.restore(ports);
@@ -225,6 +236,11 @@ export class ServiceAllocators {
     const o = range?.offsetOf(ip);
     return range !== undefined && o !== undefined && range.offsets.has(o);
   }
+}
+
+/** "namespace/name" of a Service ("" while its name is still to be generated). */
+function ownerKey(svc: KubeObject): string {
+  return svc.metadata.name ? `${svc.metadata.namespace ?? ""}/${svc.metadata.name}` : "";
 }
 
 function asStrings(v: unknown): string[] {
