@@ -17,7 +17,6 @@ import { log } from "../util/log.ts";
 import type { ServerConfig } from "./config.ts";
 import { APISERVER_USER } from "./identities.ts";
 import type { ServerPKI } from "./pki/mod.ts";
-import { patchFunctions } from "./patches.ts";
 import { mountPodStreams } from "./podstreams.ts";
 import { mountPodBinding } from "./podbinding.ts";
 import { supervisorHandler } from "../supervisor/mod.ts";
@@ -95,7 +94,6 @@ async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: E
     cluster: clusterSettings(config),
     authorizer,
     version: versionInfo(),
-    patch: patchFunctions,
     protobuf: (_kind, body) => decodeProtobuf(schemas, body),
     serverAddress: `${config.advertiseAddress ?? config.agent.nodeIPs[0] ?? "127.0.0.1"}:${config.advertisePort ?? config.httpsListenPort}`,
   });
