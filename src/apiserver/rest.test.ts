@@ -60,6 +60,9 @@ describe("REST verbs", () => {
     const nf = await ts.request("GET", `${WD}/nope`);
     assert.equal(nf.json().message, 'widgets.test.k3s.io "nope" not found');
     assert.equal(nf.json().details.group, "test.k3s.io");
+    assert.equal((await ts.request("POST", "/api/v1/configmaps", { body: configMap("x") })).status, 405);
+    assert.equal((await ts.request("GET", "/api/v1/configmaps/x")).status, 404);
+    assert.equal((await ts.request("GET", "/api/v1/configmaps")).status, 200);
     const made = await ts.request("POST", CM, { body: { apiVersion: "v1", kind: "ConfigMap", metadata: { generateName: "gen-" } } });
     assert.equal(made.status, 201);
     assert.match(made.json().metadata.name, /^gen-[bcdfghjklmnpqrstvwxz2456789]{5}$/);

@@ -209,6 +209,11 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     const kind = kinds.lookup(info.group, info.version, info.resource);
     if (!kind) throw pathNotFound();
     if (!kind.namespaced && info.namespace && info.resource !== "namespaces") throw pathNotFound();
+    // namespaced kinds are served across namespaces only as collections to list or watch
+    if (kind.namespaced && !info.namespace) {
+      if (info.name) throw pathNotFound();
+      if (info.verb !== "list" && info.verb !== "watch") throw methodNotAllowed(req.method);
+    }
     await authorize(req, info);
     const call: Call = { req, info, kind, ctx };
     if (info.subresource) return encodeReply(call, await subresource(call));
