@@ -46,6 +46,8 @@ export type { ReviewPath, ReviewPathOptions } from "./handlers.ts";
 export { decodeReviewProtobuf } from "./protobuf.ts";
 export { serviceAccountIssuerDiscovery } from "./oidc.ts";
 export { tokenRequestHandler } from "./tokenrequest.ts";
+export { createNodeAuthorizer, podReferences, unionAuthorizers } from "./node.ts";
+export type { NodeAuthorizerOptions, NodeGraph } from "./node.ts";
 export type { TokenRequestContext, TokenRequestOptions } from "./tokenrequest.ts";
 export { cacheTokenResults } from "./tokencache.ts";
 export type { TokenCacheOptions } from "./tokencache.ts";

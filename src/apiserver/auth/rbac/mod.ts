@@ -3,6 +3,7 @@ export { createRbacAuthorizer, subjectMatches, SUPERUSER_GROUP } from "./authori
 export type { RbacAuthorizer, RbacAuthorizerOptions, SubjectRules } from "./authorizer.ts";
 export { aggregateClusterRoles, resolveClusterRoleRules } from "./aggregation.ts";
 export { AUTOUPDATE_ANNOTATION, bootstrapPolicy } from "./policy.ts";
+export type { BootstrapPolicyOptions } from "./policy.ts";
 export { reconcilePolicy } from "./reconcile.ts";
 export type { PolicyChanges } from "./reconcile.ts";
 export { labelSelectorMatches, ruleAllows } from "./rules.ts";

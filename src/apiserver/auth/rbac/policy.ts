@@ -338,7 +338,7 @@ function k3sRoles(): RoleSpec[] {
   ];
 }
 
-function clusterRoleBindings(): KubeObject[] {
+function clusterRoleBindings(opts: BootstrapPolicyOptions): KubeObject[] {
   const bindings = [
     clusterRoleBinding("cluster-admin", "cluster-admin", [group("system:masters")]),
     clusterRoleBinding("system:basic-user", "system:basic-user", [group("system:authenticated")]),
@@ -349,8 +349,8 @@ function clusterRoleBindings(): KubeObject[] {
     clusterRoleBinding("system:kube-scheduler", "system:kube-scheduler", [user("system:kube-scheduler")]),
     clusterRoleBinding("system:volume-scheduler", "system:volume-scheduler", [user("system:kube-scheduler")]),
     clusterRoleBinding("system:monitoring", "system:monitoring", [group("system:monitoring")]),
-    // no Node authorizer here: nodes get the system:node role through their group, as before Kubernetes 1.8
-    clusterRoleBinding("system:node", "system:node", [group("system:nodes")]),
+    // without the Node authorizer, nodes get the system:node role through their group, as before Kubernetes 1.8
+    clusterRoleBinding("system:node", "system:node", opts.nodeAuthorizer ? [] : [group("system:nodes")]),
     clusterRoleBinding("system:node-proxier", "system:node-proxier", [user("system:kube-proxy")]),
     clusterRoleBinding("system:service-account-issuer-discovery", "system:service-account-issuer-discovery", [group("system:serviceaccounts")]),
     clusterRoleBinding("kube-apiserver-kubelet-admin", "system:kubelet-api-admin", [user("kube-apiserver")]),
@@ -384,9 +384,14 @@ function namespacePolicy(): KubeObject[] {
   ];
 }
 
+export interface BootstrapPolicyOptions {
+  /** the Node authorizer runs before RBAC: the system:node binding then names no one, as upstream */
+  nodeAuthorizer?: boolean;
+}
+
 /** Every default ClusterRole, ClusterRoleBinding, Role and RoleBinding, in creation order. */
-export function bootstrapPolicy(): KubeObject[] {
+export function bootstrapPolicy(opts: BootstrapPolicyOptions = {}): KubeObject[] {
   const roles = [...userFacingRoles(), ...systemRoles(), ...k3sRoles()].map(clusterRole);
   for (const [name, rules] of controllerRoles()) roles.push(clusterRole({ name: `system:controller:${name}`, rules }));
-  return [...roles, ...clusterRoleBindings(), ...namespacePolicy()];
+  return [...roles, ...clusterRoleBindings(opts), ...namespacePolicy()];
 }
