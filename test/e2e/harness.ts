@@ -41,6 +41,8 @@ export interface RunningServer {
   dataDir: string;
   kubeconfig: string;
   port: number;
+  /** the supervisor's own port (--supervisor-port) */
+  supervisorPort: number;
   process: ChildProcess;
   /** everything the server printed so far */
   output(): string;
@@ -94,7 +96,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { dataDir, kubeconfig, port, process: child, output: () => out, kubectl, stop };
+  return { dataDir, kubeconfig, port, supervisorPort, process: child, output: () => out, kubectl, stop };
 }
 
 /** Reads a file of the server's data dir. */
