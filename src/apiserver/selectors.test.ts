@@ -53,7 +53,7 @@ describe("request info", () => {
     assert.deepEqual(info("GET", "/api/v1/watch/namespaces/ns/configmaps/c"), { kind: "resource", verb: "watch", group: "", version: "v1", resource: "configmaps", name: "c", subresource: "", namespace: "ns" });
     assert.deepEqual(info("PUT", "/api/v1/namespaces/ns/finalize"), { kind: "resource", verb: "update", group: "", version: "v1", resource: "namespaces", name: "ns", subresource: "finalize", namespace: "ns" });
     assert.equal(info("DELETE", "/api/v1/namespaces/ns/configmaps").verb, "deletecollection");
-    assert.equal(info("GET", "/api/v1/namespaces").namespace, "");
+    assert.deepEqual(info("GET", "/api/v1/namespaces"), { kind: "resource", verb: "list", group: "", version: "v1", resource: "namespaces", name: "", subresource: "", namespace: "" });
     assert.equal(info("GET", "/apis/apps/v1").kind, "nonresource");
     assert.equal(info("GET", "/healthz").kind, "nonresource");
   });
