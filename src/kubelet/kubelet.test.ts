@@ -552,3 +552,33 @@ test("bad input: a missing ConfigMap holds the pod in ContainerCreating with Fai
   for (const n of ["needs-cm", "badcmd"]) await client.delete(R.pods, "default", n, { gracePeriodSeconds: 0 });
   await waitFor("removed", async () => ((await rt.cri.listPodSandbox()).some((s) => ["needs-cm", "badcmd"].includes(s.metadata.name)) ? undefined : true), 30_000);
 });
+
+test("containerd dying is survived: it is restarted, the pod keeps running untouched, and the kubelet carries on", async () => {
+  await client.create(R.pods, "default", {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "survivor", namespace: "default" },
+    spec: { nodeName, terminationGracePeriodSeconds: 0, containers: [{ name: "c", image: BUSYBOX_IMAGE, command: ["sleep", "3600"] }] },
+  } as KPod);
+  const before = await waitFor("survivor running", async () => {
+    const p = await client.get<KPod>(R.pods, "default", "survivor");
+    return p.status?.containerStatuses?.[0]?.state.running ? p : undefined;
+  }, 60_000);
+  const cid = before.status!.containerStatuses![0]!.containerID!.replace("containerd://", "");
+  const pid = rt.containerd.pid()!;
+  process.kill(pid, "SIGKILL");
+  await waitFor("containerd restarted", async () => {
+    const now = rt.containerd.pid();
+    if (!now || now === pid) return undefined;
+    return (await rt.cri.version()) ? true : undefined;
+  }, 30_000);
+  assert.equal((await rt.cri.containerStatus(cid)).state, "CONTAINER_RUNNING", "the container outlives containerd");
+  await new Promise((r) => setTimeout(r, 2500));
+  const after = await client.get<KPod>(R.pods, "default", "survivor");
+  assert.equal(after.status?.containerStatuses?.[0]?.containerID, `containerd://${cid}`);
+  assert.equal(after.status?.containerStatuses?.[0]?.restartCount, 0);
+  assert.equal(after.status?.phase, "Running");
+  // and new work still goes through
+  await client.delete(R.pods, "default", "survivor", { gracePeriodSeconds: 0 });
+  await waitFor("survivor removed", async () => ((await rt.cri.listPodSandbox()).some((s) => s.metadata.name === "survivor") ? undefined : true), 30_000);
+});
