@@ -11,3 +11,4 @@ export { selectorMatches, dns1123Label, dns1123Subdomain, dns1035Label } from ".
 export { definitionPrefix } from "./kinds/define.ts";
 export { protobufInlines, pointerFields } from "./schemas/index.ts";
 export { eventFromCore, eventToCore, hpaV1ToV2, hpaV2ToV1 } from "./conversion.ts";
+export { startServiceAllocationRepair, type AllocationRepairOptions } from "./allocators/repair.ts";
