@@ -1,5 +1,6 @@
 /** RBAC: the authorizer, aggregation, the bootstrap policy and its reconciliation. */
-export { createRbacAuthorizer, subjectMatches, SUPERUSER_GROUP } from "./authorizer.ts";
+export { createRbacAuthorizer, SUPERUSER_GROUP } from "./authorizer.ts";
+export { subjectMatches } from "./snapshot.ts";
 export type { RbacAuthorizer, RbacAuthorizerOptions, SubjectRules } from "./authorizer.ts";
 export { aggregateClusterRoles, resolveClusterRoleRules } from "./aggregation.ts";
 export { AUTOUPDATE_ANNOTATION, bootstrapPolicy } from "./policy.ts";
