@@ -146,6 +146,9 @@ describe("REST verbs", () => {
     const bad = await ts.request("DELETE", `${CM}/pre`, { body: { preconditions: { uid: "x" } } });
     assert.equal(bad.status, 409);
     assert.match(bad.json().message, /Precondition failed: UID in precondition: x/);
+    const dry = await ts.request("DELETE", `${CM}/pre`, { body: { dryRun: ["All"] } });
+    assert.equal(dry.status, 200);
+    assert.equal((await ts.request("GET", `${CM}/pre`)).status, 200, "a dry-run delete keeps the object");
     const ok = await ts.request("DELETE", `${CM}/pre`, { body: { preconditions: { uid: c.metadata.uid } } });
     assert.equal(ok.status, 200);
   });
@@ -157,6 +160,9 @@ describe("REST verbs", () => {
     await ts.request("POST", "/api/v1/namespaces", { body: { apiVersion: "v1", kind: "Namespace", metadata: { name: "term" } } });
     const d = await ts.request("DELETE", "/api/v1/namespaces/term");
     assert.equal(d.json().status.phase, "Terminating");
+    const again = await ts.request("DELETE", "/api/v1/namespaces/term");
+    assert.equal(again.status, 409);
+    assert.match(again.json().message, /The system is ensuring all content is removed from this namespace/);
     const forbidden = await ts.request("POST", "/api/v1/namespaces/term/configmaps", { body: configMap("x") });
     assert.equal(forbidden.status, 403);
     assert.match(forbidden.json().message, /unable to create new content in namespace term because it is being terminated/);

@@ -16,6 +16,8 @@ export interface DeleteOptionsBody {
   propagationPolicy?: "Foreground" | "Background" | "Orphan";
   orphanDependents?: boolean;
   preconditions?: { uid?: string; resourceVersion?: string };
+  /** ["All"] (kubectl delete --dry-run=server sends it in the body) */
+  dryRun?: string[];
 }
 
 const ORPHAN = "orphan";
@@ -87,7 +89,7 @@ function deletedReply(call: Call, obj: KubeObject): Reply {
 /** Deletes one object by name, honouring options; returns the reply upstream gives. */
 export async function deleteObject(call: Call, target: { name: string; options: DeleteOptionsBody }): Promise<Reply> {
   const { name, options: opts } = target;
-  const dry = isDryRun(call);
+  const dry = isDryRun(call) || (opts.dryRun ?? []).includes("All");
   for (let attempt = 0; ; attempt++) {
     const { obj: cur, modRevision } = await readCurrent(call, name);
     const pre = opts.preconditions;
@@ -103,6 +105,9 @@ export async function deleteObject(call: Call, target: { name: string; options: 
     const grace = gracePeriod(call, cur, opts);
     const nsFinalizers = namespaceFinalizers(call, cur);
     let hard = false;
+    if (md.deletionTimestamp && nsFinalizers > 0) {
+      throw conflict(groupResource(call), name, "The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.");
+    }
     if (md.deletionTimestamp) {
       // already being deleted: only shorten a pod's grace or finish when nothing holds it
       const curGrace = md.deletionGracePeriodSeconds ?? 0;
