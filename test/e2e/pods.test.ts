@@ -90,6 +90,18 @@ describe("pods on the in-process agent", { timeout: 600_000 }, () => {
     }
   });
 
+  it("keeps containers running across a kill -9 and restart of k3s", async () => {
+    const ids = () => jsonpath(["get", "pods", "-l", "app=web"], "{.items[*].status.containerStatuses[0].containerID}");
+    const before = ids();
+    assert.match(before, /^containerd:\/\/[0-9a-f]{64} containerd:\/\/[0-9a-f]{64}$/);
+    server.process.kill("SIGKILL");
+    await new Promise((r) => server.process.once("exit", r));
+    server = await startServer({ dataDir: server.dataDir, timeoutMs: 120_000 });
+    await eventually(() => jsonpath(["get", "deployment", "web"], "{.status.availableReplicas}") === "2", 60_000, "web available after restart");
+    assert.equal(ids(), before);
+    assert.equal(jsonpath(["get", "pods", "-l", "app=web"], "{.items[*].status.containerStatuses[0].restartCount}"), "0 0");
+  });
+
   it("reports a failing container as Error with its exit code", async () => {
     server.kubectl(["run", "failer", `--image=${IMAGE}`, "--restart=Never", "--", "sh", "-c", "exit 3"]);
     await eventually(() => jsonpath(["get", "pod", "failer"], "{.status.phase}") === "Failed", 60_000, "failer Failed");
