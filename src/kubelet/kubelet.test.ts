@@ -582,3 +582,51 @@ test("containerd dying is survived: it is restarted, the pod keeps running untou
   await client.delete(R.pods, "default", "survivor", { gracePeriodSeconds: 0 });
   await waitFor("survivor removed", async () => ((await rt.cri.listPodSandbox()).some((s) => s.metadata.name === "survivor") ? undefined : true), 30_000);
 });
+
+test("projected service-account volume: token from TokenRequest (bound to the pod), CA from a ConfigMap, namespace from the downward API", async () => {
+  const requests: { name?: string; body: Record<string, unknown> }[] = [];
+  api.registerSubresource("serviceaccounts", "token", async (req, ctx) => {
+    const body = JSON.parse(req.body!.toString()) as Record<string, unknown>;
+    requests.push({ name: ctx.info.name, body });
+    const status = { token: `token-for-${ctx.info.name}`, expirationTimestamp: new Date(Date.now() + 3600_000).toISOString() };
+    return { status: 201, headers: { "content-type": "application/json" }, body: Buffer.from(JSON.stringify({ ...body, status })) };
+  });
+  await client.create(R.configmaps, "default", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "kube-root-ca.crt" }, data: { "ca.crt": "CA-PEM" } });
+  await client.create(R.pods, "default", {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "sa", namespace: "default" },
+    spec: {
+      nodeName,
+      serviceAccountName: "builder",
+      terminationGracePeriodSeconds: 0,
+      containers: [{ name: "c", image: BUSYBOX_IMAGE, command: ["sleep", "3600"], volumeMounts: [{ name: "kube-api-access", mountPath: "/var/run/secrets/kubernetes.io/serviceaccount", readOnly: true }] }],
+      volumes: [
+        {
+          name: "kube-api-access",
+          projected: {
+            defaultMode: 420,
+            sources: [
+              { serviceAccountToken: { expirationSeconds: 3607, path: "token" } },
+              { configMap: { name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] } },
+              { downwardAPI: { items: [{ path: "namespace", fieldRef: { apiVersion: "v1", fieldPath: "metadata.namespace" } }] } },
+            ],
+          },
+        },
+      ],
+    },
+  } as KPod);
+  const p = await waitFor("sa pod running", async () => {
+    const x = await client.get<KPod>(R.pods, "default", "sa");
+    return x.status?.containerStatuses?.[0]?.state.running ? x : undefined;
+  }, 60_000);
+  const cid = p.status!.containerStatuses![0]!.containerID!.replace("containerd://", "");
+  const r = await rt.cri.execSync(cid, { cmd: ["sh", "-c", "cd /var/run/secrets/kubernetes.io/serviceaccount && cat token; echo; cat ca.crt; echo; cat namespace"], timeoutSeconds: 5 });
+  assert.equal(r.stdout.toString(), "token-for-builder\nCA-PEM\ndefault");
+  const spec = requests[0]!.body.spec as { boundObjectRef: { kind: string; name: string; uid: string }; expirationSeconds: number };
+  assert.equal(requests[0]!.name, "builder");
+  assert.deepEqual([spec.boundObjectRef.kind, spec.boundObjectRef.name, spec.boundObjectRef.uid], ["Pod", "sa", p.metadata.uid]);
+  assert.equal(spec.expirationSeconds, 3607);
+  await client.delete(R.pods, "default", "sa", { gracePeriodSeconds: 0 });
+  await waitFor("sa removed", async () => ((await rt.cri.listPodSandbox()).some((s) => s.metadata.name === "sa") ? undefined : true), 30_000);
+});
