@@ -110,76 +110,104 @@ function operation(op: Op, tag: string): JsonObject {
   return out;
 }
 
+/** What every operation of one resource shares. */
+interface ResourceCtx {
+  k: KindDef;
+  tag: string;
+  /** group/version part of operation ids */
+  gv: string;
+  /** "Namespaced" or "" */
+  ns: string;
+  gvk: Gvk;
+  nsParam: JsonObject[];
+  nameParam: JsonObject;
+  patchBody: JsonObject;
+}
+
+const WRITE_PARAMS = [P.dryRun, P.fieldManager, P.fieldValidation];
+const STATUS = `${META}.Status`;
+const DELETE_OPTIONS = `${META}.DeleteOptions`;
+
+function collectionItem(c: ResourceCtx, verbs: Set<string>): JsonObject | undefined {
+  const { k, gv, ns, gvk, tag } = c;
+  const listRef = `${k.schemaRef}List`;
+  const item: JsonObject = { parameters: [...c.nsParam, P.pretty] };
+  if (verbs.has("list")) {
+    item.get = operation({ action: "list", id: `list${gv}${ns}${k.kind}`, description: `list or watch objects of kind ${k.kind}`, gvk, params: P.list, responses: responses({ "200": listRef }) }, tag);
+  }
+  if (verbs.has("create")) {
+    const body = { content: content(k.schemaRef, ["*/*"]), required: true };
+    item.post = operation({ action: "post", id: `create${gv}${ns}${k.kind}`, description: `create a ${k.kind}`, gvk, params: WRITE_PARAMS, body, responses: responses({ "200": k.schemaRef, "201": k.schemaRef, "202": k.schemaRef }) }, tag);
+  }
+  if (verbs.has("deletecollection")) {
+    const params = [...P.list.filter((p) => p.name !== "watch" && p.name !== "allowWatchBookmarks"), P.dryRun, P.gracePeriodSeconds, P.propagationPolicy];
+    const body = { content: content(DELETE_OPTIONS, ["*/*"]) };
+    item.delete = operation({ action: "deletecollection", id: `delete${gv}Collection${ns}${k.kind}`, description: `delete a collection of ${k.kind}`, gvk, params, body, responses: responses({ "200": STATUS }) }, tag);
+  }
+  return item.get || item.post || item.delete ? item : undefined;
+}
+
+function objectItem(c: ResourceCtx, verbs: Set<string>): JsonObject | undefined {
+  const { k, gv, ns, gvk, tag } = c;
+  const item: JsonObject = { parameters: [c.nameParam, ...c.nsParam, P.pretty] };
+  if (verbs.has("get")) item.get = operation({ action: "get", id: `read${gv}${ns}${k.kind}`, description: `read the specified ${k.kind}`, gvk, responses: responses({ "200": k.schemaRef }) }, tag);
+  if (verbs.has("update")) {
+    const body = { content: content(k.schemaRef, ["*/*"]), required: true };
+    item.put = operation({ action: "put", id: `replace${gv}${ns}${k.kind}`, description: `replace the specified ${k.kind}`, gvk, params: WRITE_PARAMS, body, responses: responses({ "200": k.schemaRef, "201": k.schemaRef }) }, tag);
+  }
+  if (verbs.has("patch")) {
+    item.patch = operation({ action: "patch", id: `patch${gv}${ns}${k.kind}`, description: `partially update the specified ${k.kind}`, gvk, params: [...WRITE_PARAMS, P.force], body: c.patchBody, responses: responses({ "200": k.schemaRef, "201": k.schemaRef }) }, tag);
+  }
+  if (verbs.has("delete")) {
+    const params = [P.dryRun, P.gracePeriodSeconds, P.orphanDependents, P.propagationPolicy];
+    const body = { content: content(DELETE_OPTIONS, ["*/*"]) };
+    item.delete = operation({ action: "delete", id: `delete${gv}${ns}${k.kind}`, description: `delete a ${k.kind}`, gvk, params, body, responses: responses({ "200": STATUS, "202": STATUS }) }, tag);
+  }
+  return item.get || item.put || item.patch || item.delete ? item : undefined;
+}
+
+/** get/put/patch of a subresource (status, scale) whose body is `definition` of kind `subGvk`. */
+function subresourceItem(c: ResourceCtx, sub: { name: string; suffix: string; gvk: Gvk; definition: string }): JsonObject {
+  const { k, tag } = c;
+  const id = `${c.gv}${c.ns}${k.kind}${sub.suffix}`;
+  const def = sub.definition;
+  return {
+    parameters: [c.nameParam, ...c.nsParam, P.pretty],
+    get: operation({ action: "get", id: `read${id}`, description: `read ${sub.name} of the specified ${k.kind}`, gvk: sub.gvk, responses: responses({ "200": def }) }, tag),
+    put: operation({ action: "put", id: `replace${id}`, description: `replace ${sub.name} of the specified ${k.kind}`, gvk: sub.gvk, params: WRITE_PARAMS, body: { content: content(def, ["*/*"]), required: true }, responses: responses({ "200": def, "201": def }) }, tag),
+    patch: operation({ action: "patch", id: `patch${id}`, description: `partially update ${sub.name} of the specified ${k.kind}`, gvk: sub.gvk, params: [...WRITE_PARAMS, P.force], body: c.patchBody, responses: responses({ "200": def, "201": def }) }, tag),
+  };
+}
+
 /** Path items (keyed by path) for one resource and its status/scale subresources. */
 export function resourcePaths(opts: ResourcePathOptions): Record<string, JsonObject> {
   const k = opts.kind;
   const verbs = new Set(k.verbs ?? DEFAULT_VERBS);
   const prefix = k.group === "" ? `/api/${k.version}` : `/apis/${k.group}/${k.version}`;
-  const tag = `${k.group === "" ? "core" : k.group.replace(/\.k8s\.io$/, "")}_${k.version}`;
-  const gv = operationGroupVersion(k.group, k.version);
-  const ns = k.namespaced ? "Namespaced" : "";
-  const gvk: Gvk = { group: k.group, version: k.version, kind: k.kind };
-  const listRef = `${k.schemaRef}List`;
-  const collection = k.namespaced ? `${prefix}/namespaces/{namespace}/${k.resource}` : `${prefix}/${k.resource}`;
-  const item = `${collection}/{name}`;
-  const nsParam = k.namespaced ? [pathParam("namespace", "object name and auth scope, such as for teams and projects")] : [];
-  const nameParam = pathParam("name", `name of the ${k.kind}`);
-  const writeParams = [P.dryRun, P.fieldManager, P.fieldValidation];
   const patchTypes = opts.strategicMerge ? PATCH_TYPES_BUILTIN : PATCH_TYPES_CUSTOM;
-  const patchBody: JsonObject = { content: Object.fromEntries(patchTypes.map((t) => [t, { schema: { $ref: schemaRef(`${META}.Patch`) } }])), required: true };
+  const c: ResourceCtx = {
+    k,
+    tag: `${k.group === "" ? "core" : k.group.replace(/\.k8s\.io$/, "")}_${k.version}`,
+    gv: operationGroupVersion(k.group, k.version),
+    ns: k.namespaced ? "Namespaced" : "",
+    gvk: { group: k.group, version: k.version, kind: k.kind },
+    nsParam: k.namespaced ? [pathParam("namespace", "object name and auth scope, such as for teams and projects")] : [],
+    nameParam: pathParam("name", `name of the ${k.kind}`),
+    patchBody: { content: Object.fromEntries(patchTypes.map((t) => [t, { schema: { $ref: schemaRef(`${META}.Patch`) } }])), required: true },
+  };
+  const collection = k.namespaced ? `${prefix}/namespaces/{namespace}/${k.resource}` : `${prefix}/${k.resource}`;
   const out: Record<string, JsonObject> = {};
-
-  const coll: JsonObject = { parameters: [...nsParam, P.pretty] };
-  if (verbs.has("list")) {
-    coll.get = operation({ action: "list", id: `list${gv}${ns}${k.kind}`, description: `list or watch objects of kind ${k.kind}`, gvk, params: P.list, responses: responses({ "200": listRef }) }, tag);
-  }
-  if (verbs.has("create")) {
-    coll.post = operation(
-      { action: "post", id: `create${gv}${ns}${k.kind}`, description: `create a ${k.kind}`, gvk, params: writeParams, body: { content: content(k.schemaRef, ["*/*"]), required: true }, responses: responses({ "200": k.schemaRef, "201": k.schemaRef, "202": k.schemaRef }) },
-      tag,
-    );
-  }
-  if (verbs.has("deletecollection")) {
-    coll.delete = operation(
-      { action: "deletecollection", id: `delete${gv}Collection${ns}${k.kind}`, description: `delete a collection of ${k.kind}`, gvk, params: [...P.list.filter((p) => p.name !== "watch" && p.name !== "allowWatchBookmarks"), P.dryRun, P.gracePeriodSeconds, P.propagationPolicy], body: { content: content(`${META}.DeleteOptions`, ["*/*"]) }, responses: responses({ "200": `${META}.Status` }) },
-      tag,
-    );
-  }
-  if (coll.get || coll.post || coll.delete) out[collection] = coll;
-
-  const one: JsonObject = { parameters: [nameParam, ...nsParam, P.pretty] };
-  if (verbs.has("get")) one.get = operation({ action: "get", id: `read${gv}${ns}${k.kind}`, description: `read the specified ${k.kind}`, gvk, responses: responses({ "200": k.schemaRef }) }, tag);
-  if (verbs.has("update")) {
-    one.put = operation({ action: "put", id: `replace${gv}${ns}${k.kind}`, description: `replace the specified ${k.kind}`, gvk, params: writeParams, body: { content: content(k.schemaRef, ["*/*"]), required: true }, responses: responses({ "200": k.schemaRef, "201": k.schemaRef }) }, tag);
-  }
-  if (verbs.has("patch")) {
-    one.patch = operation({ action: "patch", id: `patch${gv}${ns}${k.kind}`, description: `partially update the specified ${k.kind}`, gvk, params: [...writeParams, P.force], body: patchBody, responses: responses({ "200": k.schemaRef, "201": k.schemaRef }) }, tag);
-  }
-  if (verbs.has("delete")) {
-    one.delete = operation(
-      { action: "delete", id: `delete${gv}${ns}${k.kind}`, description: `delete a ${k.kind}`, gvk, params: [P.dryRun, P.gracePeriodSeconds, P.orphanDependents, P.propagationPolicy], body: { content: content(`${META}.DeleteOptions`, ["*/*"]) }, responses: responses({ "200": `${META}.Status`, "202": `${META}.Status` }) },
-      tag,
-    );
-  }
-  if (one.get || one.put || one.patch || one.delete) out[item] = one;
-
+  const coll = collectionItem(c, verbs);
+  if (coll) out[collection] = coll;
+  const one = objectItem(c, verbs);
+  if (one) out[`${collection}/{name}`] = one;
   if (k.namespaced && verbs.has("list")) {
     out[`${prefix}/${k.resource}`] = {
       parameters: [P.pretty, ...P.list] as JsonValue[],
-      get: operation({ action: "list", id: `list${gv}${k.kind}ForAllNamespaces`, description: `list or watch objects of kind ${k.kind} in all namespaces`, gvk, responses: responses({ "200": listRef }) }, tag),
+      get: operation({ action: "list", id: `list${c.gv}${k.kind}ForAllNamespaces`, description: `list or watch objects of kind ${k.kind} in all namespaces`, gvk: c.gvk, responses: responses({ "200": `${k.schemaRef}List` }) }, c.tag),
     };
   }
-
-  const sub = (name: string, suffix: string, subGvk: Gvk, definition: string) => {
-    const id = `${gv}${ns}${k.kind}${suffix}`;
-    out[`${item}/${name}`] = {
-      parameters: [nameParam, ...nsParam, P.pretty],
-      get: operation({ action: "get", id: `read${id}`, description: `read ${name} of the specified ${k.kind}`, gvk: subGvk, responses: responses({ "200": definition }) }, tag),
-      put: operation({ action: "put", id: `replace${id}`, description: `replace ${name} of the specified ${k.kind}`, gvk: subGvk, params: writeParams, body: { content: content(definition, ["*/*"]), required: true }, responses: responses({ "200": definition, "201": definition }) }, tag),
-      patch: operation({ action: "patch", id: `patch${id}`, description: `partially update ${name} of the specified ${k.kind}`, gvk: subGvk, params: [...writeParams, P.force], body: patchBody, responses: responses({ "200": definition, "201": definition }) }, tag),
-    };
-  };
-  if (k.statusSubresource) sub("status", "Status", gvk, k.schemaRef);
-  if (k.scale) sub("scale", "Scale", { group: "autoscaling", version: "v1", kind: "Scale" }, SCALE_DEFINITION);
+  if (k.statusSubresource) out[`${collection}/{name}/status`] = subresourceItem(c, { name: "status", suffix: "Status", gvk: c.gvk, definition: k.schemaRef });
+  if (k.scale) out[`${collection}/{name}/scale`] = subresourceItem(c, { name: "scale", suffix: "Scale", gvk: { group: "autoscaling", version: "v1", kind: "Scale" }, definition: SCALE_DEFINITION });
   return out;
 }
