@@ -140,3 +140,23 @@ test("row and wide cells: IP from podIPs, node, nominated node, readiness gates"
   assert.deepEqual(pod.selectableFields!(p)["spec.nodeName"], "n1");
   assert.deepEqual(pod.selectableFields!(p)["status.phase"], "Running");
 });
+
+test("resources, tolerations and node taints are validated as upstream words it", () => {
+  const p = mk({
+    containers: [{ name: "a", image: "x", resources: { requests: { cpu: "2", memory: "lots" }, limits: { cpu: "1" } }, ports: [{ containerPort: 80, name: "http" }, { containerPort: 81, name: "http" }] }],
+    tolerations: [{ key: "k", operator: "Exists", value: "v" }, { key: "k2", operator: "Equal", value: "v", effect: "NoSchedule", tolerationSeconds: 5 }],
+  });
+  assert.deepEqual(pod.validate!(p, undefined, ctx).map((e) => `${e.field}: ${e.message}`), [
+    `spec.containers[0].resources.requests[memory]: Invalid value: "lots": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`,
+    'spec.containers[0].resources.requests: Invalid value: "2": must be less than or equal to cpu limit of 1',
+    'spec.containers[0].ports[1].name: Duplicate value: "http"',
+    `spec.tolerations[0].operator: Invalid value: "v": value must be empty when \`operator\` is 'Exists'`,
+    `spec.tolerations[1].effect: Invalid value: "NoSchedule": effect must be 'NoExecute' when \`tolerationSeconds\` is set`,
+  ]);
+  const node = builtinKinds().find((k) => k.kind === "Node")!;
+  const n: KubeObject = { apiVersion: "v1", kind: "Node", metadata: { name: "n1" }, spec: { taints: [{ key: "a", effect: "NoSchedule" }, { key: "a", effect: "NoSchedule" }, { key: "b", effect: "Sometimes" }] } };
+  assert.deepEqual(node.validate!(n, undefined, ctx).map((e) => `${e.field}: ${e.message}`), [
+    'spec.taints[1]: Duplicate value: {"key":"a","effect":"NoSchedule"}',
+    'spec.taints[2].effect: Unsupported value: "Sometimes": supported values: "NoExecute", "NoSchedule", "PreferNoSchedule"',
+  ]);
+});

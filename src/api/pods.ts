@@ -3,7 +3,8 @@ import type { FieldError, PrinterColumn } from "./kind.ts";
 import type { KubeObject } from "./types.ts";
 import { type JsonMap, asArray, asMap, asMaps, asNumber, asString, ensureMap, setDefault } from "./access.ts";
 import { AGE, NAME, col, since } from "./printing.ts";
-import { dns1123Label, duplicate, forbidden, invalid, notSupported, required, validateLabels } from "./validation.ts";
+import { QUANTITY_MESSAGE, quantityValue } from "./quantity.ts";
+import { dns1123Label, duplicate, forbidden, invalid, labelValue, notSupported, qualifiedName, required, validateLabels } from "./validation.ts";
 
 export interface PodSpecDefaultOptions {
   /** a Pod itself (not a template): admission-time defaults apply too */
@@ -151,6 +152,16 @@ function validateContainers(list: JsonMap[], path: string, volumes: Set<string>,
         errs.push(notSupported(`${pp}.protocol`, port.protocol, ["SCTP", "TCP", "UDP"]));
       }
     });
+    errs.push(...validateResources(c.resources, `${p}.resources`));
+    const portNames = new Set<string>();
+    asMaps(c.ports).forEach((port, j) => {
+      const n = asString(port.name);
+      if (!n) return;
+      if (portNames.has(n)) errs.push(duplicate(`${p}.ports[${j}].name`, n));
+      portNames.add(n);
+      const hp = asNumber(port.hostPort);
+      if (hp !== undefined && hp !== 0 && (hp < 1 || hp > 65535)) errs.push(invalid(`${p}.ports[${j}].hostPort`, hp, "must be between 1 and 65535, inclusive"));
+    });
     asMaps(c.env).forEach((env, j) => {
       const n = asString(env.name);
       if (!n) errs.push(required(`${p}.env[${j}].name`));
@@ -163,6 +174,71 @@ function validateContainers(list: JsonMap[], path: string, volumes: Set<string>,
       else if (!volumes.has(n)) errs.push({ type: "FieldValueNotFound", field: `${mp}.name`, message: `Not found: ${JSON.stringify(n)}` });
       if (!asString(m.mountPath)) errs.push(required(`${mp}.mountPath`));
     });
+  });
+  return errs;
+}
+
+/** Requests and limits are quantities and no request exceeds its limit (upstream's ValidateResourceRequirements). */
+export function validateResources(res: unknown, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const r = asMap(res);
+  if (!r) return errs;
+  const limits = asMap(r.limits) ?? {};
+  const requests = asMap(r.requests) ?? {};
+  for (const [kind, map] of [["limits", limits], ["requests", requests]] as const) {
+    for (const [name, q] of Object.entries(map)) {
+      const v = quantityValue(q);
+      if (v === undefined) errs.push(invalid(`${path}.${kind}[${name}]`, q, QUANTITY_MESSAGE));
+      else if (v < 0) errs.push(invalid(`${path}.${kind}[${name}]`, q, "must be greater than or equal to 0"));
+    }
+  }
+  for (const [name, q] of Object.entries(requests)) {
+    const req = quantityValue(q);
+    const lim = quantityValue(limits[name]);
+    if (req !== undefined && lim !== undefined && req > lim) {
+      errs.push(invalid(`${path}.requests`, asString(q) || String(q), `must be less than or equal to ${name} limit of ${asString(limits[name]) || String(limits[name])}`));
+    }
+  }
+  return errs;
+}
+
+const TAINT_EFFECTS = ["NoExecute", "NoSchedule", "PreferNoSchedule"];
+
+/** Upstream's toleration rules: operators, value with Exists, tolerationSeconds only for NoExecute. */
+export function validateTolerations(list: unknown, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  asMaps(list).forEach((t, i) => {
+    const p = `${path}[${i}]`;
+    const op = asString(t.operator) || "Equal";
+    const key = asString(t.key);
+    if (key) for (const e of qualifiedName(key)) errs.push(invalid(`${p}.key`, key, e));
+    if (!key && op !== "Exists") errs.push(invalid(`${p}.operator`, op, "operator must be Exists when `key` is empty, which means \"match all values and all keys\""));
+    if (op === "Exists" && asString(t.value)) errs.push(invalid(`${p}.operator`, t.value, "value must be empty when `operator` is 'Exists'"));
+    if (op !== "Exists" && op !== "Equal") errs.push(notSupported(`${p}.operator`, op, ["Equal", "Exists"]));
+    if (t.tolerationSeconds !== undefined && t.effect !== "NoExecute") {
+      errs.push(invalid(`${p}.effect`, t.effect ?? "", "effect must be 'NoExecute' when `tolerationSeconds` is set"));
+    }
+    if (t.effect !== undefined && t.effect !== "" && !TAINT_EFFECTS.includes(asString(t.effect))) errs.push(notSupported(`${p}.effect`, t.effect, TAINT_EFFECTS));
+  });
+  return errs;
+}
+
+/** Upstream's node taint rules: key, effect, no duplicate key+effect. */
+export function validateTaints(list: unknown, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const seen = new Set<string>();
+  asMaps(list).forEach((t, i) => {
+    const p = `${path}[${i}]`;
+    const key = asString(t.key);
+    if (!key) errs.push(required(`${p}.key`));
+    else for (const e of qualifiedName(key)) errs.push(invalid(`${p}.key`, key, e));
+    const effect = asString(t.effect);
+    if (!effect) errs.push(required(`${p}.effect`));
+    else if (!TAINT_EFFECTS.includes(effect)) errs.push(notSupported(`${p}.effect`, effect, TAINT_EFFECTS));
+    for (const e of labelValue(asString(t.value))) errs.push(invalid(`${p}.value`, t.value, e));
+    const id = `${key}:${effect}`;
+    if (seen.has(id)) errs.push(duplicate(p, { key, effect }));
+    seen.add(id);
   });
   return errs;
 }
@@ -204,6 +280,7 @@ export function validatePodSpec(specRaw: unknown, path: string, opts: PodSpecVal
   const ads = spec.activeDeadlineSeconds;
   if (typeof ads === "number" && ads <= 0) errs.push(invalid(`${path}.activeDeadlineSeconds`, ads, "must be between 1 and 2147483647, inclusive"));
   errs.push(...validateLabels(spec.nodeSelector, `${path}.nodeSelector`));
+  errs.push(...validateTolerations(spec.tolerations, `${path}.tolerations`));
   const tgps = spec.terminationGracePeriodSeconds;
   if (typeof tgps === "number" && tgps < 0 && opts.pod === false) {
     errs.push(invalid(`${path}.terminationGracePeriodSeconds`, tgps, "must be greater than or equal to 0"));

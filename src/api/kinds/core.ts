@@ -2,7 +2,7 @@
 import type { FieldError, KindDef } from "../kind.ts";
 import type { KubeObject } from "../types.ts";
 import { asMap, asMaps, asNumber, asString, ensureMap, setDefault } from "../access.ts";
-import { defaultPod, defaultPodTemplate, podColumns, podRow, podSelectableFields, qosClassOf, validatePodSpec, validatePodSpecUpdate, validatePodTemplate } from "../pods.ts";
+import { validateTaints, defaultPod, defaultPodTemplate, podColumns, podRow, podSelectableFields, qosClassOf, validatePodSpec, validatePodSpecUpdate, validatePodTemplate } from "../pods.ts";
 import { AGE, NAME, age, col, containersAndImages, formatLabels, rfc3339, since } from "../printing.ts";
 import { defaultService, prepareServiceCreate, prepareServiceUpdate, releaseService, serviceColumns, serviceRow, validateService } from "../services.ts";
 import { dns1035Label, dns1123Label, immutable, invalid, required } from "../validation.ts";
@@ -188,6 +188,7 @@ export function coreKinds(): KindDef[] {
         const errs: FieldError[] = [];
         const spec = asMap(obj.spec) ?? {};
         const oldSpec = asMap(old?.spec) ?? {};
+        errs.push(...validateTaints(spec.taints, "spec.taints"));
         if (old && oldSpec.podCIDR) errs.push(...immutable("spec.podCIDR", spec.podCIDR, oldSpec.podCIDR).map((e) => ({ ...e, message: e.message.replace("field is immutable", "node updates may not change podCIDR except from \"\" to valid") })));
         return errs;
       },
