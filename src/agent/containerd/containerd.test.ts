@@ -7,6 +7,8 @@ import { test } from "node:test";
 import { containerdConfigToml, expandTemplate, writeContainerdConfig } from "./config.ts";
 import { startTestContainerd } from "./fixture.ts";
 import { startContainerd } from "./supervise.ts";
+import { startAgentRuntime } from "./runtime.ts";
+import { freePort } from "./fixture.ts";
 import { hostsToml, readRegistries, registryAuth, writeCertsDir } from "./registries.ts";
 
 const base = {
@@ -137,4 +139,28 @@ test("containerd starts on its own socket, is restarted when killed, and is reus
     await c.cleanup();
   }
   assert.ok(!existsSync(c.dir));
+});
+
+test("startAgentRuntime writes the system images, starts containerd and imports them", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "k3sts-agentrt-"));
+  try {
+    const rt = await startAgentRuntime({
+      dataDir: join(dir, "data"),
+      pauseImage: "docker.io/k3s-ts/pause:3.10",
+      socket: join(dir, "run", "containerd.sock"),
+      streamPort: await freePort(),
+      privateRegistry: join(dir, "registries.yaml"),
+      log: () => {},
+    });
+    try {
+      assert.deepEqual(rt.imported.map((r) => r.file.replace(dir, "")), ["/data/agent/images/k3s-ts-system-images.tar"]);
+      const images = execFileSync("ctr", ["-a", rt.socket, "-n", "k8s.io", "images", "ls", "-q"], { encoding: "utf8" });
+      assert.match(images, /^docker\.io\/k3s-ts\/pause:3\.10$/m);
+      assert.equal(rt.cniConfDir, join(dir, "data", "agent", "etc", "cni", "net.d"));
+    } finally {
+      await rt.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -7,3 +7,5 @@ export { readRegistries, hostsToml, registryAuth, writeCertsDir } from "./regist
 export type { Registries, RegistryAuth, RegistryTLS, RegistryMirror, RegistryConfig } from "./registries.ts";
 export { containerdPaths, DEFAULT_CONTAINERD_SOCKET, DEFAULT_CONTAINERD_STATE, DEFAULT_CNI_BIN_DIR } from "./paths.ts";
 export type { ContainerdPaths } from "./paths.ts";
+export { startAgentRuntime } from "./runtime.ts";
+export type { AgentRuntime, AgentRuntimeOptions } from "./runtime.ts";
