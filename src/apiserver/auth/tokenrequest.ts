@@ -60,6 +60,34 @@ function decode(req: ApiRequest, opts: TokenRequestOptions): KubeObject {
   return parsed;
 }
 
+interface Bound {
+  boundObject?: BoundObjectRef;
+  node?: { name: string; uid: string };
+}
+
+/** Checks the object a token is to be bound to; a response when the request must fail. */
+async function resolveBound(ref: TokenRequestSpec["boundObjectRef"], where: { lookup: ObjectLookup; namespace: string }): Promise<Bound | { response: ApiResponse }> {
+  if (!ref) return {};
+  const kind = ref.kind ?? "";
+  if (kind !== "Pod" && kind !== "Secret" && kind !== "Node") {
+    return { response: failure(422, "Invalid", `cannot bind token to object of kind "${kind}": only Pod, Secret and Node are supported`, "spec.boundObjectRef.kind") };
+  }
+  const resource = kind === "Pod" ? "pods" : kind === "Secret" ? "secrets" : "nodes";
+  const obj = await where.lookup.getObject(resource, kind === "Node" ? "" : where.namespace, ref.name ?? "");
+  if (!obj) return { response: failure(404, "NotFound", `${resource} "${ref.name}" not found`) };
+  if (ref.uid && ref.uid !== obj.metadata.uid) {
+    const message = `the UID in the bound object reference (${ref.uid}) does not match the UID in record (${obj.metadata.uid}); the object might have been deleted and then recreated`;
+    return { response: failure(409, "Conflict", message) };
+  }
+  const out: Bound = { boundObject: { kind, name: obj.metadata.name ?? "", uid: obj.metadata.uid ?? "" } };
+  const nodeName = kind === "Pod" ? (obj.spec as { nodeName?: string } | undefined)?.nodeName : undefined;
+  if (nodeName) {
+    const n = await where.lookup.getObject("nodes", "", nodeName);
+    if (n?.metadata.uid) out.node = { name: nodeName, uid: n.metadata.uid };
+  }
+  return out;
+}
+
 /** Builds the serviceaccounts/token hook. */
 export function tokenRequestHandler(opts: TokenRequestOptions): (req: ApiRequest, ctx: TokenRequestContext) => Promise<ApiResponse> {
   const maxExpiration = opts.maxExpirationSeconds ?? 48 * 3600;
@@ -78,27 +106,10 @@ export function tokenRequestHandler(opts: TokenRequestOptions): (req: ApiRequest
     if (expirationSeconds < MIN_EXPIRATION) {
       return failure(422, "Invalid", `TokenRequest.authentication.k8s.io "${sa.metadata.name}" is invalid: spec.expirationSeconds: Invalid value: ${expirationSeconds}: may not specify a duration less than 10 minutes`, "spec.expirationSeconds");
     }
-    let boundObject: BoundObjectRef | undefined;
-    let node: { name: string; uid: string } | undefined;
+    const bound = await resolveBound(spec.boundObjectRef, { lookup: opts.lookup, namespace });
+    if ("response" in bound) return bound.response;
+    const { boundObject, node } = bound;
     const ref = spec.boundObjectRef;
-    if (ref) {
-      const kind = ref.kind ?? "";
-      if (kind !== "Pod" && kind !== "Secret" && kind !== "Node") {
-        return failure(422, "Invalid", `cannot bind token to object of kind "${kind}": only Pod, Secret and Node are supported`, "spec.boundObjectRef.kind");
-      }
-      const resource = kind === "Pod" ? "pods" : kind === "Secret" ? "secrets" : "nodes";
-      const obj = await opts.lookup.getObject(resource, kind === "Node" ? "" : namespace, ref.name ?? "");
-      if (!obj) return failure(404, "NotFound", `${resource} "${ref.name}" not found`);
-      if (ref.uid && ref.uid !== obj.metadata.uid) {
-        return failure(409, "Conflict", `the UID in the bound object reference (${ref.uid}) does not match the UID in record (${obj.metadata.uid}); the object might have been deleted and then recreated`);
-      }
-      boundObject = { kind, name: obj.metadata.name ?? "", uid: obj.metadata.uid ?? "" };
-      const nodeName = kind === "Pod" ? (obj.spec as { nodeName?: string } | undefined)?.nodeName : undefined;
-      if (nodeName) {
-        const n = await opts.lookup.getObject("nodes", "", nodeName);
-        if (n?.metadata.uid) node = { name: nodeName, uid: n.metadata.uid };
-      }
-    }
     const audiences = spec.audiences && spec.audiences.length > 0 ? spec.audiences : (opts.audiences ?? DEFAULT_AUDIENCES);
     const issued = issueServiceAccountToken(
       {
