@@ -9,6 +9,7 @@ import { writeCniConfig } from "../network/cni/mod.ts";
 import type { KubeletContext } from "./context.ts";
 import { createCriClient, type CriClient } from "./cri/mod.ts";
 import { collectImages } from "./imagegc.ts";
+import { rotateContainerLogs, type LogRotateOptions } from "./logrotate.ts";
 import { ImagePuller } from "./images.ts";
 import { podLogStream, type PodLogOptions } from "./logs.ts";
 import { machineResources, nodeStatus, registerNode, renewLease, type NodeInfoOptions } from "./node.ts";
@@ -60,6 +61,8 @@ export interface KubeletOptions {
   maxPods?: number;
   /** image GC: containerd's root dir and thresholds (percent of that filesystem); absent = no image GC */
   imageGC?: { imageFsPath: string; highThresholdPercent?: number; lowThresholdPercent?: number; keep?: string[] };
+  /** container log rotation (default 10Mi, 5 files) */
+  logRotate?: LogRotateOptions;
   /** seconds between full syncs of a steady pod (volume contents, tokens); default 30 */
   resyncSeconds?: number;
   /** seconds between node status updates and lease renewals; default 10 */
@@ -326,6 +329,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     }
   };
   timers.push(setInterval(() => void housekeeping(), 10_000));
+  timers.push(setInterval(() => void rotateContainerLogs(cri, opts.logRotate).catch((e: unknown) => log(`log rotation failed: ${(e as Error).message}`)), 10_000));
   if (opts.imageGC) {
     const gc = opts.imageGC;
     timers.push(

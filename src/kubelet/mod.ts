@@ -15,3 +15,5 @@ export type { UpgradeTarget, UpgradeKind } from "./streaming/proxy.ts";
 export { statsSummary, resourceMetrics } from "./stats.ts";
 export { collectImages } from "./imagegc.ts";
 export type { ImageGCOptions, ImageGCResult } from "./imagegc.ts";
+export { rotateContainerLogs } from "./logrotate.ts";
+export type { LogRotateOptions } from "./logrotate.ts";

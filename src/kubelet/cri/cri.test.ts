@@ -140,6 +140,32 @@ test("image GC removes unused images over the threshold and keeps images in use 
   }
 });
 
+test("log rotation renames a full log, the runtime reopens it, and old files are pruned", async () => {
+  const { rotateContainerLogs } = await import("../logrotate.ts");
+  const { readdirSync } = await import("node:fs");
+  const logDir = join(rt.containerd.dir, "rot");
+  mkdirSync(join(logDir, "c"), { recursive: true });
+  const cfg = { metadata: { name: "rot", uid: "rot-uid", namespace: "default" }, log_directory: logDir, linux: { security_context: { namespace_options: { network: "NODE" as const } } } };
+  const sb = await rt.cri.runPodSandbox(cfg);
+  const id = await rt.cri.createContainer({ pod_sandbox_id: sb, sandbox_config: cfg, config: { metadata: { name: "c" }, image: { image: BUSYBOX_IMAGE }, command: ["sh", "-c", "i=0; while :; do i=$((i+1)); echo line-$i; sleep 0.05; done"], log_path: "c/0.log" } });
+  await rt.cri.startContainer(id);
+  try {
+    for (let round = 0; round < 3; round++) {
+      await new Promise((r) => setTimeout(r, 400));
+      const rotated = await rotateContainerLogs(rt.cri, { maxSizeBytes: 10, maxFiles: 2 });
+      assert.equal(rotated.length, 1);
+    }
+    await new Promise((r) => setTimeout(r, 400));
+    const files = readdirSync(join(logDir, "c")).sort();
+    assert.equal(files.length, 2, `live file plus one rotation: ${files.join(", ")}`);
+    assert.equal(files[0], "0.log");
+    assert.match(readFileSync(join(logDir, "c", "0.log"), "utf8"), /stdout F line-\d+/, "the runtime writes into the reopened file");
+  } finally {
+    await rt.cri.stopPodSandbox(sb);
+    await rt.cri.removePodSandbox(sb);
+  }
+});
+
 test("parseCriLogLine reads variable-width timestamps and partial lines", () => {
   const l = parseCriLogLine("2024-01-02T03:04:05.1Z stdout P part of a line");
   assert.deepEqual(l && [l.stream, l.partial, l.text, l.timeMs], ["stdout", true, "part of a line", Date.UTC(2024, 0, 2, 3, 4, 5, 100)]);
