@@ -132,8 +132,8 @@ test("containerd starts on its own socket, is restarted when killed, and is reus
       privateRegistry: join(c.dir, "registries.yaml"),
       log: () => {},
     });
-    assert.equal(again.pid(), undefined, "a healthy containerd on the socket must be reused, not replaced");
-    await again.stop();
+    // a k3s restarted on the same data dir adopts the containerd it started before
+    assert.equal(again.pid(), c.pid(), "a healthy containerd of this data dir must be reused, not replaced");
     execFileSync("ctr", ["-a", c.socket, "version"], { stdio: "ignore" });
   } finally {
     await c.cleanup();

@@ -4,8 +4,8 @@
  * k3s process; the next start reuses a healthy containerd on the socket.
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
-import { dirname } from "node:path";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { writeContainerdConfig } from "./config.ts";
 import { containerdPaths, DEFAULT_CNI_BIN_DIR, DEFAULT_CONTAINERD_SOCKET, DEFAULT_CONTAINERD_STATE } from "./paths.ts";
 import { readRegistries, registryAuth, writeCertsDir } from "./registries.ts";
@@ -67,6 +67,56 @@ function logTail(file: string): string {
   }
 }
 
+interface PidFile {
+  pid: number;
+  config: string;
+}
+
+function readPidFile(path: string): PidFile | undefined {
+  try {
+    const v = JSON.parse(readFileSync(path, "utf8")) as PidFile;
+    return Number.isInteger(v.pid) && typeof v.config === "string" ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writePidFile(path: string, pid: number | undefined, config: string): void {
+  if (pid !== undefined) writeFileSync(path, JSON.stringify({ pid, config }));
+}
+
+/** Whether pid is a containerd running with this config (pids get reused). */
+function processRuns(pid: number, config: string): boolean {
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    return cmdline.some((a) => a.endsWith("containerd")) && cmdline.includes(config);
+  } catch {
+    return false;
+  }
+}
+
+/** SIGTERM, then SIGKILL after 10 s, of a containerd this program started. */
+async function terminate(pid: number): Promise<void> {
+  try {
+    process.kill(pid, "SIGTERM");
+  } catch {
+    return;
+  }
+  for (let i = 0; i < 100; i++) {
+    await sleep(100);
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+  }
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
+
 /** Writes config and registry files, then starts (or reuses) containerd and waits for its socket. */
 export async function startContainerd(opts: ContainerdOptions): Promise<RunningContainerd> {
   const paths = containerdPaths(opts.dataDir);
@@ -117,27 +167,46 @@ export async function startContainerd(opts: ContainerdOptions): Promise<RunningC
       if (stopping) return;
       log(`containerd (pid ${c.pid}) exited with ${code ?? signal}; restarting`);
       void sleep(1000).then(() => {
-        if (!stopping && child === undefined) child = spawnOne();
+        if (stopping || child !== undefined) return;
+        child = spawnOne();
+        writePidFile(pidFile, child.pid, paths.configFile);
       });
     });
     return c;
   };
 
+  const pidFile = join(state, "containerd.pid");
+  const previous = readPidFile(pidFile);
+  let adopted: number | undefined;
   if (await containerdHealthy(socket)) {
-    log(`reusing the containerd already answering on ${socket}`);
+    if (previous && previous.config === paths.configFile && processRuns(previous.pid, paths.configFile)) {
+      // the containerd an earlier k3s of this data dir started: keep it, so running containers are untouched
+      log(`reusing the containerd already answering on ${socket}`);
+      adopted = previous.pid;
+    } else if (previous && processRuns(previous.pid, previous.config)) {
+      // started by k3s for another data dir: it must not serve this one
+      log(`stopping containerd pid ${previous.pid} (config ${previous.config}) to start one for ${paths.configFile}`);
+      await terminate(previous.pid);
+    } else {
+      throw new Error(`a containerd that k3s did not start answers on ${socket}; stop it or pass --container-runtime-endpoint`);
+    }
+  }
+  if (adopted !== undefined) {
+    const pid = adopted;
     // Not our child: watch it, and start our own if it goes away.
     reusedWatch = setInterval(() => {
       if (stopping || child) return;
-      void containerdHealthy(socket).then((ok) => {
-        if (!ok && !stopping && !child) {
-          log(`containerd on ${socket} stopped answering; starting one`);
-          child = spawnOne();
-        }
-      });
+      if (!processRuns(pid, paths.configFile)) {
+        log(`containerd (pid ${pid}) on ${socket} went away; starting one`);
+        adopted = undefined;
+        child = spawnOne();
+        writePidFile(pidFile, child.pid, paths.configFile);
+      }
     }, 5000);
     reusedWatch.unref();
   } else {
     child = spawnOne();
+    writePidFile(pidFile, child.pid, paths.configFile);
     const deadline = Date.now() + 30_000;
     for (;;) {
       if (await containerdHealthy(socket, 2000)) break;
@@ -154,10 +223,15 @@ export async function startContainerd(opts: ContainerdOptions): Promise<RunningC
     socket,
     streamPort,
     configFile: paths.configFile,
-    pid: () => child?.pid,
+    pid: () => child?.pid ?? adopted,
     async stop() {
       stopping = true;
       if (reusedWatch) clearInterval(reusedWatch);
+      if (adopted !== undefined) {
+        await terminate(adopted);
+        adopted = undefined;
+        return;
+      }
       const c = child;
       child = undefined;
       if (!c || c.exitCode !== null || c.pid === undefined) return;
