@@ -61,9 +61,11 @@ class SnapshotCache {
     if (this.snapshot) this.snapshot.loadedAt = 0;
   }
 
-  async current(): Promise<Snapshot> {
+  /** The snapshot, re-listed first when older than maxAgeMs (or than fresherThanMs, when given). */
+  async current(fresherThanMs?: number): Promise<Snapshot> {
     const snap = this.snapshot;
-    if (snap && this.maxAgeMs > 0 && Date.now() - snap.loadedAt < this.maxAgeMs) return snap;
+    const maxAge = Math.min(this.maxAgeMs, fresherThanMs ?? Infinity);
+    if (snap && maxAge > 0 && Date.now() - snap.loadedAt < maxAge) return snap;
     if (!this.loading) {
       const started = this.generation;
       this.loading = loadSnapshot(this.lister)
@@ -85,6 +87,26 @@ class SnapshotCache {
     }
     return this.snapshot;
   }
+}
+
+/** Denials and rule listings use a snapshot at most this old (ms). */
+const RECHECK_AFTER_MS = 50;
+
+/** RBAC's answer from one snapshot. */
+function decide(snap: Snapshot, attrs: AuthzAttributes): AuthzDecision {
+  let reason: string | undefined;
+  const errors = visitGrants(snap, {
+    user: attrs.user,
+    namespace: attrs.resourceRequest ? (attrs.namespace ?? "") : "",
+    visit: (g) => {
+      if (!g.rules.some((r) => ruleAllows(attrs, r))) return false;
+      reason = `RBAC: allowed by ${g.describe()}`;
+      return true;
+    },
+  });
+  if (reason) return { allowed: true, reason };
+  if (errors.length === 0) return { allowed: false, reason: "" };
+  return { allowed: false, reason: `RBAC: ${errors.length === 1 ? errors[0] : `[${errors.join(", ")}]`}` };
 }
 
 /** Flattens grants into SelfSubjectRulesReview's resource and non-resource rules. */
@@ -118,31 +140,20 @@ export function createRbacAuthorizer(opts: RbacAuthorizerOptions): RbacAuthorize
     invalidate: () => cache.invalidate(),
     async authorize(attrs: AuthzAttributes): Promise<AuthzDecision> {
       if (isSuperuser(attrs.user)) return { allowed: true, reason: "" };
-      let snap: Snapshot;
       try {
-        snap = await cache.current();
+        const first = decide(await cache.current(), attrs);
+        if (first.allowed) return first;
+        // a denial re-checks a snapshot that is not brand new: a binding made just before must count
+        return decide(await cache.current(RECHECK_AFTER_MS), attrs);
       } catch (err) {
         return { allowed: false, reason: `RBAC: ${(err as Error).message}` };
       }
-      let reason: string | undefined;
-      const errors = visitGrants(snap, {
-        user: attrs.user,
-        namespace: attrs.resourceRequest ? (attrs.namespace ?? "") : "",
-        visit: (g) => {
-          if (!g.rules.some((r) => ruleAllows(attrs, r))) return false;
-          reason = `RBAC: allowed by ${g.describe()}`;
-          return true;
-        },
-      });
-      if (reason) return { allowed: true, reason };
-      if (errors.length === 0) return { allowed: false, reason: "" };
-      return { allowed: false, reason: `RBAC: ${errors.length === 1 ? errors[0] : `[${errors.join(", ")}]`}` };
     },
     async rulesOfRole(ref, namespace) {
       return rulesOfRef(await cache.current(), { ref, namespace });
     },
     async rulesFor(user, namespace) {
-      const rules = collectRules(await cache.current(), { user, namespace });
+      const rules = collectRules(await cache.current(RECHECK_AFTER_MS), { user, namespace });
       if (!isSuperuser(user)) return rules;
       return {
         ...rules,

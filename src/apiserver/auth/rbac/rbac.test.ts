@@ -166,3 +166,19 @@ test("a failing lister denies with a reason, and a later failure keeps the last 
   fail = true;
   assert.equal((await authz.authorize(res(bob, "get", "pods"))).allowed, true);
 });
+
+test("a denial re-reads RBAC objects older than 50 ms, so a binding made just before counts", async () => {
+  const objects: KubeObject[] = [{ kind: "ClusterRole", metadata: { name: "r" }, rules: [{ verbs: ["get"], apiGroups: [""], resources: ["pods"] }] }];
+  const l = lister(objects);
+  const authz = createRbacAuthorizer({ lister: l, maxAgeMs: 60_000 });
+  assert.equal((await authz.authorize(res(bob, "get", "pods"))).allowed, false);
+  const listsAfterDeny = l.lists;
+  l.objects.push(binding("ClusterRoleBinding", "b", "ClusterRole", "r", [{ kind: "User", name: "bob" }]));
+  await new Promise((r) => setTimeout(r, 60));
+  assert.equal((await authz.authorize(res(bob, "get", "pods"))).allowed, true, "re-read on denial");
+  const lists = l.lists;
+  assert.ok(lists > listsAfterDeny);
+  await new Promise((r) => setTimeout(r, 60));
+  assert.equal((await authz.authorize(res(bob, "get", "pods"))).allowed, true);
+  assert.equal(l.lists, lists, "allowed requests use the cached view");
+});
