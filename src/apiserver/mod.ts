@@ -10,6 +10,7 @@ export type { HealthCheck, HealthCheckOptions } from "./health.ts";
 export * from "./errors.ts";
 export type { ProtobufDecoder } from "./negotiation.ts";
 export type { PatchFunctions, PatchInput, PatchOutput, PatchKind } from "./rest/patchtypes.ts";
+export type { AdmissionAttributes, AdmissionHook } from "./rest/context.ts";
 export { parseRequestInfo } from "./requestinfo.ts";
 export type { RequestInfo, ResourceRequestInfo, NonResourceRequestInfo } from "./requestinfo.ts";
 export { parseLabelSelector, matchLabels } from "./selectors.ts";

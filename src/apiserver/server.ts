@@ -19,7 +19,7 @@ import { KindRegistry, kindVerbs } from "./kinds.ts";
 import { encodeResponse, negotiate, type ProtobufDecoder, type ResponseShape } from "./negotiation.ts";
 import type { ApiHandler, ApiRequest, ApiResponse } from "./request.ts";
 import { parseRequestInfo, type ResourceRequestInfo } from "./requestinfo.ts";
-import type { Call, Reply, RestContext } from "./rest/context.ts";
+import type { AdmissionHook, Call, Reply, RestContext } from "./rest/context.ts";
 import { deleteCollectionHandler, deleteHandler } from "./rest/delete.ts";
 import { getHandler, listHandler } from "./rest/list.ts";
 import { patchHandler } from "./rest/patch.ts";
@@ -67,6 +67,8 @@ export interface ApiServerOptions {
   watchCacheCapacity?: number;
   /** seconds events live before the datastore drops them (k3s --event-ttl; default 3600) */
   eventTTLSeconds?: number;
+  /** external admission (webhooks) on create/update/delete */
+  admission?: AdmissionHook;
 }
 
 /** What a subresource hook sees besides the request. */
@@ -112,6 +114,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 60_000,
     leases: new LeaseManager(opts.backend),
     eventTTLSeconds: opts.eventTTLSeconds ?? 3600,
+    admission: opts.admission,
   };
   const health = new HealthChecks();
   health.register("etcd", async () => {

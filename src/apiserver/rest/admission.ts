@@ -6,8 +6,17 @@ import { unknownFields } from "../fieldcheck.ts";
 import { storageKey } from "../kinds.ts";
 import { validateObjectMeta } from "../objectmeta.ts";
 import { decodeStored } from "../storage/codec.ts";
-import type { Call } from "./context.ts";
-import { groupResource } from "./common.ts";
+import type { AdmissionAttributes, Call } from "./context.ts";
+import { groupResource, isDryRun } from "./common.ts";
+
+/** Runs one phase of the external admission hook, if the server has one. */
+export async function externalAdmission(call: Call, a: Pick<AdmissionAttributes, "operation" | "object" | "oldObject"> & { phase: "mutate" | "validate" }): Promise<void> {
+  const hook = call.ctx.admission;
+  if (!hook) return;
+  const name = a.object?.metadata.name ?? a.oldObject?.metadata.name ?? call.info.name;
+  const attrs: AdmissionAttributes = { ...a, kind: call.kind, subresource: call.info.subresource, namespace: call.info.namespace, name, user: call.req.user, dryRun: isDryRun(call) };
+  await (a.phase === "mutate" ? hook.mutate(attrs) : hook.validate(attrs));
+}
 
 /** The strategy context of this call. */
 export function strategyContext(call: Call, subresource: string): StrategyContext {

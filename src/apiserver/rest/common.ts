@@ -24,17 +24,42 @@ export function listPrefix(call: Call): string {
   return call.kind.namespaced && call.info.namespace ? `${base}${call.info.namespace}/` : base;
 }
 
-/** Sets apiVersion/kind to the served version (several versions share one storage). */
+/** Conversions of shared (cached, immutable) stored objects, so fan-out converts each once. */
+const conversions = new WeakMap<KindDef, WeakMap<KubeObject, KubeObject>>();
+
+/**
+ * A stored object as this version serves it: KindDef.fromStorage when the
+ * version converts, else only apiVersion/kind (several versions share one storage).
+ */
 export function served(kind: KindDef, obj: KubeObject): KubeObject {
+  if (kind.fromStorage) {
+    let memo = conversions.get(kind);
+    if (!memo) conversions.set(kind, (memo = new WeakMap()));
+    const hit = memo.get(obj);
+    if (hit) return hit;
+    const converted = kind.fromStorage(obj);
+    const out = converted.apiVersion === apiVersionOf(kind) && converted.kind === kind.kind ? converted : { ...converted, apiVersion: apiVersionOf(kind), kind: kind.kind };
+    memo.set(obj, out);
+    return out;
+  }
   if (obj.apiVersion === apiVersionOf(kind) && obj.kind === kind.kind) return obj;
   return { ...obj, apiVersion: apiVersionOf(kind), kind: kind.kind };
 }
 
-/** Reads the object from the datastore (consistent), or throws NotFound. */
+/** An object of this version in the form kept in storage (KindDef.toStorage, or the storage version's apiVersion). */
+export function stored(kind: KindDef, obj: KubeObject): KubeObject {
+  if (kind.toStorage) return kind.toStorage(obj);
+  if (kind.storageVersion && kind.storageVersion !== kind.version) {
+    return { ...obj, apiVersion: apiVersionOf({ group: kind.group, version: kind.storageVersion }) };
+  }
+  return obj;
+}
+
+/** Reads the object from the datastore (consistent) as this version serves it, or throws NotFound. */
 export async function readCurrent(call: Call, name: string): Promise<{ obj: KubeObject; modRevision: number }> {
   const res = await call.ctx.backend.get(keyOf(call, name));
   if (!res.kv) throw notFound(groupResource(call), name);
-  return { obj: decodeStored(res.kv), modRevision: res.kv.modRevision };
+  return { obj: served(call.kind, decodeStored(res.kv)), modRevision: res.kv.modRevision };
 }
 
 /** A compiled label + field selector. */

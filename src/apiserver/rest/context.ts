@@ -1,7 +1,7 @@
 /** What every REST handler is given: the stores, the kinds and the request it serves. */
 import type { Backend } from "../../datastore/backend.ts";
 import type { ClusterSettings, KindDef, SchemaRegistry } from "../../api/kind.ts";
-import type { KubeObject, Status } from "../../api/types.ts";
+import type { KubeObject, Status, UserInfo } from "../../api/types.ts";
 import type { KindRegistry } from "../kinds.ts";
 import type { ProtobufDecoder } from "../negotiation.ts";
 import type { ApiRequest, ApiResponse } from "../request.ts";
@@ -25,6 +25,28 @@ export interface RestContext {
   leases: LeaseManager;
   /** seconds events live (k3s --event-ttl, default 1 h) */
   eventTTLSeconds: number;
+  /** admission beyond the built-in steps (webhooks) */
+  admission?: AdmissionHook;
+}
+
+/** One write as external admission sees it. */
+export interface AdmissionAttributes {
+  operation: "CREATE" | "UPDATE" | "DELETE";
+  kind: KindDef;
+  subresource: string;
+  namespace: string;
+  name: string;
+  /** the new object (CREATE, UPDATE); mutate changes it in place */
+  object?: KubeObject;
+  oldObject?: KubeObject;
+  user: UserInfo;
+  dryRun: boolean;
+}
+
+/** External admission (webhooks): mutate runs after defaulting, validate after validation, both before storage; they throw to refuse. */
+export interface AdmissionHook {
+  mutate(attrs: AdmissionAttributes): Promise<void>;
+  validate(attrs: AdmissionAttributes): Promise<void>;
 }
 
 /** One resource request being served. */

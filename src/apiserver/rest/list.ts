@@ -86,7 +86,7 @@ export async function listObjects(call: Call, opts: { ignoreLimit?: boolean } = 
     await cache.ready();
     if (rv === 0 || cache.revision >= rv || (await cache.waitForRevision(rv, 50))) {
       const snap = cache.snapshot(prefix);
-      const items = snap.items.filter((i) => pred.matches(i.obj)).map((i) => served(kind, i.obj));
+      const items = snap.items.map((i) => served(kind, i.obj)).filter((o) => pred.matches(o));
       return { kind: kind.listKind, apiVersion, metadata: { resourceVersion: String(snap.rev) }, items };
     }
     const current = await call.ctx.backend.currentRevision();
@@ -113,9 +113,9 @@ export async function listObjects(call: Call, opts: { ignoreLimit?: boolean } = 
       let lastKey: string | undefined;
       for (const kv of res.kvs) {
         lastKey = kv.key;
-        const obj = decodeStored(kv);
+        const obj = served(kind, decodeStored(kv));
         if (!pred.matches(obj)) continue;
-        items.push(served(kind, obj));
+        items.push(obj);
         if (limit && items.length >= limit) break;
       }
       const stoppedEarly = lastKey !== undefined && lastKey !== res.kvs[res.kvs.length - 1]?.key;

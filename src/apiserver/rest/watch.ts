@@ -81,8 +81,8 @@ export async function watchHandler(call: Call, transform?: WatchTransform): Prom
   const pushChange = (ev: { type: "put" | "delete"; key: string; obj: KubeObject; prev?: KubeObject; rv: number }): void => {
     if (ev.rv <= lastRv || !ev.key.startsWith(prefix)) return;
     lastRv = ev.rv;
-    const c = classify(pred, ev);
-    if (c) push(c.type, served(kind, c.obj));
+    const c = classify(pred, { ...ev, obj: served(kind, ev.obj), prev: ev.prev && served(kind, ev.prev) });
+    if (c) push(c.type, c.obj);
   };
   const pushError = (status: Status): void => {
     push("ERROR", status);
@@ -100,7 +100,10 @@ export async function watchHandler(call: Call, transform?: WatchTransform): Prom
   const initial = rv === undefined || rv === 0 ? sendInitialParam !== "false" : sendInitial;
   if (initial) {
     const snap = cache.snapshot(prefix);
-    for (const item of snap.items) if (pred.matches(item.obj)) push("ADDED", served(kind, item.obj));
+    for (const item of snap.items) {
+      const obj = served(kind, item.obj);
+      if (pred.matches(obj)) push("ADDED", obj);
+    }
     lastRv = Math.max(lastRv, snap.rev);
     cleanups.push(cache.subscribe(snap.rev, listener));
     if (sendInitial) bookmark(snap.rev, { [INITIAL_EVENTS_END]: "true" });
