@@ -4,7 +4,7 @@
  * exclusive, an object at the root), worded as apiextensions validation.
  */
 import type { FieldError } from "../../api/kind.ts";
-import { forbidden, invalid, required } from "../../api/validation.ts";
+import { forbidden, invalid, required } from "./fielderrors.ts";
 import type { CrdSpec, Schema } from "./types.ts";
 import { validateAgainstSchema } from "./validate.ts";
 
@@ -13,11 +13,11 @@ const TYPES = ["object", "array", "string", "integer", "number", "boolean"];
 function checkNode(s: Schema, path: string, out: FieldError[]): void {
   const preserve = s["x-kubernetes-preserve-unknown-fields"] === true;
   if (s["x-kubernetes-int-or-string"]) {
-    if (s.type) out.push(invalid(`${path}.type`, s.type, "must be empty if x-kubernetes-int-or-string is true"));
+    if (s.type) out.push(invalid(`${path}.type`, { value: s.type, detail: "must be empty if x-kubernetes-int-or-string is true" }));
   } else if (!s.type) {
     if (!preserve) out.push(required(`${path}.type`, "must not be empty for specified object fields"));
   } else if (!TYPES.includes(s.type)) {
-    out.push(invalid(`${path}.type`, s.type, `must be one of ${TYPES.join(", ")}`));
+    out.push(invalid(`${path}.type`, { value: s.type, detail: `must be one of ${TYPES.join(", ")}` }));
   }
   if (s.properties && s.additionalProperties !== undefined && s.additionalProperties !== false) {
     out.push(forbidden(`${path}.additionalProperties`, "additionalProperties and properties are mutual exclusive"));
@@ -27,14 +27,14 @@ function checkNode(s: Schema, path: string, out: FieldError[]): void {
     try {
       new RegExp(s.pattern, "u");
     } catch {
-      out.push(invalid(`${path}.pattern`, s.pattern, "must be a valid regular expression"));
+      out.push(invalid(`${path}.pattern`, { value: s.pattern, detail: "must be a valid regular expression" }));
     }
   }
   for (const [k, v] of Object.entries(s.properties ?? {})) checkNode(v, `${path}.properties[${k}]`, out);
   if (s.items) checkNode(s.items, `${path}.items`, out);
   if (typeof s.additionalProperties === "object") checkNode(s.additionalProperties, `${path}.additionalProperties`, out);
   if (s.default !== undefined && s.default !== null) {
-    for (const e of validateAgainstSchema(s.default, { ...s, default: undefined })) out.push(invalid(`${path}.default`, s.default, e.message));
+    for (const e of validateAgainstSchema(s.default, { ...s, default: undefined })) out.push(invalid(`${path}.default`, { value: s.default, detail: e.message }));
   }
   if (s.$ref !== undefined) out.push(forbidden(`${path}.$ref`, "$ref is not supported"));
 }
@@ -46,7 +46,7 @@ export function structuralErrors(spec: CrdSpec): FieldError[] {
     const root = v.schema?.openAPIV3Schema;
     if (!root) return;
     const path = `spec.versions[${i}].schema.openAPIV3Schema`;
-    if (root.type !== "object") out.push(invalid(`${path}.type`, root.type ?? "", "must be object at the root"));
+    if (root.type !== "object") out.push(invalid(`${path}.type`, { value: root.type ?? "", detail: "must be object at the root" }));
     checkNode(root, path, out);
     const meta = root.properties?.metadata;
     if (meta && Object.keys(meta.properties ?? {}).some((k) => k !== "name" && k !== "generateName")) {

@@ -4,7 +4,7 @@
  * ("spec.replicas in body must be of type integer: \"x\"").
  */
 import type { FieldError } from "../../api/kind.ts";
-import { duplicate, invalid, notSupported, required, showValue, tooLong } from "../../api/validation.ts";
+import { duplicate, invalid, notSupported, required, showValue, tooLong } from "./fielderrors.ts";
 import type { Schema } from "./types.ts";
 
 function typeOf(v: unknown): string {
@@ -32,23 +32,23 @@ function child(path: string, key: string): string {
 function numberRules(s: Schema, v: number, path: string, out: FieldError[]): void {
   if (s.minimum !== undefined) {
     if (s.exclusiveMinimum ? v <= s.minimum : v < s.minimum) {
-      out.push(invalid(path, v, `${path} in body should be greater than ${s.exclusiveMinimum ? "" : "or equal to "}${s.minimum}`));
+      out.push(invalid(path, { value: v, detail: `${path} in body should be greater than ${s.exclusiveMinimum ? "" : "or equal to "}${s.minimum}` }));
     }
   }
   if (s.maximum !== undefined) {
     if (s.exclusiveMaximum ? v >= s.maximum : v > s.maximum) {
-      out.push(invalid(path, v, `${path} in body should be less than ${s.exclusiveMaximum ? "" : "or equal to "}${s.maximum}`));
+      out.push(invalid(path, { value: v, detail: `${path} in body should be less than ${s.exclusiveMaximum ? "" : "or equal to "}${s.maximum}` }));
     }
   }
   if (s.multipleOf !== undefined && s.multipleOf !== 0 && !Number.isInteger(v / s.multipleOf)) {
-    out.push(invalid(path, v, `${path} in body should be a multiple of ${s.multipleOf}`));
+    out.push(invalid(path, { value: v, detail: `${path} in body should be a multiple of ${s.multipleOf}` }));
   }
 }
 
 function stringRules(s: Schema, v: string, path: string, out: FieldError[]): void {
   const len = [...v].length;
   if (s.maxLength !== undefined && len > s.maxLength) out.push(tooLong(path, s.maxLength));
-  if (s.minLength !== undefined && len < s.minLength) out.push(invalid(path, v, `${path} in body should be at least ${s.minLength} chars long`));
+  if (s.minLength !== undefined && len < s.minLength) out.push(invalid(path, { value: v, detail: `${path} in body should be at least ${s.minLength} chars long` }));
   if (s.pattern !== undefined) {
     let re: RegExp | undefined;
     try {
@@ -56,16 +56,16 @@ function stringRules(s: Schema, v: string, path: string, out: FieldError[]): voi
     } catch {
       re = undefined;
     }
-    if (re && !re.test(v)) out.push(invalid(path, v, `${path} in body should match '${s.pattern}'`));
+    if (re && !re.test(v)) out.push(invalid(path, { value: v, detail: `${path} in body should match '${s.pattern}'` }));
   }
-  if (s.format === "date-time" && Number.isNaN(Date.parse(v))) out.push(invalid(path, v, `${path} in body must be of type date-time: ${JSON.stringify(v)}`));
+  if (s.format === "date-time" && Number.isNaN(Date.parse(v))) out.push(invalid(path, { value: v, detail: `${path} in body must be of type date-time: ${JSON.stringify(v)}` }));
 }
 
 function arrayRules(s: Schema, v: unknown[], path: string, out: FieldError[]): void {
   if (s.maxItems !== undefined && v.length > s.maxItems) {
     out.push({ type: "FieldValueTooMany", field: path, message: `Too many: ${v.length}: must have at most ${s.maxItems} items` });
   }
-  if (s.minItems !== undefined && v.length < s.minItems) out.push(invalid(path, v.length, `${path} in body should have at least ${s.minItems} items`));
+  if (s.minItems !== undefined && v.length < s.minItems) out.push(invalid(path, { value: v.length, detail: `${path} in body should have at least ${s.minItems} items` }));
   const setLike = s.uniqueItems || s["x-kubernetes-list-type"] === "set";
   if (setLike) {
     const seen = new Set<string>();
@@ -93,7 +93,7 @@ function objectRules(s: Schema, v: Record<string, unknown>, path: string, out: F
   if (s.maxProperties !== undefined && n > s.maxProperties) {
     out.push({ type: "FieldValueTooMany", field: path, message: `Too many: ${n}: must have at most ${s.maxProperties} items` });
   }
-  if (s.minProperties !== undefined && n < s.minProperties) out.push(invalid(path, n, `${path} in body should have at least ${s.minProperties} properties`));
+  if (s.minProperties !== undefined && n < s.minProperties) out.push(invalid(path, { value: n, detail: `${path} in body should have at least ${s.minProperties} properties` }));
   for (const r of s.required ?? []) if (v[r] === undefined) out.push(required(child(path, r)));
   if (s["x-kubernetes-embedded-resource"]) {
     if (!v.apiVersion) out.push(required(child(path, "apiVersion"), "must not be empty"));
@@ -114,9 +114,9 @@ function combinators(s: Schema, v: unknown, path: string, out: FieldError[]): vo
     walk(sub, v, path, errs);
     return errs.length === 0;
   };
-  if (s.anyOf && !s.anyOf.some(passes)) out.push(invalid(path, v, `${path} in body must validate at least one schema (anyOf)`));
-  if (s.oneOf && s.oneOf.filter(passes).length !== 1) out.push(invalid(path, v, `${path} in body must validate one and only one schema (oneOf)`));
-  if (s.not && passes(s.not)) out.push(invalid(path, v, `${path} in body must not validate the schema (not)`));
+  if (s.anyOf && !s.anyOf.some(passes)) out.push(invalid(path, { value: v, detail: `${path} in body must validate at least one schema (anyOf)` }));
+  if (s.oneOf && s.oneOf.filter(passes).length !== 1) out.push(invalid(path, { value: v, detail: `${path} in body must validate one and only one schema (oneOf)` }));
+  if (s.not && passes(s.not)) out.push(invalid(path, { value: v, detail: `${path} in body must not validate the schema (not)` }));
 }
 
 function walk(s: Schema, v: unknown, path: string, out: FieldError[]): void {
@@ -134,7 +134,7 @@ function walk(s: Schema, v: unknown, path: string, out: FieldError[]): void {
     return;
   }
   if (s.enum && !s.enum.some((e) => JSON.stringify(e) === JSON.stringify(v))) {
-    out.push(notSupported(path, v, s.enum.map((e) => (typeof e === "string" ? e : JSON.stringify(e)))));
+    out.push(notSupported(path, { value: v, supported: s.enum.map((e) => (typeof e === "string" ? e : JSON.stringify(e))) }));
   }
   if (typeof v === "number") numberRules(s, v, path, out);
   else if (typeof v === "string") stringRules(s, v, path, out);
