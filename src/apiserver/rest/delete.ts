@@ -5,7 +5,7 @@ import { badRequest, conflict } from "../errors.ts";
 import { parseJson, parseYamlBody, parseMediaTypes } from "../negotiation.ts";
 import { nowTimestamp } from "../objectmeta.ts";
 import { clone, encodeStored } from "../storage/codec.ts";
-import { groupResource, isDryRun, keyOf, readCurrent, served } from "./common.ts";
+import { groupResource, isDryRun, keyOf, readCurrent, served, stored } from "./common.ts";
 import type { Call, Reply } from "./context.ts";
 import { listObjects } from "./list.ts";
 import { externalAdmission } from "./admission.ts";
@@ -136,9 +136,9 @@ export async function deleteObject(call: Call, target: { name: string; options: 
         releaseHoldings(call, { obj: cur });
         return deletedReply(call, cur);
       }
-      const unchanged = encodeStored(next).equals(encodeStored(cur));
+      const unchanged = encodeStored(stored(call.kind, next)).equals(encodeStored(stored(call.kind, cur)));
       if (dry || unchanged) return { status: 200, object: served(call.kind, next) };
-      const kv = await call.ctx.backend.update(keyOf(call, name), encodeStored(next), modRevision);
+      const kv = await call.ctx.backend.update(keyOf(call, name), encodeStored(stored(call.kind, next)), modRevision);
       md.resourceVersion = String(kv.modRevision);
       return { status: 200, object: served(call.kind, next) };
     } catch (err) {

@@ -10,7 +10,7 @@ import { updatedManagedFields } from "./patchdefaults.ts";
 import { generateName, hasSpec, nowTimestamp, specOf } from "../objectmeta.ts";
 import { clone, decodeStored, encodeStored } from "../storage/codec.ts";
 import { checkNamespaceLifecycle, checkUnknownFields, externalAdmission, strategyContext, validateOrThrow } from "./admission.ts";
-import { decodeObject, groupResource, isDryRun, keyOf, served } from "./common.ts";
+import { decodeObject, groupResource, isDryRun, keyOf, served, stored } from "./common.ts";
 import type { Call, Reply } from "./context.ts";
 
 const MAX_RETRIES = 16;
@@ -52,7 +52,7 @@ export async function createObject(call: Call, opts: CreateOptions): Promise<Rep
   const sctx = strategyContext(call, "");
   if (kind.defaults) kind.defaults(obj);
   await externalAdmission(call, { phase: "mutate", operation: "CREATE", object: obj });
-  let stored = false;
+  let persisted = false;
   try {
     if (kind.prepareForCreate) await asInvalid(call, obj, () => kind.prepareForCreate?.(obj, sctx));
     if (!md.name && md.generateName) md.name = generateName(md.generateName);
@@ -72,16 +72,16 @@ export async function createObject(call: Call, opts: CreateOptions): Promise<Rep
     if (isDryRun(call)) return { status: 201, object: obj, warnings: opts.warnings };
     try {
       const lease = isEvent(call) ? await call.ctx.leases.leaseFor(call.ctx.eventTTLSeconds) : 0;
-      const rev = await call.ctx.backend.create(keyOf(call, md.name ?? ""), encodeStored(obj), lease);
+      const rev = await call.ctx.backend.create(keyOf(call, md.name ?? ""), encodeStored(stored(kind, obj)), lease);
       md.resourceVersion = String(rev);
-      stored = true;
+      persisted = true;
     } catch (err) {
       if (err instanceof ConflictError) throw alreadyExists(groupResource(call), md.name ?? "");
       throw err;
     }
   } finally {
     // what prepareForCreate allocated goes back unless the object now holds it
-    if (!stored) releaseHoldings(call, { obj });
+    if (!persisted) releaseHoldings(call, { obj });
   }
   return { status: 201, object: obj, warnings: opts.warnings };
 }
@@ -120,7 +120,7 @@ export async function guaranteedUpdate(call: Call, spec: UpdateSpec): Promise<Re
       made.object.metadata.name ??= spec.name;
       return createObject(call, { object: made.object, warnings: spec.warnings, managedFields: made.managedFields });
     }
-    const cur = decodeStored(res.kv);
+    const cur = served(call.kind, decodeStored(res.kv));
     const made = await spec.mutate(clone(cur));
     const userRv = made.object.metadata.resourceVersion;
     if (userRv && userRv !== String(res.kv.modRevision)) throw conflict(groupResource(call), spec.name);
@@ -131,8 +131,8 @@ export async function guaranteedUpdate(call: Call, spec: UpdateSpec): Promise<Re
       releaseHoldings(call, { obj: made.object, keep: cur });
       throw err;
     }
-    const curBytes = encodeStored(cur);
-    const nextBytes = encodeStored(next);
+    const curBytes = encodeStored(stored(call.kind, cur));
+    const nextBytes = encodeStored(stored(call.kind, next));
     if (curBytes.equals(nextBytes)) return { status: 200, object: served(call.kind, cur), warnings: spec.warnings };
     if (isDryRun(call)) {
       releaseHoldings(call, { obj: next, keep: cur });
@@ -196,7 +196,8 @@ async function finalizeUpdate(call: Call, u: { cur: KubeObject; next: KubeObject
     else next.status = clone(cur.status);
   }
   const nmd = next.metadata;
-  if (kind.defaults) kind.defaults(next);
+  // /finalize only moves spec.finalizers; defaulting would put back the finalizer it removed
+  if (kind.defaults && u.subresource !== "finalize") kind.defaults(next);
   await externalAdmission(call, { phase: "mutate", operation: "UPDATE", object: next, oldObject: cur });
   if (kind.prepareForUpdate) await asInvalid(call, next, () => kind.prepareForUpdate?.(next, cur, strategyContext(call, u.subresource)));
   if (cur.metadata.generation !== undefined || hasSpec(next)) {
