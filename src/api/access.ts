@@ -53,7 +53,9 @@ export function ensureMap(obj: JsonMap, path: string): JsonMap {
   return cur;
 }
 
-/** Sets obj[key] = value only when the key is absent, null or "". */
-export function setDefault(obj: JsonMap, key: string, value: unknown): void {
-  if (obj[key] === undefined || obj[key] === null || obj[key] === "") obj[key] = value;
+/** Sets each obj[key] = value only where the key is absent, null or "". */
+export function setDefaults(obj: JsonMap, values: JsonMap): void {
+  for (const [key, value] of Object.entries(values)) {
+    if (obj[key] === undefined || obj[key] === null || obj[key] === "") obj[key] = value;
+  }
 }

@@ -1,7 +1,7 @@
 /** Pods and pod templates: defaults, validation and the kubectl printer, as upstream. */
 import type { FieldError, PrinterColumn } from "./kind.ts";
 import type { KubeObject } from "./types.ts";
-import { type JsonMap, asArray, asMap, asMaps, asNumber, asString, ensureMap, setDefault } from "./access.ts";
+import { type JsonMap, asArray, asMap, asMaps, asNumber, asString, ensureMap, setDefaults } from "./access.ts";
 import { AGE, NAME, col, since } from "./printing.ts";
 import { QUANTITY_MESSAGE, quantityValue } from "./quantity.ts";
 import { dns1123Label, duplicate, forbidden, invalid, labelValue, notSupported, qualifiedName, required, validateLabels } from "./validation.ts";
@@ -23,28 +23,28 @@ export function defaultPullPolicy(image: string): string {
 function defaultProbe(p: unknown): void {
   const probe = asMap(p);
   if (!probe) return;
-  setDefault(probe, "timeoutSeconds", 1);
-  setDefault(probe, "periodSeconds", 10);
-  setDefault(probe, "successThreshold", 1);
-  setDefault(probe, "failureThreshold", 3);
+  setDefaults(probe, { timeoutSeconds: 1 });
+  setDefaults(probe, { periodSeconds: 10 });
+  setDefaults(probe, { successThreshold: 1 });
+  setDefaults(probe, { failureThreshold: 3 });
   const http = asMap(probe.httpGet);
   if (http) {
-    setDefault(http, "path", "/");
-    setDefault(http, "scheme", "HTTP");
+    setDefaults(http, { path: "/" });
+    setDefaults(http, { scheme: "HTTP" });
   }
 }
 
 function defaultContainer(c: JsonMap, hostNetwork: boolean, pod: boolean): void {
-  if (typeof c.image === "string") setDefault(c, "imagePullPolicy", defaultPullPolicy(c.image));
-  setDefault(c, "terminationMessagePath", "/dev/termination-log");
-  setDefault(c, "terminationMessagePolicy", "File");
+  if (typeof c.image === "string") setDefaults(c, { imagePullPolicy: defaultPullPolicy(c.image) });
+  setDefaults(c, { terminationMessagePath: "/dev/termination-log" });
+  setDefaults(c, { terminationMessagePolicy: "File" });
   for (const port of asMaps(c.ports)) {
-    setDefault(port, "protocol", "TCP");
+    setDefaults(port, { protocol: "TCP" });
     if (hostNetwork && pod && !port.hostPort) port.hostPort = port.containerPort;
   }
   for (const env of asMaps(c.env)) {
     const ref = asMap(asMap(env.valueFrom)?.fieldRef);
-    if (ref) setDefault(ref, "apiVersion", "v1");
+    if (ref) setDefaults(ref, { apiVersion: "v1" });
   }
   defaultProbe(c.livenessProbe);
   defaultProbe(c.readinessProbe);
@@ -63,25 +63,25 @@ function defaultVolume(v: JsonMap): void {
   if (sources.length === 0) v.emptyDir = {};
   for (const k of ["configMap", "secret", "downwardAPI", "projected"]) {
     const src = asMap(v[k]);
-    if (src) setDefault(src, "defaultMode", 420);
+    if (src) setDefaults(src, { defaultMode: 420 });
   }
   const hp = asMap(v.hostPath);
-  if (hp) setDefault(hp, "type", "");
+  if (hp) setDefaults(hp, { type: "" });
   const fieldRefs = asMaps(asMap(v.downwardAPI)?.items).map((i) => asMap(i.fieldRef));
   for (const src of asMaps(asMap(v.projected)?.sources)) {
     const token = asMap(src.serviceAccountToken);
-    if (token) setDefault(token, "expirationSeconds", 3600);
+    if (token) setDefaults(token, { expirationSeconds: 3600 });
     fieldRefs.push(...asMaps(asMap(src.downwardAPI)?.items).map((i) => asMap(i.fieldRef)));
   }
-  for (const ref of fieldRefs) if (ref) setDefault(ref, "apiVersion", "v1");
+  for (const ref of fieldRefs) if (ref) setDefaults(ref, { apiVersion: "v1" });
 }
 
 /** Upstream's SetDefaults for a PodSpec (in pods and in every template). */
 export function defaultPodSpec(spec: JsonMap, opts: PodSpecDefaultOptions): void {
-  setDefault(spec, "restartPolicy", "Always");
-  setDefault(spec, "dnsPolicy", "ClusterFirst");
-  setDefault(spec, "terminationGracePeriodSeconds", 30);
-  setDefault(spec, "schedulerName", "default-scheduler");
+  setDefaults(spec, { restartPolicy: "Always" });
+  setDefaults(spec, { dnsPolicy: "ClusterFirst" });
+  setDefaults(spec, { terminationGracePeriodSeconds: 30 });
+  setDefaults(spec, { schedulerName: "default-scheduler" });
   // upstream defaults enableServiceLinks and host ports on Pods only, never in templates
   if (opts.pod && spec.enableServiceLinks === undefined) spec.enableServiceLinks = true;
   if (!asMap(spec.securityContext)) spec.securityContext = {};
@@ -91,7 +91,7 @@ export function defaultPodSpec(spec: JsonMap, opts: PodSpecDefaultOptions): void
   if (opts.pod) {
     // the Priority and DefaultTolerationSeconds admission plugins, applied here for pods
     if (spec.priority === undefined && !spec.priorityClassName) spec.priority = 0;
-    setDefault(spec, "preemptionPolicy", "PreemptLowerPriority");
+    setDefaults(spec, { preemptionPolicy: "PreemptLowerPriority" });
     const tolerations = asMaps(spec.tolerations);
     for (const key of ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"]) {
       const has = tolerations.some((t) => t.key === key && (t.effect === "NoExecute" || !t.effect));
@@ -134,22 +134,22 @@ function validateContainers(list: JsonMap[], path: string, volumes: Set<string>,
     const name = asString(c.name);
     if (!name) errs.push(required(`${p}.name`));
     else {
-      for (const e of dns1123Label(name)) errs.push(invalid(`${p}.name`, name, e));
+      for (const e of dns1123Label(name)) errs.push(invalid(`${p}.name`, { value: name, detail: e }));
       if (names.has(name)) errs.push(duplicate(`${p}.name`, name));
       names.add(name);
     }
     if (pod && !asString(c.image)) errs.push(required(`${p}.image`));
     const ipp = c.imagePullPolicy;
     if (ipp !== undefined && !["Always", "IfNotPresent", "Never"].includes(asString(ipp))) {
-      errs.push(notSupported(`${p}.imagePullPolicy`, ipp, ["Always", "IfNotPresent", "Never"]));
+      errs.push(notSupported(`${p}.imagePullPolicy`, { value: ipp, supported: ["Always", "IfNotPresent", "Never"] }));
     }
     asMaps(c.ports).forEach((port, j) => {
       const pp = `${p}.ports[${j}]`;
       const cp = asNumber(port.containerPort);
       if (cp === undefined) errs.push(required(`${pp}.containerPort`));
-      else if (cp < 1 || cp > 65535) errs.push(invalid(`${pp}.containerPort`, cp, "must be between 1 and 65535, inclusive"));
+      else if (cp < 1 || cp > 65535) errs.push(invalid(`${pp}.containerPort`, { value: cp, detail: "must be between 1 and 65535, inclusive" }));
       if (port.protocol !== undefined && !["SCTP", "TCP", "UDP"].includes(asString(port.protocol))) {
-        errs.push(notSupported(`${pp}.protocol`, port.protocol, ["SCTP", "TCP", "UDP"]));
+        errs.push(notSupported(`${pp}.protocol`, { value: port.protocol, supported: ["SCTP", "TCP", "UDP"] }));
       }
     });
     errs.push(...validateResources(c.resources, `${p}.resources`));
@@ -160,12 +160,12 @@ function validateContainers(list: JsonMap[], path: string, volumes: Set<string>,
       if (portNames.has(n)) errs.push(duplicate(`${p}.ports[${j}].name`, n));
       portNames.add(n);
       const hp = asNumber(port.hostPort);
-      if (hp !== undefined && hp !== 0 && (hp < 1 || hp > 65535)) errs.push(invalid(`${p}.ports[${j}].hostPort`, hp, "must be between 1 and 65535, inclusive"));
+      if (hp !== undefined && hp !== 0 && (hp < 1 || hp > 65535)) errs.push(invalid(`${p}.ports[${j}].hostPort`, { value: hp, detail: "must be between 1 and 65535, inclusive" }));
     });
     asMaps(c.env).forEach((env, j) => {
       const n = asString(env.name);
       if (!n) errs.push(required(`${p}.env[${j}].name`));
-      else if (!ENV_NAME.test(n)) errs.push(invalid(`${p}.env[${j}].name`, n, ENV_MSG));
+      else if (!ENV_NAME.test(n)) errs.push(invalid(`${p}.env[${j}].name`, { value: n, detail: ENV_MSG }));
     });
     asMaps(c.volumeMounts).forEach((m, j) => {
       const mp = `${p}.volumeMounts[${j}]`;
@@ -188,15 +188,15 @@ export function validateResources(res: unknown, path: string): FieldError[] {
   for (const [kind, map] of [["limits", limits], ["requests", requests]] as const) {
     for (const [name, q] of Object.entries(map)) {
       const v = quantityValue(q);
-      if (v === undefined) errs.push(invalid(`${path}.${kind}[${name}]`, q, QUANTITY_MESSAGE));
-      else if (v < 0) errs.push(invalid(`${path}.${kind}[${name}]`, q, "must be greater than or equal to 0"));
+      if (v === undefined) errs.push(invalid(`${path}.${kind}[${name}]`, { value: q, detail: QUANTITY_MESSAGE }));
+      else if (v < 0) errs.push(invalid(`${path}.${kind}[${name}]`, { value: q, detail: "must be greater than or equal to 0" }));
     }
   }
   for (const [name, q] of Object.entries(requests)) {
     const req = quantityValue(q);
     const lim = quantityValue(limits[name]);
     if (req !== undefined && lim !== undefined && req > lim) {
-      errs.push(invalid(`${path}.requests`, asString(q) || String(q), `must be less than or equal to ${name} limit of ${asString(limits[name]) || String(limits[name])}`));
+      errs.push(invalid(`${path}.requests`, { value: asString(q) || String(q), detail: `must be less than or equal to ${name} limit of ${asString(limits[name]) || String(limits[name])}` }));
     }
   }
   return errs;
@@ -211,14 +211,14 @@ export function validateTolerations(list: unknown, path: string): FieldError[] {
     const p = `${path}[${i}]`;
     const op = asString(t.operator) || "Equal";
     const key = asString(t.key);
-    if (key) for (const e of qualifiedName(key)) errs.push(invalid(`${p}.key`, key, e));
-    if (!key && op !== "Exists") errs.push(invalid(`${p}.operator`, op, "operator must be Exists when `key` is empty, which means \"match all values and all keys\""));
-    if (op === "Exists" && asString(t.value)) errs.push(invalid(`${p}.operator`, t.value, "value must be empty when `operator` is 'Exists'"));
-    if (op !== "Exists" && op !== "Equal") errs.push(notSupported(`${p}.operator`, op, ["Equal", "Exists"]));
+    if (key) for (const e of qualifiedName(key)) errs.push(invalid(`${p}.key`, { value: key, detail: e }));
+    if (!key && op !== "Exists") errs.push(invalid(`${p}.operator`, { value: op, detail: "operator must be Exists when `key` is empty, which means \"match all values and all keys\"" }));
+    if (op === "Exists" && asString(t.value)) errs.push(invalid(`${p}.operator`, { value: t.value, detail: "value must be empty when `operator` is 'Exists'" }));
+    if (op !== "Exists" && op !== "Equal") errs.push(notSupported(`${p}.operator`, { value: op, supported: ["Equal", "Exists"] }));
     if (t.tolerationSeconds !== undefined && t.effect !== "NoExecute") {
-      errs.push(invalid(`${p}.effect`, t.effect ?? "", "effect must be 'NoExecute' when `tolerationSeconds` is set"));
+      errs.push(invalid(`${p}.effect`, { value: t.effect ?? "", detail: "effect must be 'NoExecute' when `tolerationSeconds` is set" }));
     }
-    if (t.effect !== undefined && t.effect !== "" && !TAINT_EFFECTS.includes(asString(t.effect))) errs.push(notSupported(`${p}.effect`, t.effect, TAINT_EFFECTS));
+    if (t.effect !== undefined && t.effect !== "" && !TAINT_EFFECTS.includes(asString(t.effect))) errs.push(notSupported(`${p}.effect`, { value: t.effect, supported: TAINT_EFFECTS }));
   });
   return errs;
 }
@@ -231,11 +231,11 @@ export function validateTaints(list: unknown, path: string): FieldError[] {
     const p = `${path}[${i}]`;
     const key = asString(t.key);
     if (!key) errs.push(required(`${p}.key`));
-    else for (const e of qualifiedName(key)) errs.push(invalid(`${p}.key`, key, e));
+    else for (const e of qualifiedName(key)) errs.push(invalid(`${p}.key`, { value: key, detail: e }));
     const effect = asString(t.effect);
     if (!effect) errs.push(required(`${p}.effect`));
-    else if (!TAINT_EFFECTS.includes(effect)) errs.push(notSupported(`${p}.effect`, effect, TAINT_EFFECTS));
-    for (const e of labelValue(asString(t.value))) errs.push(invalid(`${p}.value`, t.value, e));
+    else if (!TAINT_EFFECTS.includes(effect)) errs.push(notSupported(`${p}.effect`, { value: effect, supported: TAINT_EFFECTS }));
+    for (const e of labelValue(asString(t.value))) errs.push(invalid(`${p}.value`, { value: t.value, detail: e }));
     const id = `${key}:${effect}`;
     if (seen.has(id)) errs.push(duplicate(p, { key, effect }));
     seen.add(id);
@@ -244,6 +244,8 @@ export function validateTaints(list: unknown, path: string): FieldError[] {
 }
 
 export interface PodSpecValidationOptions {
+  /** where the spec sits: "spec" or "spec.template.spec" */
+  path: string;
   /** a Pod itself: images are required */
   pod: boolean;
   /** volume names provided from outside the spec (a StatefulSet's volumeClaimTemplates) */
@@ -251,7 +253,8 @@ export interface PodSpecValidationOptions {
 }
 
 /** Upstream's ValidatePodSpec essentials, at path ("spec" or "spec.template.spec"). */
-export function validatePodSpec(specRaw: unknown, path: string, opts: PodSpecValidationOptions): FieldError[] {
+export function validatePodSpec(specRaw: unknown, opts: PodSpecValidationOptions): FieldError[] {
+  const { path } = opts;
   const errs: FieldError[] = [];
   const spec = asMap(specRaw) ?? {};
   const volumes = new Set<string>(opts.extraVolumes ?? []);
@@ -259,7 +262,7 @@ export function validatePodSpec(specRaw: unknown, path: string, opts: PodSpecVal
     const n = asString(v.name);
     if (!n) errs.push(required(`${path}.volumes[${i}].name`));
     else {
-      for (const e of dns1123Label(n)) errs.push(invalid(`${path}.volumes[${i}].name`, n, e));
+      for (const e of dns1123Label(n)) errs.push(invalid(`${path}.volumes[${i}].name`, { value: n, detail: e }));
       if (volumes.has(n)) errs.push(duplicate(`${path}.volumes[${i}].name`, n));
       volumes.add(n);
     }
@@ -271,19 +274,19 @@ export function validatePodSpec(specRaw: unknown, path: string, opts: PodSpecVal
   errs.push(...validateContainers(containers, `${path}.containers`, volumes, names, opts.pod));
   const rp = spec.restartPolicy;
   if (rp !== undefined && !["Always", "OnFailure", "Never"].includes(asString(rp))) {
-    errs.push(notSupported(`${path}.restartPolicy`, rp, ["Always", "Never", "OnFailure"]));
+    errs.push(notSupported(`${path}.restartPolicy`, { value: rp, supported: ["Always", "Never", "OnFailure"] }));
   }
   const dp = spec.dnsPolicy;
   if (dp !== undefined && !["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"].includes(asString(dp))) {
-    errs.push(notSupported(`${path}.dnsPolicy`, dp, ["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"]));
+    errs.push(notSupported(`${path}.dnsPolicy`, { value: dp, supported: ["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"] }));
   }
   const ads = spec.activeDeadlineSeconds;
-  if (typeof ads === "number" && ads <= 0) errs.push(invalid(`${path}.activeDeadlineSeconds`, ads, "must be between 1 and 2147483647, inclusive"));
+  if (typeof ads === "number" && ads <= 0) errs.push(invalid(`${path}.activeDeadlineSeconds`, { value: ads, detail: "must be between 1 and 2147483647, inclusive" }));
   errs.push(...validateLabels(spec.nodeSelector, `${path}.nodeSelector`));
   errs.push(...validateTolerations(spec.tolerations, `${path}.tolerations`));
   const tgps = spec.terminationGracePeriodSeconds;
   if (typeof tgps === "number" && tgps < 0 && opts.pod === false) {
-    errs.push(invalid(`${path}.terminationGracePeriodSeconds`, tgps, "must be greater than or equal to 0"));
+    errs.push(invalid(`${path}.terminationGracePeriodSeconds`, { value: tgps, detail: "must be greater than or equal to 0" }));
   }
   return errs;
 }
@@ -311,14 +314,14 @@ export function podPhaseOf(pod: KubeObject): string {
 /** Pod columns as upstream's printers (kubectl get pods [-o wide]). */
 export const podColumns: PrinterColumn[] = [
   NAME,
-  col("Ready", "string", "The aggregate readiness state of this pod for accepting traffic."),
-  col("Status", "string", "The aggregate status of the containers in this pod."),
-  col("Restarts", "string", "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted."),
+  col("Ready", { type: "string", description: "The aggregate readiness state of this pod for accepting traffic." }),
+  col("Status", { type: "string", description: "The aggregate status of the containers in this pod." }),
+  col("Restarts", { type: "string", description: "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted." }),
   AGE,
-  col("IP", "string", "podIP is an IP address allocated to the pod.", 1),
-  col("Node", "string", "NodeName indicates in which node this pod is scheduled.", 1),
-  col("Nominated Node", "string", "nominatedNodeName is set when this pod preempts other pods on the node.", 1),
-  col("Readiness Gates", "string", "If specified, all readiness gates will be evaluated for pod readiness.", 1),
+  col("IP", { type: "string", description: "podIP is an IP address allocated to the pod.", priority: 1 }),
+  col("Node", { type: "string", description: "NodeName indicates in which node this pod is scheduled.", priority: 1 }),
+  col("Nominated Node", { type: "string", description: "nominatedNodeName is set when this pod preempts other pods on the node.", priority: 1 }),
+  col("Readiness Gates", { type: "string", description: "If specified, all readiness gates will be evaluated for pod readiness.", priority: 1 }),
 ];
 
 function isRestartableInit(c: JsonMap | undefined): boolean {
@@ -454,12 +457,20 @@ export function podSelectableFields(pod: KubeObject): Record<string, string> {
   };
 }
 
-/** Validation of a pod template (in deployments, jobs, ...) at path; extraVolumes as in PodSpecValidationOptions. */
-export function validatePodTemplate(template: unknown, path: string, extraVolumes: string[] = []): FieldError[] {
+export interface PodTemplateValidationOptions {
+  /** where the template sits: "spec.template" */
+  path: string;
+  /** as in PodSpecValidationOptions */
+  extraVolumes?: string[];
+}
+
+/** Validation of a pod template (in deployments, jobs, ...). */
+export function validatePodTemplate(template: unknown, opts: PodTemplateValidationOptions): FieldError[] {
+  const { path, extraVolumes = [] } = opts;
   const t = asMap(template);
   if (!t) return [required(path)];
   const errs = validateLabels(asMap(t.metadata)?.labels, `${path}.metadata.labels`);
-  errs.push(...validatePodSpec(t.spec, `${path}.spec`, { pod: false, extraVolumes }));
+  errs.push(...validatePodSpec(t.spec, { path: `${path}.spec`, pod: false, extraVolumes }));
   return errs;
 }
 

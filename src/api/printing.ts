@@ -53,9 +53,16 @@ export const NAME: PrinterColumn = { name: "Name", type: "string", format: "name
 /** The AGE column. */
 export const AGE: PrinterColumn = { name: "Age", type: "string", description: "CreationTimestamp is a timestamp representing the server time when this object was created.", priority: 0 };
 
+/** A column's type, description and priority (0 = always, 1 = -o wide). */
+export interface ColumnSpec {
+  type: PrinterColumn["type"];
+  description: string;
+  priority?: number;
+}
+
 /** A column definition in one call. */
-export function col(name: string, type: PrinterColumn["type"], description: string, priority = 0): PrinterColumn {
-  return { name, type, description, priority };
+export function col(name: string, spec: ColumnSpec): PrinterColumn {
+  return { name, type: spec.type, description: spec.description, priority: spec.priority ?? 0 };
 }
 
 /** labels.FormatLabels: "k=v,k2=v2" sorted, "<none>" when empty. */

@@ -1,8 +1,8 @@
 /** Services: defaults, validation, allocation and the kubectl printer, as upstream. */
 import { isIP } from "node:net";
-import type { FieldError, PrinterColumn, ReleaseContext, StrategyContext } from "./kind.ts";
+import type { FieldError, KindDef, PrinterColumn, ReleaseContext, StrategyContext } from "./kind.ts";
 import type { KubeObject } from "./types.ts";
-import { type JsonMap, asMap, asMaps, asNumber, asString, ensureMap, setDefault } from "./access.ts";
+import { type JsonMap, asMap, asMaps, asNumber, asString, ensureMap, setDefaults } from "./access.ts";
 import { serviceAllocatorsFor } from "./allocators/services.ts";
 import { AGE, NAME, age, col, formatLabels } from "./printing.ts";
 import { dns1035Label, duplicate, forbidden, invalid, notSupported, required } from "./validation.ts";
@@ -10,23 +10,23 @@ import { dns1035Label, duplicate, forbidden, invalid, notSupported, required } f
 const TYPES = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"];
 
 /** Upstream's SetDefaults_Service. */
-export function defaultService(obj: KubeObject): void {
+function defaultService(obj: KubeObject): void {
   const spec = ensureMap(obj, "spec");
-  setDefault(spec, "type", "ClusterIP");
-  setDefault(spec, "sessionAffinity", "None");
+  setDefaults(spec, { type: "ClusterIP" });
+  setDefaults(spec, { sessionAffinity: "None" });
   if (spec.sessionAffinity === "None") delete spec.sessionAffinityConfig;
   if (spec.sessionAffinity === "ClientIP") {
     const cfg = ensureMap(spec, "sessionAffinityConfig.clientIP");
-    setDefault(cfg, "timeoutSeconds", 10800);
+    setDefaults(cfg, { timeoutSeconds: 10800 });
   }
   for (const p of asMaps(spec.ports)) {
-    setDefault(p, "protocol", "TCP");
+    setDefaults(p, { protocol: "TCP" });
     if (p.targetPort === undefined || p.targetPort === 0 || p.targetPort === "") p.targetPort = p.port;
   }
   const externalIPs = Array.isArray(spec.externalIPs) && spec.externalIPs.length > 0;
   const external = spec.type === "NodePort" || spec.type === "LoadBalancer" || (spec.type === "ClusterIP" && externalIPs);
-  if (external) setDefault(spec, "externalTrafficPolicy", "Cluster");
-  if (spec.type !== "ExternalName") setDefault(spec, "internalTrafficPolicy", "Cluster");
+  if (external) setDefaults(spec, { externalTrafficPolicy: "Cluster" });
+  if (spec.type !== "ExternalName") setDefaults(spec, { internalTrafficPolicy: "Cluster" });
   if (spec.type === "LoadBalancer" && spec.allocateLoadBalancerNodePorts === undefined) spec.allocateLoadBalancerNodePorts = true;
   if (!asMap(obj.status)) obj.status = { loadBalancer: {} };
 }
@@ -44,7 +44,7 @@ function defaultFamilies(spec: JsonMap, ctx: StrategyContext): void {
   if (spec.type === "ExternalName") return;
   const families = clusterFamilies(ctx);
   const headless = spec.clusterIP === "None";
-  setDefault(spec, "ipFamilyPolicy", headless && families.length > 1 && !asMap(spec.selector) ? "RequireDualStack" : "SingleStack");
+  setDefaults(spec, { ipFamilyPolicy: headless && families.length > 1 && !asMap(spec.selector) ? "RequireDualStack" : "SingleStack" });
   const want = Array.isArray(spec.ipFamilies) && spec.ipFamilies.length ? spec.ipFamilies.map(String) : [];
   if (!want.length) {
     const ips = Array.isArray(spec.clusterIPs) ? spec.clusterIPs.map(String) : spec.clusterIP ? [asString(spec.clusterIP)] : [];
@@ -59,7 +59,7 @@ function defaultFamilies(spec: JsonMap, ctx: StrategyContext): void {
 }
 
 /** Strategy before create: families, cluster IPs and node ports. */
-export function prepareServiceCreate(obj: KubeObject, ctx: StrategyContext): void {
+function prepareServiceCreate(obj: KubeObject, ctx: StrategyContext): void {
   const spec = ensureMap(obj, "spec");
   obj.status = { loadBalancer: {} };
   defaultFamilies(spec, ctx);
@@ -67,7 +67,7 @@ export function prepareServiceCreate(obj: KubeObject, ctx: StrategyContext): voi
 }
 
 /** Strategy before update: keep allocated values the client omitted, claim new ones. */
-export function prepareServiceUpdate(obj: KubeObject, old: KubeObject, ctx: StrategyContext): void {
+function prepareServiceUpdate(obj: KubeObject, old: KubeObject, ctx: StrategyContext): void {
   if (ctx.subresource === "status") return;
   const spec = ensureMap(obj, "spec");
   const oldSpec = asMap(old.spec) ?? {};
@@ -97,19 +97,19 @@ export function prepareServiceUpdate(obj: KubeObject, old: KubeObject, ctx: Stra
 }
 
 /** Frees a Service's IPs and ports (see KindDef.release). */
-export function releaseService(obj: KubeObject, ctx: ReleaseContext): void {
+function releaseService(obj: KubeObject, ctx: ReleaseContext): void {
   allocationOf(ctx).release(obj, ctx.keep);
 }
 
 const PORT_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
 /** Upstream's ValidateService essentials and ValidateServiceUpdate's immutable clusterIP. */
-export function validateService(obj: KubeObject, old: KubeObject | undefined, ctx: StrategyContext): FieldError[] {
+function validateService(obj: KubeObject, old: KubeObject | undefined, ctx: StrategyContext): FieldError[] {
   if (ctx.subresource === "status") return [];
   const errs: FieldError[] = [];
   const spec = asMap(obj.spec) ?? {};
   const type = asString(spec.type) || "ClusterIP";
-  if (!TYPES.includes(type)) errs.push(notSupported("spec.type", spec.type, TYPES));
+  if (!TYPES.includes(type)) errs.push(notSupported("spec.type", { value: spec.type, supported: TYPES }));
   const ports = asMaps(spec.ports);
   const headless = spec.clusterIP === "None";
   if (ports.length === 0 && type !== "ExternalName" && !headless) errs.push(required("spec.ports"));
@@ -120,20 +120,20 @@ export function validateService(obj: KubeObject, old: KubeObject | undefined, ct
     const name = asString(p.name);
     if (ports.length > 1 && !name) errs.push(required(`${path}.name`));
     if (name) {
-      if (!PORT_NAME.test(name) || name.length > 15) errs.push(invalid(`${path}.name`, name, dns1035Label(name)[0] ?? "must contain only lower-case letters, digits and '-', and be no more than 15 characters"));
+      if (!PORT_NAME.test(name) || name.length > 15) errs.push(invalid(`${path}.name`, { value: name, detail: dns1035Label(name)[0] ?? "must contain only lower-case letters, digits and '-', and be no more than 15 characters" }));
       if (seenNames.has(name)) errs.push(duplicate(`${path}.name`, name));
       seenNames.add(name);
     }
     const port = asNumber(p.port);
     if (port === undefined) errs.push(required(`${path}.port`));
-    else if (port < 1 || port > 65535) errs.push(invalid(`${path}.port`, port, "must be between 1 and 65535, inclusive"));
+    else if (port < 1 || port > 65535) errs.push(invalid(`${path}.port`, { value: port, detail: "must be between 1 and 65535, inclusive" }));
     const proto = asString(p.protocol) || "TCP";
-    if (!["SCTP", "TCP", "UDP"].includes(proto)) errs.push(notSupported(`${path}.protocol`, p.protocol, ["SCTP", "TCP", "UDP"]));
+    if (!["SCTP", "TCP", "UDP"].includes(proto)) errs.push(notSupported(`${path}.protocol`, { value: p.protocol, supported: ["SCTP", "TCP", "UDP"] }));
     const key = `${port}/${proto}`;
     if (seenPorts.has(key)) errs.push(duplicate(path, { port, protocol: proto }));
     seenPorts.add(key);
     const tp = p.targetPort;
-    if (typeof tp === "number" && (tp < 1 || tp > 65535)) errs.push(invalid(`${path}.targetPort`, tp, "must be between 1 and 65535, inclusive"));
+    if (typeof tp === "number" && (tp < 1 || tp > 65535)) errs.push(invalid(`${path}.targetPort`, { value: tp, detail: "must be between 1 and 65535, inclusive" }));
     if (p.nodePort && type === "ClusterIP") errs.push(forbidden(`${path}.nodePort`, "may not be used when `type` is 'ClusterIP'"));
   });
   if (type === "ExternalName") {
@@ -142,17 +142,17 @@ export function validateService(obj: KubeObject, old: KubeObject | undefined, ct
   }
   const ci = asString(spec.clusterIP);
   if (ci && ci !== "None" && isIP(ci) === 0) {
-    errs.push(invalid("spec.clusterIPs[0]", ci, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"));
+    errs.push(invalid("spec.clusterIPs[0]", { value: ci, detail: "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)" }));
   }
   if (spec.sessionAffinity !== undefined && !["ClientIP", "None"].includes(asString(spec.sessionAffinity))) {
-    errs.push(notSupported("spec.sessionAffinity", spec.sessionAffinity, ["ClientIP", "None"]));
+    errs.push(notSupported("spec.sessionAffinity", { value: spec.sessionAffinity, supported: ["ClientIP", "None"] }));
   }
   if (old) {
     const oldSpec = asMap(old.spec) ?? {};
     const oldIps = Array.isArray(oldSpec.clusterIPs) ? oldSpec.clusterIPs.map(String) : [];
     const newIps = Array.isArray(spec.clusterIPs) ? spec.clusterIPs.map(String) : ci ? [ci] : [];
     if (oldSpec.type !== "ExternalName" && type !== "ExternalName" && oldIps.length && newIps.length && oldIps[0] !== newIps[0]) {
-      errs.push(invalid("spec.clusterIPs[0]", newIps, "may not change once set"));
+      errs.push(invalid("spec.clusterIPs[0]", { value: newIps, detail: "may not change once set" }));
     }
   }
   return errs;
@@ -190,19 +190,30 @@ function externalIp(spec: JsonMap, status: JsonMap): string {
 }
 
 /** Service columns (kubectl get svc [-o wide]). */
-export const serviceColumns: PrinterColumn[] = [
+const serviceColumns: PrinterColumn[] = [
   NAME,
-  col("Type", "string", "type determines how the Service is exposed."),
-  col("Cluster-IP", "string", "clusterIP is the IP address of the service."),
-  col("External-IP", "string", "externalIPs is a list of IP addresses for which nodes in the cluster will also accept traffic for this service."),
-  col("Port(s)", "string", "The list of ports that are exposed by this service."),
+  col("Type", { type: "string", description: "type determines how the Service is exposed." }),
+  col("Cluster-IP", { type: "string", description: "clusterIP is the IP address of the service." }),
+  col("External-IP", { type: "string", description: "externalIPs is a list of IP addresses for which nodes in the cluster will also accept traffic for this service." }),
+  col("Port(s)", { type: "string", description: "The list of ports that are exposed by this service." }),
   AGE,
-  col("Selector", "string", "Route service traffic to pods with label keys and values matching this selector.", 1),
+  col("Selector", { type: "string", description: "Route service traffic to pods with label keys and values matching this selector.", priority: 1 }),
 ];
 
 /** One row of `kubectl get svc -o wide`. */
-export function serviceRow(obj: KubeObject): unknown[] {
+function serviceRow(obj: KubeObject): unknown[] {
   const spec = asMap(obj.spec) ?? {};
   const ips = Array.isArray(spec.clusterIPs) ? spec.clusterIPs.map(String) : [];
   return [obj.metadata.name ?? "", asString(spec.type), ips[0] ?? "<none>", externalIp(spec, asMap(obj.status) ?? {}), portString(spec), age(obj), formatLabels(spec.selector)];
 }
+
+/** The Service kind's hooks: defaults, validation, allocation, release and printing. */
+export const serviceHooks: Pick<KindDef, "defaults" | "validate" | "prepareForCreate" | "prepareForUpdate" | "release" | "columns" | "row"> = {
+  defaults: defaultService,
+  validate: validateService,
+  prepareForCreate: prepareServiceCreate,
+  prepareForUpdate: prepareServiceUpdate,
+  release: releaseService,
+  columns: serviceColumns,
+  row: serviceRow,
+};

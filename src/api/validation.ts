@@ -16,15 +16,28 @@ export function required(field: string, detail = ""): FieldError {
   return { type: "FieldValueRequired", field, message: detail ? `Required value: ${detail}` : "Required value" };
 }
 
+/** What was wrong with a value, for invalid(). */
+export interface InvalidValue {
+  value: unknown;
+  /** upstream's explanation, e.g. "must be between 1 and 65535, inclusive" */
+  detail: string;
+}
+
 /** "Invalid value: v: detail" at field. */
-export function invalid(field: string, value: unknown, detail: string): FieldError {
-  return { type: "FieldValueInvalid", field, message: `Invalid value: ${showValue(value)}: ${detail}` };
+export function invalid(field: string, why: InvalidValue): FieldError {
+  return { type: "FieldValueInvalid", field, message: `Invalid value: ${showValue(why.value)}: ${why.detail}` };
+}
+
+/** A value outside an enum, for notSupported(). */
+export interface UnsupportedValue {
+  value: unknown;
+  supported: string[];
 }
 
 /** "Unsupported value: v: supported values: ..." at field. */
-export function notSupported(field: string, value: unknown, supported: string[]): FieldError {
-  const list = supported.map((s) => JSON.stringify(s)).join(", ");
-  return { type: "FieldValueNotSupported", field, message: `Unsupported value: ${showValue(value)}: supported values: ${list}` };
+export function notSupported(field: string, why: UnsupportedValue): FieldError {
+  const list = why.supported.map((s) => JSON.stringify(s)).join(", ");
+  return { type: "FieldValueNotSupported", field, message: `Unsupported value: ${showValue(why.value)}: supported values: ${list}` };
 }
 
 /** "Duplicate value: v" at field. */
@@ -42,9 +55,16 @@ export function tooLong(field: string, max: number): FieldError {
   return { type: "FieldValueTooLong", field, message: `Too long: may not be more than ${max} bytes` };
 }
 
+/** A field's new and old value, for immutable(). */
+export interface ValueChange {
+  value: unknown;
+  old: unknown;
+}
+
 /** "Invalid value: v: field is immutable" when the values differ. */
-export function immutable(field: string, value: unknown, old: unknown): FieldError[] {
-  return JSON.stringify(value ?? null) === JSON.stringify(old ?? null) ? [] : [invalid(field, value ?? null, "field is immutable")];
+export function immutable(field: string, change: ValueChange): FieldError[] {
+  const { value, old } = change;
+  return JSON.stringify(value ?? null) === JSON.stringify(old ?? null) ? [] : [invalid(field, { value: value ?? null, detail: "field is immutable" })];
 }
 
 const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -126,8 +146,8 @@ export function validateLabels(labels: unknown, path: string): FieldError[] {
   const m = asMap(labels);
   if (!m) return errs;
   for (const [k, v] of Object.entries(m)) {
-    for (const e of qualifiedName(k)) errs.push(invalid(path, k, e));
-    for (const e of labelValue(asString(v))) errs.push(invalid(`${path}[${k}]`, v, e));
+    for (const e of qualifiedName(k)) errs.push(invalid(path, { value: k, detail: e }));
+    for (const e of labelValue(asString(v))) errs.push(invalid(`${path}[${k}]`, { value: v, detail: e }));
   }
   return errs;
 }
@@ -139,7 +159,7 @@ export function validateAnnotations(annotations: unknown, path: string): FieldEr
   if (!m) return errs;
   let size = 0;
   for (const [k, v] of Object.entries(m)) {
-    for (const e of qualifiedName(k.toLowerCase())) errs.push(invalid(path, k, e));
+    for (const e of qualifiedName(k.toLowerCase())) errs.push(invalid(path, { value: k, detail: e }));
     size += k.length + asString(v).length;
   }
   if (size > 256 * 1024) errs.push(tooLong(path, 256 * 1024));
@@ -158,12 +178,12 @@ export interface ObjectMetaOptions {
 export function validateMetaNames(meta: ObjectMeta, opts: ObjectMetaOptions): FieldError[] {
   const errs: FieldError[] = [];
   const name = meta.name ?? "";
-  if (name) for (const e of opts.nameRule(name)) errs.push(invalid("metadata.name", name, e));
+  if (name) for (const e of opts.nameRule(name)) errs.push(invalid("metadata.name", { value: name, detail: e }));
   if (meta.generateName && !name) {
     const base = meta.generateName.replace(/-$/, "x");
-    for (const e of opts.nameRule(base)) errs.push(invalid("metadata.generateName", meta.generateName, e));
+    for (const e of opts.nameRule(base)) errs.push(invalid("metadata.generateName", { value: meta.generateName, detail: e }));
   }
-  if (opts.namespaced && meta.namespace) for (const e of dns1123Label(meta.namespace)) errs.push(invalid("metadata.namespace", meta.namespace, e));
+  if (opts.namespaced && meta.namespace) for (const e of dns1123Label(meta.namespace)) errs.push(invalid("metadata.namespace", { value: meta.namespace, detail: e }));
   return errs;
 }
 
@@ -172,14 +192,14 @@ export function validateObjectMeta(meta: ObjectMeta, opts: ObjectMetaOptions): F
   const errs: FieldError[] = [];
   const name = meta.name ?? "";
   if (!name && !meta.generateName) errs.push(required("metadata.name", "name or generateName is required"));
-  if (name) for (const e of opts.nameRule(name)) errs.push(invalid("metadata.name", name, e));
+  if (name) for (const e of opts.nameRule(name)) errs.push(invalid("metadata.name", { value: name, detail: e }));
   if (meta.generateName) {
     const base = meta.generateName.replace(/-$/, "x");
-    for (const e of opts.nameRule(base)) errs.push(invalid("metadata.generateName", meta.generateName, e));
+    for (const e of opts.nameRule(base)) errs.push(invalid("metadata.generateName", { value: meta.generateName, detail: e }));
   }
   if (opts.namespaced) {
     if (!meta.namespace) errs.push(required("metadata.namespace", ""));
-    else for (const e of dns1123Label(meta.namespace)) errs.push(invalid("metadata.namespace", meta.namespace, e));
+    else for (const e of dns1123Label(meta.namespace)) errs.push(invalid("metadata.namespace", { value: meta.namespace, detail: e }));
   } else if (meta.namespace) {
     errs.push(forbidden("metadata.namespace", "not allowed on this type"));
   }
@@ -191,9 +211,9 @@ export function validateObjectMeta(meta: ObjectMeta, opts: ObjectMetaOptions): F
 /** Upstream's ValidateObjectMetaUpdate: name, namespace and uid are immutable. */
 export function validateObjectMetaUpdate(meta: ObjectMeta, old: ObjectMeta): FieldError[] {
   return [
-    ...immutable("metadata.name", meta.name, old.name),
-    ...immutable("metadata.namespace", meta.namespace, old.namespace),
-    ...(meta.uid && old.uid ? immutable("metadata.uid", meta.uid, old.uid) : []),
+    ...immutable("metadata.name", { value: meta.name, old: old.name }),
+    ...immutable("metadata.namespace", { value: meta.namespace, old: old.namespace }),
+    ...(meta.uid && old.uid ? immutable("metadata.uid", { value: meta.uid, old: old.uid }) : []),
   ];
 }
 
@@ -214,9 +234,9 @@ export function validateLabelSelector(sel: unknown, path: string): FieldError[] 
     } else if (op === "Exists" || op === "DoesNotExist") {
       if (values.length > 0) errs.push(forbidden(`${p}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
     } else {
-      errs.push(invalid(`${p}.operator`, op, "not a valid selector operator"));
+      errs.push(invalid(`${p}.operator`, { value: op, detail: "not a valid selector operator" }));
     }
-    for (const q of qualifiedName(asString(e.key))) errs.push(invalid(`${p}.key`, e.key, q));
+    for (const q of qualifiedName(asString(e.key))) errs.push(invalid(`${p}.key`, { value: e.key, detail: q }));
   });
   return errs;
 }
@@ -245,5 +265,5 @@ export function selectorMatches(sel: unknown, labels: Record<string, string> | u
 
 /** Upstream's ValidateNonnegativeField. */
 export function nonNegative(v: unknown, field: string): FieldError[] {
-  return typeof v === "number" && v < 0 ? [invalid(field, v, "must be greater than or equal to 0")] : [];
+  return typeof v === "number" && v < 0 ? [invalid(field, { value: v, detail: "must be greater than or equal to 0" })] : [];
 }

@@ -66,31 +66,31 @@ export class ServiceAllocators {
 
   /** Claims one requested IP for owner ("mine" when owner already holds it) or explains at field why not. */
   #claimIp(ip: string, field: string, owner: string): FieldError | "mine" | undefined {
-    if (isIP(ip) === 0) return invalid(field, ip, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)");
+    if (isIP(ip) === 0) return invalid(field, { value: ip, detail: "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)" });
     const range = this.#rangeFor(familyOf(ip));
     const offset = range?.offsetOf(ip);
     if (!range || offset === undefined) {
       const valid = range?.cidr.text ?? this.ranges.map((r) => r.cidr.text).join(",");
-      return invalid(field, ip, `failed to allocate IP ${ip}: provided IP (${ip}) is not in the valid range. The range of valid IPs is ${valid}`);
+      return invalid(field, { value: ip, detail: `failed to allocate IP ${ip}: provided IP (${ip}) is not in the valid range. The range of valid IPs is ${valid}` });
     }
     if (owner && range.offsets.ownerOf(offset) === owner) return "mine";
-    if (!range.offsets.take(offset, owner)) return invalid(field, ip, `failed to allocate IP ${ip}: provided IP is already allocated`);
+    if (!range.offsets.take(offset, owner)) return invalid(field, { value: ip, detail: `failed to allocate IP ${ip}: provided IP is already allocated` });
     return undefined;
   }
 
   #claimPort(port: number, field: string, owner: string): FieldError | "mine" | undefined {
     const [lo, hi] = this.settings.serviceNodePortRange;
     if (port < lo || port > hi) {
-      return invalid(field, port, `provided port is not in the valid range. The range of valid ports is ${lo}-${hi}`);
+      return invalid(field, { value: port, detail: `provided port is not in the valid range. The range of valid ports is ${lo}-${hi}` });
     }
     if (owner && this.ports.ownerOf(port - lo) === owner) return "mine";
-    if (!this.ports.take(port - lo, owner)) return invalid(field, port, "provided port is already allocated");
+    if (!this.ports.take(port - lo, owner)) return invalid(field, { value: port, detail: "provided port is already allocated" });
     return undefined;
   }
 
   #nextPort(field: string, owner: string): number {
     const o = this.ports.next(owner);
-    if (o === undefined) throw new InvalidObjectError([invalid(field, 0, "range is full")]);
+    if (o === undefined) throw new InvalidObjectError([invalid(field, { value: 0, detail: "range is full" })]);
     return o + this.portBase;
   }
 
@@ -128,7 +128,7 @@ export class ServiceAllocators {
         const range = this.#rangeFor(fam);
         const o = range?.offsets.next(owner);
         if (!range || o === undefined) {
-          errs.push(invalid(field, "", `failed to allocate a serviceIP: range is full`));
+          errs.push(invalid(field, { value: "", detail: `failed to allocate a serviceIP: range is full` }));
           return;
         }
         const ip = range.ipAt(o);

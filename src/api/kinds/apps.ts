@@ -1,7 +1,7 @@
 /** apps/v1 kinds. */
 import type { FieldError, KindDef, StrategyContext } from "../kind.ts";
 import type { KubeObject } from "../types.ts";
-import { asMap, asMaps, asNumber, asString, ensureMap, setDefault } from "../access.ts";
+import { asMap, asMaps, asNumber, asString, ensureMap, setDefaults } from "../access.ts";
 import { defaultPodTemplate } from "../pods.ts";
 import { AGE, NAME, age, col, formatLabels } from "../printing.ts";
 import { forbidden, required } from "../validation.ts";
@@ -11,9 +11,9 @@ import { define } from "./define.ts";
 const apps = { group: "apps", version: "v1" };
 const SCALE = { specReplicasPath: ".spec.replicas", statusReplicasPath: ".status.replicas", labelSelectorPath: ".spec.selector" };
 const WIDE = [
-  col("Containers", "string", "Names of each container in the template.", 1),
-  col("Images", "string", "Images referenced by each container in the template.", 1),
-  col("Selector", "string", "Label selector for pods.", 1),
+  col("Containers", { type: "string", description: "Names of each container in the template.", priority: 1 }),
+  col("Images", { type: "string", description: "Images referenced by each container in the template.", priority: 1 }),
+  col("Selector", { type: "string", description: "Label selector for pods.", priority: 1 }),
 ];
 
 /** Keeps status on spec writes and spec on status writes; bumps generation on spec change. */
@@ -37,21 +37,21 @@ export function appsKinds(): KindDef[] {
       statusSubresource: true, scale: SCALE,
       defaults(obj) {
         const spec = ensureMap(obj, "spec");
-        setDefault(spec, "replicas", 1);
+        setDefaults(spec, { replicas: 1 });
         const strategy = ensureMap(spec, "strategy");
-        setDefault(strategy, "type", "RollingUpdate");
+        setDefaults(strategy, { type: "RollingUpdate" });
         if (strategy.type === "RollingUpdate") {
           const ru = ensureMap(strategy, "rollingUpdate");
-          setDefault(ru, "maxUnavailable", "25%");
-          setDefault(ru, "maxSurge", "25%");
+          setDefaults(ru, { maxUnavailable: "25%" });
+          setDefaults(ru, { maxSurge: "25%" });
         }
-        setDefault(spec, "revisionHistoryLimit", 10);
-        setDefault(spec, "progressDeadlineSeconds", 600);
+        setDefaults(spec, { revisionHistoryLimit: 10 });
+        setDefaults(spec, { progressDeadlineSeconds: 600 });
         defaultPodTemplate(spec.template);
       },
       validateSpec(obj, old, ctx) {
         if (ctx.subresource === "status") return [];
-        const errs = validateWorkload(obj, old, { noun: "deployment", restartPolicies: ["Always"], immutableSelector: true });
+        const errs = validateWorkload(obj, { old, noun: "deployment", restartPolicies: ["Always"], immutableSelector: true });
         const spec = asMap(obj.spec) ?? {};
         const strategy = asMap(spec.strategy) ?? {};
         if (strategy.type !== undefined && !["Recreate", "RollingUpdate"].includes(asString(strategy.type))) {
@@ -75,13 +75,13 @@ export function appsKinds(): KindDef[] {
         return errs;
       },
       prepareForCreate: initStatus, prepareForUpdate: splitStatus,
-      columns: [NAME, col("Ready", "string", "Number of the pod with ready state"), col("Up-to-date", "string", "Total number of non-terminated pods targeted by this deployment that have the desired template spec."),
-        col("Available", "string", "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment."), AGE, ...WIDE],
+      columns: [NAME, col("Ready", { type: "string", description: "Number of the pod with ready state" }), col("Up-to-date", { type: "string", description: "Total number of non-terminated pods targeted by this deployment that have the desired template spec." }),
+        col("Available", { type: "string", description: "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment." }), AGE, ...WIDE],
       row(o) {
         // a Deployment prints its selector unformatted: "" rather than "<none>" when empty
         const [c, i, sel] = workloadWideCells(o);
-        return [o.metadata.name ?? "", `${count(o, "status", "readyReplicas")}/${count(o, "spec", "replicas")}`, count(o, "status", "updatedReplicas"),
-          count(o, "status", "availableReplicas"), age(o), c, i, sel === "<none>" ? "" : sel];
+        return [o.metadata.name ?? "", `${count(o, "status.readyReplicas")}/${count(o, "spec.replicas")}`, count(o, "status.updatedReplicas"),
+          count(o, "status.availableReplicas"), age(o), c, i, sel === "<none>" ? "" : sel];
       },
     }),
     define({
@@ -89,22 +89,22 @@ export function appsKinds(): KindDef[] {
       statusSubresource: true, scale: SCALE,
       defaults(obj) {
         const spec = ensureMap(obj, "spec");
-        setDefault(spec, "replicas", 1);
+        setDefaults(spec, { replicas: 1 });
         defaultPodTemplate(spec.template);
       },
-      validateSpec: (obj, old, ctx) => ctx.subresource === "status" ? [] : validateWorkload(obj, old, { noun: "replicaset", restartPolicies: ["Always"], immutableSelector: true }),
+      validateSpec: (obj, old, ctx) => ctx.subresource === "status" ? [] : validateWorkload(obj, { old, noun: "replicaset", restartPolicies: ["Always"], immutableSelector: true }),
       prepareForCreate: initStatus, prepareForUpdate: splitStatus,
-      columns: [NAME, col("Desired", "integer", "Replicas is the number of desired replicas."), col("Current", "integer", "Replicas is the most recently observed number of replicas."),
-        col("Ready", "integer", "The number of ready replicas for this replica set."), AGE, ...WIDE],
-      row: (o) => [o.metadata.name ?? "", count(o, "spec", "replicas"), count(o, "status", "replicas"), count(o, "status", "readyReplicas"), age(o), ...workloadWideCells(o)],
+      columns: [NAME, col("Desired", { type: "integer", description: "Replicas is the number of desired replicas." }), col("Current", { type: "integer", description: "Replicas is the most recently observed number of replicas." }),
+        col("Ready", { type: "integer", description: "The number of ready replicas for this replica set." }), AGE, ...WIDE],
+      row: (o) => [o.metadata.name ?? "", count(o, "spec.replicas"), count(o, "status.replicas"), count(o, "status.readyReplicas"), age(o), ...workloadWideCells(o)],
     }),
     define({
       ...apps, kind: "StatefulSet", resource: "statefulsets", namespaced: true, shortNames: ["sts"], categories: ["all"],
       statusSubresource: true, scale: SCALE,
       defaults(obj) {
         const spec = ensureMap(obj, "spec");
-        setDefault(spec, "replicas", 1);
-        setDefault(spec, "podManagementPolicy", "OrderedReady");
+        setDefaults(spec, { replicas: 1 });
+        setDefaults(spec, { podManagementPolicy: "OrderedReady" });
         const us = ensureMap(spec, "updateStrategy");
         // upstream creates rollingUpdate only when it chose the type itself
         if (!us.type) {
@@ -112,15 +112,15 @@ export function appsKinds(): KindDef[] {
           if (!asMap(us.rollingUpdate)) us.rollingUpdate = {};
         }
         const ru = asMap(us.rollingUpdate);
-        if (us.type === "RollingUpdate" && ru) setDefault(ru, "partition", 0);
-        setDefault(spec, "revisionHistoryLimit", 10);
+        if (us.type === "RollingUpdate" && ru) setDefaults(ru, { partition: 0 });
+        setDefaults(spec, { revisionHistoryLimit: 10 });
         const ret = ensureMap(spec, "persistentVolumeClaimRetentionPolicy");
-        setDefault(ret, "whenDeleted", "Retain");
-        setDefault(ret, "whenScaled", "Retain");
+        setDefaults(ret, { whenDeleted: "Retain" });
+        setDefaults(ret, { whenScaled: "Retain" });
         for (const t of asMaps(spec.volumeClaimTemplates)) {
           const s = ensureMap(t, "spec");
-          setDefault(s, "volumeMode", "Filesystem");
-          setDefault(ensureMap(t, "status"), "phase", "Pending");
+          setDefaults(s, { volumeMode: "Filesystem" });
+          setDefaults(ensureMap(t, "status"), { phase: "Pending" });
           if (!asMap(t.metadata)) t.metadata = {};
           t.apiVersion ??= "v1";
           t.kind ??= "PersistentVolumeClaim";
@@ -131,7 +131,7 @@ export function appsKinds(): KindDef[] {
         if (ctx.subresource === "status") return [];
         const spec = asMap(obj.spec) ?? {};
         const claims = asMaps(spec.volumeClaimTemplates).map((t) => asString(asMap(t.metadata)?.name)).filter((n) => n);
-        const errs = validateWorkload(obj, old, { noun: "statefulset", restartPolicies: ["Always"], immutableSelector: false, extraVolumes: claims });
+        const errs = validateWorkload(obj, { old, noun: "statefulset", restartPolicies: ["Always"], immutableSelector: false, extraVolumes: claims });
         const pmp = spec.podManagementPolicy;
         if (pmp !== undefined && !["OrderedReady", "Parallel"].includes(asString(pmp))) {
           errs.push({ type: "FieldValueNotSupported", field: "spec.podManagementPolicy", message: `Unsupported value: ${JSON.stringify(pmp)}: supported values: "OrderedReady", "Parallel"` });
@@ -149,31 +149,31 @@ export function appsKinds(): KindDef[] {
         return errs;
       },
       prepareForCreate: initStatus, prepareForUpdate: splitStatus,
-      columns: [NAME, col("Ready", "string", "Number of the pod with ready state"), AGE, WIDE[0], WIDE[1]],
-      row: (o) => [o.metadata.name ?? "", `${count(o, "status", "readyReplicas")}/${count(o, "spec", "replicas")}`, age(o), ...workloadWideCells(o).slice(0, 2)],
+      columns: [NAME, col("Ready", { type: "string", description: "Number of the pod with ready state" }), AGE, WIDE[0], WIDE[1]],
+      row: (o) => [o.metadata.name ?? "", `${count(o, "status.readyReplicas")}/${count(o, "spec.replicas")}`, age(o), ...workloadWideCells(o).slice(0, 2)],
     }),
     define({
       ...apps, kind: "DaemonSet", resource: "daemonsets", namespaced: true, shortNames: ["ds"], categories: ["all"], statusSubresource: true,
       defaults(obj) {
         const spec = ensureMap(obj, "spec");
         const us = ensureMap(spec, "updateStrategy");
-        setDefault(us, "type", "RollingUpdate");
+        setDefaults(us, { type: "RollingUpdate" });
         if (us.type === "RollingUpdate") {
           const ru = ensureMap(us, "rollingUpdate");
-          setDefault(ru, "maxUnavailable", 1);
+          setDefaults(ru, { maxUnavailable: 1 });
           if (ru.maxSurge === undefined) ru.maxSurge = 0;
         }
-        setDefault(spec, "revisionHistoryLimit", 10);
+        setDefaults(spec, { revisionHistoryLimit: 10 });
         defaultPodTemplate(spec.template);
       },
-      validateSpec: (obj, old, ctx) => ctx.subresource === "status" ? [] : validateWorkload(obj, old, { noun: "daemonset", restartPolicies: ["Always"], immutableSelector: true }),
+      validateSpec: (obj, old, ctx) => ctx.subresource === "status" ? [] : validateWorkload(obj, { old, noun: "daemonset", restartPolicies: ["Always"], immutableSelector: true }),
       prepareForCreate: initStatus, prepareForUpdate: splitStatus,
-      columns: [NAME, col("Desired", "integer", "The total number of nodes that should be running the daemon pod."), col("Current", "integer", "The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod."),
-        col("Ready", "integer", "numberReady is the number of nodes that should be running the daemon pod and have one or more of the daemon pod running with a Ready Condition."),
-        col("Up-to-date", "integer", "The total number of nodes that are running updated daemon pod"), col("Available", "integer", "The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available (ready for at least spec.minReadySeconds)"),
-        col("Node Selector", "string", "NodeSelector is a selector which must be true for the pod to fit on a node."), AGE, ...WIDE],
-      row: (o) => [o.metadata.name ?? "", count(o, "status", "desiredNumberScheduled"), count(o, "status", "currentNumberScheduled"), count(o, "status", "numberReady"),
-        count(o, "status", "updatedNumberScheduled"), count(o, "status", "numberAvailable"), formatLabels(asMap(asMap(asMap(o.spec)?.template)?.spec)?.nodeSelector), age(o), ...workloadWideCells(o)],
+      columns: [NAME, col("Desired", { type: "integer", description: "The total number of nodes that should be running the daemon pod." }), col("Current", { type: "integer", description: "The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod." }),
+        col("Ready", { type: "integer", description: "numberReady is the number of nodes that should be running the daemon pod and have one or more of the daemon pod running with a Ready Condition." }),
+        col("Up-to-date", { type: "integer", description: "The total number of nodes that are running updated daemon pod" }), col("Available", { type: "integer", description: "The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available (ready for at least spec.minReadySeconds)" }),
+        col("Node Selector", { type: "string", description: "NodeSelector is a selector which must be true for the pod to fit on a node." }), AGE, ...WIDE],
+      row: (o) => [o.metadata.name ?? "", count(o, "status.desiredNumberScheduled"), count(o, "status.currentNumberScheduled"), count(o, "status.numberReady"),
+        count(o, "status.updatedNumberScheduled"), count(o, "status.numberAvailable"), formatLabels(asMap(asMap(asMap(o.spec)?.template)?.spec)?.nodeSelector), age(o), ...workloadWideCells(o)],
     }),
     define({
       ...apps, kind: "ControllerRevision", resource: "controllerrevisions", namespaced: true,
@@ -185,7 +185,7 @@ export function appsKinds(): KindDef[] {
         }
         return errs;
       },
-      columns: [NAME, col("Controller", "string", "Controller of the object"), col("Revision", "string", "Revision is the revision number"), AGE],
+      columns: [NAME, col("Controller", { type: "string", description: "Controller of the object" }), col("Revision", { type: "string", description: "Revision is the revision number" }), AGE],
       row(o) {
         const owner = (o.metadata.ownerReferences ?? []).find((r) => r.controller);
         let controller = "<none>";

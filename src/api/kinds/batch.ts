@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import type { FieldError, KindDef, StrategyContext } from "../kind.ts";
 import type { KubeObject } from "../types.ts";
-import { asMap, asMaps, asNumber, asString, ensureMap, setDefault } from "../access.ts";
+import { asMap, asMaps, asNumber, asString, ensureMap, setDefaults } from "../access.ts";
 import { defaultPodTemplate, validatePodTemplate } from "../pods.ts";
 import { AGE, NAME, age, col, humanDuration, since } from "../printing.ts";
 import { immutable, invalid, nonNegative, notSupported, required, selectorMatches } from "../validation.ts";
@@ -11,9 +11,9 @@ import { define } from "./define.ts";
 
 const batch = { group: "batch", version: "v1" };
 const WIDE = [
-  col("Containers", "string", "Names of each container in the template.", 1),
-  col("Images", "string", "Images referenced by each container in the template.", 1),
-  col("Selector", "string", "Label selector for pods.", 1),
+  col("Containers", { type: "string", description: "Names of each container in the template.", priority: 1 }),
+  col("Images", { type: "string", description: "Images referenced by each container in the template.", priority: 1 }),
+  col("Selector", { type: "string", description: "Label selector for pods.", priority: 1 }),
 ];
 
 function hasCondition(obj: KubeObject, type: string): boolean {
@@ -26,28 +26,28 @@ export function defaultJobSpec(spec: Record<string, unknown>): void {
     spec.completions = 1;
     spec.parallelism = 1;
   }
-  setDefault(spec, "parallelism", 1);
+  setDefaults(spec, { parallelism: 1 });
   if (spec.backoffLimit === undefined) spec.backoffLimit = spec.backoffLimitPerIndex !== undefined ? 2147483647 : 6;
-  setDefault(spec, "completionMode", "NonIndexed");
+  setDefaults(spec, { completionMode: "NonIndexed" });
   if (spec.suspend === undefined) spec.suspend = false;
-  setDefault(spec, "podReplacementPolicy", spec.podFailurePolicy ? "Failed" : "TerminatingOrFailed");
+  setDefaults(spec, { podReplacementPolicy: spec.podFailurePolicy ? "Failed" : "TerminatingOrFailed" });
   defaultPodTemplate(spec.template);
 }
 
 function validateJobTemplate(spec: Record<string, unknown>, path: string): FieldError[] {
-  const errs = validatePodTemplate(spec.template, `${path}.template`);
+  const errs = validatePodTemplate(spec.template, { path: `${path}.template` });
   const rp = asMap(asMap(spec.template)?.spec)?.restartPolicy;
   if (rp !== "OnFailure" && rp !== "Never") {
     if (rp === undefined || rp === "") errs.push(required(`${path}.template.spec.restartPolicy`, `valid values: "OnFailure", "Never"`));
-    else errs.push(notSupported(`${path}.template.spec.restartPolicy`, rp, ["OnFailure", "Never"]));
+    else errs.push(notSupported(`${path}.template.spec.restartPolicy`, { value: rp, supported: ["OnFailure", "Never"] }));
   }
   errs.push(...nonNegative(spec.parallelism, `${path}.parallelism`));
   errs.push(...nonNegative(spec.completions, `${path}.completions`));
   errs.push(...nonNegative(spec.backoffLimit, `${path}.backoffLimit`));
   const ads = asNumber(spec.activeDeadlineSeconds);
-  if (ads !== undefined && ads <= 0) errs.push(invalid(`${path}.activeDeadlineSeconds`, ads, "must be greater than or equal to 1"));
+  if (ads !== undefined && ads <= 0) errs.push(invalid(`${path}.activeDeadlineSeconds`, { value: ads, detail: "must be greater than or equal to 1" }));
   if (spec.completionMode !== undefined && !["Indexed", "NonIndexed"].includes(asString(spec.completionMode))) {
-    errs.push(notSupported(`${path}.completionMode`, spec.completionMode, ["NonIndexed", "Indexed"]));
+    errs.push(notSupported(`${path}.completionMode`, { value: spec.completionMode, supported: ["NonIndexed", "Indexed"] }));
   }
   return errs;
 }
@@ -79,11 +79,11 @@ function validateJob(obj: KubeObject, old: KubeObject | undefined, ctx: Strategy
   const sel = asMap(spec.selector);
   if (!sel && (spec.manualSelector === true || old)) errs.push(required("spec.selector"));
   const labels = asMap(asMap(asMap(spec.template)?.metadata)?.labels) as Record<string, string> | undefined;
-  if (sel && !selectorMatches(sel, labels)) errs.push(invalid("spec.template.metadata.labels", labels ?? {}, "`selector` does not match template `labels`"));
+  if (sel && !selectorMatches(sel, labels)) errs.push(invalid("spec.template.metadata.labels", { value: labels ?? {}, detail: "`selector` does not match template `labels`" }));
   if (old) {
     const oldSpec = asMap(old.spec) ?? {};
-    errs.push(...immutable("spec.selector", spec.selector, oldSpec.selector));
-    errs.push(...immutable("spec.completionMode", spec.completionMode, oldSpec.completionMode));
+    errs.push(...immutable("spec.selector", { value: spec.selector, old: oldSpec.selector }));
+    errs.push(...immutable("spec.completionMode", { value: spec.completionMode, old: oldSpec.completionMode }));
     const mutableSched = old && asMap(old.spec)?.suspend === true;
     const strip = (t: unknown) => {
       const c = structuredClone(asMap(t) ?? {});
@@ -95,7 +95,7 @@ function validateJob(obj: KubeObject, old: KubeObject | undefined, ctx: Strategy
       }
       return JSON.stringify(c);
     };
-    if (strip(spec.template) !== strip(oldSpec.template)) errs.push(invalid("spec.template", spec.template, "field is immutable"));
+    if (strip(spec.template) !== strip(oldSpec.template)) errs.push(invalid("spec.template", { value: spec.template, detail: "field is immutable" }));
   }
   return errs;
 }
@@ -148,7 +148,7 @@ export function batchKinds(): KindDef[] {
         if (ctx.subresource === "status") obj.spec = old.spec;
         else if (ctx.subresource === "") obj.status = old.status;
       },
-      columns: [NAME, col("Status", "string", "Status of the job."), col("Completions", "string", "The completed job"), col("Duration", "string", "Time required to complete the job."), AGE, ...WIDE],
+      columns: [NAME, col("Status", { type: "string", description: "Status of the job." }), col("Completions", { type: "string", description: "The completed job" }), col("Duration", { type: "string", description: "Time required to complete the job." }), AGE, ...WIDE],
       row: jobRow,
       selectableFields: (o) => ({ "status.successful": String(asNumber(asMap(o.status)?.succeeded) ?? 0) }),
     }),
@@ -157,10 +157,10 @@ export function batchKinds(): KindDef[] {
       nameRule: (n) => (n.length > 52 ? ["must be no more than 52 characters"] : []).concat(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(n) ? [] : ["a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"]),
       defaults(obj) {
         const spec = ensureMap(obj, "spec");
-        setDefault(spec, "concurrencyPolicy", "Allow");
+        setDefaults(spec, { concurrencyPolicy: "Allow" });
         if (spec.suspend === undefined) spec.suspend = false;
-        setDefault(spec, "successfulJobsHistoryLimit", 3);
-        setDefault(spec, "failedJobsHistoryLimit", 1);
+        setDefaults(spec, { successfulJobsHistoryLimit: 3 });
+        setDefaults(spec, { failedJobsHistoryLimit: 1 });
         defaultPodTemplate(asMap(asMap(spec.jobTemplate)?.spec)?.template);
       },
       validateSpec(obj, _old, ctx) {
@@ -171,10 +171,10 @@ export function batchKinds(): KindDef[] {
         if (!schedule) errs.push(required("spec.schedule"));
         else {
           const bad = validateSchedule(schedule);
-          if (bad) errs.push(invalid("spec.schedule", schedule, bad));
+          if (bad) errs.push(invalid("spec.schedule", { value: schedule, detail: bad }));
         }
         if (spec.concurrencyPolicy !== undefined && !["Allow", "Forbid", "Replace"].includes(asString(spec.concurrencyPolicy))) {
-          errs.push(notSupported("spec.concurrencyPolicy", spec.concurrencyPolicy, ["Allow", "Forbid", "Replace"]));
+          errs.push(notSupported("spec.concurrencyPolicy", { value: spec.concurrencyPolicy, supported: ["Allow", "Forbid", "Replace"] }));
         }
         const jt = asMap(asMap(spec.jobTemplate)?.spec);
         if (!jt) errs.push(required("spec.jobTemplate"));
@@ -189,8 +189,8 @@ export function batchKinds(): KindDef[] {
         if (ctx.subresource === "status") obj.spec = old.spec;
         else if (ctx.subresource === "") obj.status = old.status;
       },
-      columns: [NAME, col("Schedule", "string", "The schedule in Cron format"), col("Timezone", "string", "The time zone name for the given schedule"), col("Suspend", "boolean", "This flag tells the controller to suspend subsequent executions"),
-        col("Active", "integer", "A list of pointers to currently running jobs."), col("Last Schedule", "string", "Information when was the last time the job was successfully scheduled."), AGE, ...WIDE],
+      columns: [NAME, col("Schedule", { type: "string", description: "The schedule in Cron format" }), col("Timezone", { type: "string", description: "The time zone name for the given schedule" }), col("Suspend", { type: "boolean", description: "This flag tells the controller to suspend subsequent executions" }),
+        col("Active", { type: "integer", description: "A list of pointers to currently running jobs." }), col("Last Schedule", { type: "string", description: "Information when was the last time the job was successfully scheduled." }), AGE, ...WIDE],
       row(o) {
         const spec = asMap(o.spec) ?? {};
         const st = asMap(o.status) ?? {};

@@ -1,7 +1,7 @@
 /** autoscaling, networking, policy, storage, scheduling, node, coordination, discovery and events kinds. */
 import type { FieldError, KindDef } from "../kind.ts";
 import type { KubeObject } from "../types.ts";
-import { asMap, asMaps, asNumber, asString, ensureMap, setDefault } from "../access.ts";
+import { asMap, asMaps, asNumber, asString, ensureMap, setDefaults } from "../access.ts";
 import { AGE, NAME, age, col, formatLabelSelector } from "../printing.ts";
 import { forbidden, immutable, invalid, notSupported, required, validateLabelSelector } from "../validation.ts";
 import { loadBalancerAddresses } from "../services.ts";
@@ -64,10 +64,10 @@ function hpaMetric(m: Record<string, unknown>, status: Record<string, unknown> |
   return "<unknown type>";
 }
 
-const hpaColumns = [NAME, col("Reference", "string", "Reference to the target object"), col("Targets", "string", "Current and target metric values"),
-  col("MinPods", "string", "Lower limit for the number of pods that can be set by the autoscaler, default 1."),
-  col("MaxPods", "string", "Upper limit for the number of pods that can be set by the autoscaler; cannot be smaller than MinReplicas."),
-  col("Replicas", "string", "Current number of replicas of pods managed by this autoscaler."), AGE];
+const hpaColumns = [NAME, col("Reference", { type: "string", description: "Reference to the target object" }), col("Targets", { type: "string", description: "Current and target metric values" }),
+  col("MinPods", { type: "string", description: "Lower limit for the number of pods that can be set by the autoscaler, default 1." }),
+  col("MaxPods", { type: "string", description: "Upper limit for the number of pods that can be set by the autoscaler; cannot be smaller than MinReplicas." }),
+  col("Replicas", { type: "string", description: "Current number of replicas of pods managed by this autoscaler." }), AGE];
 
 function hpaRow(o: KubeObject): unknown[] {
   const spec = asMap(o.spec) ?? {};
@@ -88,9 +88,9 @@ function validateHpa(o: KubeObject): FieldError[] {
   }
   const min = asNumber(spec.minReplicas);
   const max = asNumber(spec.maxReplicas);
-  if (min !== undefined && min < 1) errs.push(invalid("spec.minReplicas", min, "must be greater than or equal to 1"));
-  if (max === undefined || max < 1) errs.push(invalid("spec.maxReplicas", max ?? 0, "must be greater than 0"));
-  else if (min !== undefined && max < min) errs.push(invalid("spec.maxReplicas", max, "must be greater than or equal to `minReplicas`"));
+  if (min !== undefined && min < 1) errs.push(invalid("spec.minReplicas", { value: min, detail: "must be greater than or equal to 1" }));
+  if (max === undefined || max < 1) errs.push(invalid("spec.maxReplicas", { value: max ?? 0, detail: "must be greater than 0" }));
+  else if (min !== undefined && max < min) errs.push(invalid("spec.maxReplicas", { value: max, detail: "must be greater than or equal to `minReplicas`" }));
   return errs;
 }
 
@@ -115,17 +115,17 @@ function validateIngress(o: KubeObject): FieldError[] {
   const errs: FieldError[] = [];
   const spec = asMap(o.spec) ?? {};
   const rules = asMaps(spec.rules);
-  if (!asMap(spec.defaultBackend) && rules.length === 0) errs.push(invalid("spec.rules", [], "either `defaultBackend` or `rules` must be specified"));
+  if (!asMap(spec.defaultBackend) && rules.length === 0) errs.push(invalid("spec.rules", { value: [], detail: "either `defaultBackend` or `rules` must be specified" }));
   rules.forEach((r, i) => {
     asMaps(asMap(r.http)?.paths).forEach((p, j) => {
       const path = `spec.rules[${i}].http.paths[${j}]`;
       const pt = p.pathType;
       if (pt === undefined) errs.push(required(`${path}.pathType`, "pathType must be specified"));
-      else if (!["Exact", "ImplementationSpecific", "Prefix"].includes(asString(pt))) errs.push(notSupported(`${path}.pathType`, pt, ["Exact", "ImplementationSpecific", "Prefix"]));
+      else if (!["Exact", "ImplementationSpecific", "Prefix"].includes(asString(pt))) errs.push(notSupported(`${path}.pathType`, { value: pt, supported: ["Exact", "ImplementationSpecific", "Prefix"] }));
       const ps = asString(p.path);
-      if (pt !== "ImplementationSpecific" && ps && !ps.startsWith("/")) errs.push(invalid(`${path}.path`, ps, "must be an absolute path"));
+      if (pt !== "ImplementationSpecific" && ps && !ps.startsWith("/")) errs.push(invalid(`${path}.path`, { value: ps, detail: "must be an absolute path" }));
       const svc = asMap(asMap(p.backend)?.service);
-      if (!svc && !asMap(asMap(p.backend)?.resource)) errs.push(invalid(`${path}.backend`, p.backend ?? {}, "one backend (service or resource) must be specified"));
+      if (!svc && !asMap(asMap(p.backend)?.resource)) errs.push(invalid(`${path}.backend`, { value: p.backend ?? {}, detail: "one backend (service or resource) must be specified" }));
       if (svc) {
         if (!asString(svc.name)) errs.push(required(`${path}.backend.service.name`));
         const port = asMap(svc.port);
@@ -168,11 +168,11 @@ function validatePriorityClass(o: KubeObject, old: KubeObject | undefined): Fiel
   else if (value > 1000000000 && !system) errs.push(forbidden("value", "maximum allowed value of a user defined priority is 1000000000"));
   if (name.startsWith("system-") && !system) errs.push(forbidden("metadata.name", "priority class names with 'system-' prefix are reserved for system use only"));
   if (o.preemptionPolicy !== undefined && !["Never", "PreemptLowerPriority"].includes(asString(o.preemptionPolicy))) {
-    errs.push(notSupported("preemptionPolicy", o.preemptionPolicy, ["Never", "PreemptLowerPriority"]));
+    errs.push(notSupported("preemptionPolicy", { value: o.preemptionPolicy, supported: ["Never", "PreemptLowerPriority"] }));
   }
   if (old) {
-    errs.push(...immutable("value", o.value, old.value).map((e) => ({ ...e, type: "FieldValueForbidden", message: "Forbidden: may not be changed in an update." })));
-    errs.push(...immutable("preemptionPolicy", o.preemptionPolicy, old.preemptionPolicy));
+    errs.push(...immutable("value", { value: o.value, old: old.value }).map((e) => ({ ...e, type: "FieldValueForbidden", message: "Forbidden: may not be changed in an update." })));
+    errs.push(...immutable("preemptionPolicy", { value: o.preemptionPolicy, old: old.preemptionPolicy }));
   }
   return errs;
 }
@@ -185,7 +185,7 @@ export function clusterKinds(): KindDef[] {
       ...hpaBase, group: "autoscaling", version: "v2",
       defaults(obj) {
         const spec = ensureMap(obj, "spec");
-        setDefault(spec, "minReplicas", 1);
+        setDefaults(spec, { minReplicas: 1 });
         if (!Array.isArray(spec.metrics) || spec.metrics.length === 0) {
           spec.metrics = [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 80 } } }];
         }
@@ -193,19 +193,19 @@ export function clusterKinds(): KindDef[] {
     }),
     define({
       ...hpaBase, group: "autoscaling", version: "v1", storageVersion: "v2", toStorage: hpaV1ToV2, fromStorage: hpaV2ToV1,
-      defaults: (obj) => setDefault(ensureMap(obj, "spec"), "minReplicas", 1),
+      defaults: (obj) => setDefaults(ensureMap(obj, "spec"), { minReplicas: 1 }),
     }),
     define({
       group: "networking.k8s.io", version: "v1", kind: "Ingress", resource: "ingresses", namespaced: true, shortNames: ["ing"], statusSubresource: true,
       prepareForUpdate: statusSplit, validateSpec: (o, _old, ctx) => (ctx.subresource === "status" ? [] : validateIngress(o)),
-      columns: [NAME, col("Class", "string", "The name of the IngressClass resource that should be used."), col("Hosts", "string", "Hosts that incoming requests are matched against before the ingress rule"),
-        col("Address", "string", "Address is a list containing ingress points for the load-balancer"), col("Ports", "string", "Ports of TLS configurations that open"), AGE],
+      columns: [NAME, col("Class", { type: "string", description: "The name of the IngressClass resource that should be used." }), col("Hosts", { type: "string", description: "Hosts that incoming requests are matched against before the ingress rule" }),
+        col("Address", { type: "string", description: "Address is a list containing ingress points for the load-balancer" }), col("Ports", { type: "string", description: "Ports of TLS configurations that open" }), AGE],
       row: ingressRow,
     }),
     define({
       group: "networking.k8s.io", version: "v1", kind: "IngressClass", resource: "ingressclasses", namespaced: false,
       validateSpec: (o) => (asString(asMap(o.spec)?.controller) ? [] : [required("spec.controller")]),
-      columns: [NAME, col("Controller", "string", "Controller that is responsible for handling this class"), col("Parameters", "string", "A reference to a resource with additional parameters"), AGE],
+      columns: [NAME, col("Controller", { type: "string", description: "Controller that is responsible for handling this class" }), col("Parameters", { type: "string", description: "A reference to a resource with additional parameters" }), AGE],
       row(o) {
         const spec = asMap(o.spec) ?? {};
         const p = asMap(spec.parameters);
@@ -218,13 +218,13 @@ export function clusterKinds(): KindDef[] {
       defaults(obj) {
         const spec = ensureMap(obj, "spec");
         if (!asMap(spec.podSelector)) spec.podSelector = {};
-        for (const rule of [...asMaps(spec.ingress), ...asMaps(spec.egress)]) for (const p of asMaps(rule.ports)) setDefault(p, "protocol", "TCP");
+        for (const rule of [...asMaps(spec.ingress), ...asMaps(spec.egress)]) for (const p of asMaps(rule.ports)) setDefaults(p, { protocol: "TCP" });
         if (!Array.isArray(spec.policyTypes) || spec.policyTypes.length === 0) {
           spec.policyTypes = Array.isArray(spec.egress) && spec.egress.length ? ["Ingress", "Egress"] : ["Ingress"];
         }
       },
       validateSpec: (o) => validateLabelSelector(asMap(o.spec)?.podSelector, "spec.podSelector"),
-      columns: [NAME, col("Pod-Selector", "string", "Selects the pods to which this NetworkPolicy object applies."), AGE],
+      columns: [NAME, col("Pod-Selector", { type: "string", description: "Selects the pods to which this NetworkPolicy object applies." }), AGE],
       row: (o) => [o.metadata.name ?? "", formatLabelSelector(asMap(o.spec)?.podSelector), age(o)],
     }),
     define({
@@ -234,32 +234,32 @@ export function clusterKinds(): KindDef[] {
         if (ctx.subresource === "status") return [];
         const spec = asMap(o.spec) ?? {};
         const errs = validateLabelSelector(spec.selector, "spec.selector");
-        if (spec.minAvailable !== undefined && spec.maxUnavailable !== undefined) errs.push(invalid("spec", spec, "minAvailable and maxUnavailable cannot be both set"));
+        if (spec.minAvailable !== undefined && spec.maxUnavailable !== undefined) errs.push(invalid("spec", { value: spec, detail: "minAvailable and maxUnavailable cannot be both set" }));
         return errs;
       },
-      columns: [NAME, col("Min Available", "string", "The minimum number of pods that must be available."), col("Max Unavailable", "string", "The maximum number of pods that may be unavailable."),
-        col("Allowed Disruptions", "integer", "Calculated number of pods that may be disrupted at this time."), AGE],
+      columns: [NAME, col("Min Available", { type: "string", description: "The minimum number of pods that must be available." }), col("Max Unavailable", { type: "string", description: "The maximum number of pods that may be unavailable." }),
+        col("Allowed Disruptions", { type: "integer", description: "Calculated number of pods that may be disrupted at this time." }), AGE],
       row: pdbRow,
     }),
     define({
       group: "storage.k8s.io", version: "v1", kind: "StorageClass", resource: "storageclasses", namespaced: false, shortNames: ["sc"],
       defaults(obj) {
-        setDefault(obj, "reclaimPolicy", "Delete");
-        setDefault(obj, "volumeBindingMode", "Immediate");
+        setDefaults(obj, { reclaimPolicy: "Delete" });
+        setDefaults(obj, { volumeBindingMode: "Immediate" });
       },
       validateSpec(o, old) {
         const errs: FieldError[] = [];
         if (!asString(o.provisioner)) errs.push(required("provisioner"));
         if (old) {
-          errs.push(...immutable("parameters", o.parameters, old.parameters).map((e) => ({ ...e, type: "FieldValueForbidden", message: "Forbidden: updates to parameters are forbidden." })));
-          errs.push(...immutable("provisioner", o.provisioner, old.provisioner).map((e) => ({ ...e, type: "FieldValueForbidden", message: "Forbidden: updates to provisioner are forbidden." })));
-          errs.push(...immutable("reclaimPolicy", o.reclaimPolicy, old.reclaimPolicy).map((e) => ({ ...e, type: "FieldValueForbidden", message: "Forbidden: updates to reclaimPolicy are forbidden." })));
-          errs.push(...immutable("volumeBindingMode", o.volumeBindingMode, old.volumeBindingMode));
+          errs.push(...immutable("parameters", { value: o.parameters, old: old.parameters }).map((e) => ({ ...e, type: "FieldValueForbidden", message: "Forbidden: updates to parameters are forbidden." })));
+          errs.push(...immutable("provisioner", { value: o.provisioner, old: old.provisioner }).map((e) => ({ ...e, type: "FieldValueForbidden", message: "Forbidden: updates to provisioner are forbidden." })));
+          errs.push(...immutable("reclaimPolicy", { value: o.reclaimPolicy, old: old.reclaimPolicy }).map((e) => ({ ...e, type: "FieldValueForbidden", message: "Forbidden: updates to reclaimPolicy are forbidden." })));
+          errs.push(...immutable("volumeBindingMode", { value: o.volumeBindingMode, old: old.volumeBindingMode }));
         }
         return errs;
       },
-      columns: [NAME, col("Provisioner", "string", "Indicates the type of the provisioner."), col("ReclaimPolicy", "string", "Indicates the type of the reclaim policy."),
-        col("VolumeBindingMode", "string", "Indicates when volume binding and dynamic provisioning should occur."), col("AllowVolumeExpansion", "string", "Indicates whether the storage class allow volume expand."), AGE],
+      columns: [NAME, col("Provisioner", { type: "string", description: "Indicates the type of the provisioner." }), col("ReclaimPolicy", { type: "string", description: "Indicates the type of the reclaim policy." }),
+        col("VolumeBindingMode", { type: "string", description: "Indicates when volume binding and dynamic provisioning should occur." }), col("AllowVolumeExpansion", { type: "string", description: "Indicates whether the storage class allow volume expand." }), AGE],
       row: (o) => [`${o.metadata.name ?? ""}${isDefaultClass(o) ? " (default)" : ""}`, asString(o.provisioner), asString(o.reclaimPolicy) || "Delete",
         asString(o.volumeBindingMode) || "Immediate", o.allowVolumeExpansion === true, age(o)],
     }),
@@ -270,14 +270,14 @@ export function clusterKinds(): KindDef[] {
         if (spec.attachRequired === undefined) spec.attachRequired = true;
         if (spec.podInfoOnMount === undefined) spec.podInfoOnMount = false;
         if (spec.storageCapacity === undefined) spec.storageCapacity = false;
-        setDefault(spec, "fsGroupPolicy", "ReadWriteOnceWithFSType");
+        setDefaults(spec, { fsGroupPolicy: "ReadWriteOnceWithFSType" });
         if (spec.requiresRepublish === undefined) spec.requiresRepublish = false;
         if (!Array.isArray(spec.volumeLifecycleModes)) spec.volumeLifecycleModes = ["Persistent"];
         if (spec.seLinuxMount === undefined) spec.seLinuxMount = false;
       },
-      columns: [NAME, col("AttachRequired", "boolean", "Indicates this CSI volume driver requires an attach operation"), col("PodInfoOnMount", "boolean", "Indicates this CSI volume driver requires additional pod information during mount operations"),
-        col("StorageCapacity", "boolean", "Indicates this CSI volume driver supports storage capacity tracking"), col("TokenRequests", "string", "Indicates this CSI volume driver requires the pods' service account tokens"),
-        col("RequiresRepublish", "boolean", "Indicates this CSI volume driver requires periodic NodePublishVolume calls"), col("Modes", "string", "Lists the volume lifecycle modes supported by the driver"), AGE],
+      columns: [NAME, col("AttachRequired", { type: "boolean", description: "Indicates this CSI volume driver requires an attach operation" }), col("PodInfoOnMount", { type: "boolean", description: "Indicates this CSI volume driver requires additional pod information during mount operations" }),
+        col("StorageCapacity", { type: "boolean", description: "Indicates this CSI volume driver supports storage capacity tracking" }), col("TokenRequests", { type: "string", description: "Indicates this CSI volume driver requires the pods' service account tokens" }),
+        col("RequiresRepublish", { type: "boolean", description: "Indicates this CSI volume driver requires periodic NodePublishVolume calls" }), col("Modes", { type: "string", description: "Lists the volume lifecycle modes supported by the driver" }), AGE],
       row(o) {
         const spec = asMap(o.spec) ?? {};
         const tokens = Array.isArray(spec.tokenRequests) ? asMaps(spec.tokenRequests).map((t) => asString(t.audience)).join(",") : "<unset>";
@@ -287,7 +287,7 @@ export function clusterKinds(): KindDef[] {
     }),
     define({
       group: "storage.k8s.io", version: "v1", kind: "CSINode", resource: "csinodes", namespaced: false,
-      columns: [NAME, col("Drivers", "integer", "Drivers indicates the number of CSI drivers registered on the node"), AGE],
+      columns: [NAME, col("Drivers", { type: "integer", description: "Drivers indicates the number of CSI drivers registered on the node" }), AGE],
       row: (o) => [o.metadata.name ?? "", asMaps(asMap(o.spec)?.drivers).length, age(o)],
     }),
     define({
@@ -299,11 +299,11 @@ export function clusterKinds(): KindDef[] {
         const errs: FieldError[] = [];
         if (!asString(spec.attacher)) errs.push(required("spec.attacher"));
         if (!asString(spec.nodeName)) errs.push(required("spec.nodeName"));
-        if (old) errs.push(...immutable("spec", o.spec, old.spec));
+        if (old) errs.push(...immutable("spec", { value: o.spec, old: old.spec }));
         return errs;
       },
-      columns: [NAME, col("Attacher", "string", "Attacher indicates the name of the volume driver that MUST handle this request."), col("PV", "string", "Name of the persistent volume to attach."),
-        col("Node", "string", "The node that the volume should be attached to."), col("Attached", "boolean", "Indicates the volume is successfully attached."), AGE],
+      columns: [NAME, col("Attacher", { type: "string", description: "Attacher indicates the name of the volume driver that MUST handle this request." }), col("PV", { type: "string", description: "Name of the persistent volume to attach." }),
+        col("Node", { type: "string", description: "The node that the volume should be attached to." }), col("Attached", { type: "boolean", description: "Indicates the volume is successfully attached." }), AGE],
       row(o) {
         const spec = asMap(o.spec) ?? {};
         return [o.metadata.name ?? "", asString(spec.attacher), asString(asMap(spec.source)?.persistentVolumeName), asString(spec.nodeName), asMap(o.status)?.attached === true, age(o)];
@@ -312,15 +312,15 @@ export function clusterKinds(): KindDef[] {
     define({
       group: "storage.k8s.io", version: "v1", kind: "CSIStorageCapacity", resource: "csistoragecapacities", namespaced: true,
       validateSpec: (o) => (asString(o.storageClassName) ? [] : [required("storageClassName")]),
-      columns: [NAME, col("StorageClassName", "string", "The name of the StorageClass that the reported capacity applies to."), col("Capacity", "string", "The capacity reported by the CSI driver.")],
+      columns: [NAME, col("StorageClassName", { type: "string", description: "The name of the StorageClass that the reported capacity applies to." }), col("Capacity", { type: "string", description: "The capacity reported by the CSI driver." })],
       row: (o) => [o.metadata.name ?? "", asString(o.storageClassName), asString(o.capacity) || "<unset>"],
     }),
     define({
       group: "scheduling.k8s.io", version: "v1", kind: "PriorityClass", resource: "priorityclasses", namespaced: false, shortNames: ["pc"],
-      defaults: (obj) => setDefault(obj, "preemptionPolicy", "PreemptLowerPriority"),
+      defaults: (obj) => setDefaults(obj, { preemptionPolicy: "PreemptLowerPriority" }),
       validateSpec: validatePriorityClass,
-      columns: [NAME, col("Value", "integer", "The value of this priority class."), col("Global-Default", "boolean", "globalDefault specifies whether this PriorityClass should be considered as the default priority."),
-        AGE, col("PreemptionPolicy", "string", "PreemptionPolicy is the Policy for preempting pods with lower priority.")],
+      columns: [NAME, col("Value", { type: "integer", description: "The value of this priority class." }), col("Global-Default", { type: "boolean", description: "globalDefault specifies whether this PriorityClass should be considered as the default priority." }),
+        AGE, col("PreemptionPolicy", { type: "string", description: "PreemptionPolicy is the Policy for preempting pods with lower priority." })],
       row: (o) => [o.metadata.name ?? "", asNumber(o.value) ?? 0, o.globalDefault === true, age(o), asString(o.preemptionPolicy)],
     }),
     define({
@@ -329,11 +329,11 @@ export function clusterKinds(): KindDef[] {
         const errs: FieldError[] = [];
         const h = asString(o.handler);
         if (!h) errs.push(required("handler"));
-        else if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(h)) errs.push(invalid("handler", h, "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"));
-        if (old) errs.push(...immutable("handler", o.handler, old.handler));
+        else if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(h)) errs.push(invalid("handler", { value: h, detail: "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')" }));
+        if (old) errs.push(...immutable("handler", { value: o.handler, old: old.handler }));
         return errs;
       },
-      columns: [NAME, col("Handler", "string", "Handler specifies the underlying runtime and configuration that the CRI implementation will use to handle pods of this class."), AGE],
+      columns: [NAME, col("Handler", { type: "string", description: "Handler specifies the underlying runtime and configuration that the CRI implementation will use to handle pods of this class." }), AGE],
       row: (o) => [o.metadata.name ?? "", asString(o.handler), age(o)],
     }),
     define({
@@ -342,19 +342,19 @@ export function clusterKinds(): KindDef[] {
         const spec = asMap(o.spec) ?? {};
         const errs: FieldError[] = [];
         const d = asNumber(spec.leaseDurationSeconds);
-        if (d !== undefined && d <= 0) errs.push(invalid("spec.leaseDurationSeconds", d, "must be greater than 0"));
+        if (d !== undefined && d <= 0) errs.push(invalid("spec.leaseDurationSeconds", { value: d, detail: "must be greater than 0" }));
         const t = asNumber(spec.leaseTransitions);
-        if (t !== undefined && t < 0) errs.push(invalid("spec.leaseTransitions", t, "must be greater than or equal to 0"));
+        if (t !== undefined && t < 0) errs.push(invalid("spec.leaseTransitions", { value: t, detail: "must be greater than or equal to 0" }));
         return errs;
       },
-      columns: [NAME, col("Holder", "string", "The holder of the lease"), AGE],
+      columns: [NAME, col("Holder", { type: "string", description: "The holder of the lease" }), AGE],
       row: (o) => [o.metadata.name ?? "", asString(asMap(o.spec)?.holderIdentity), age(o)],
     }),
     define({
       group: "discovery.k8s.io", version: "v1", kind: "EndpointSlice", resource: "endpointslices", namespaced: true,
       defaults(obj) {
         for (const p of asMaps(obj.ports)) {
-          setDefault(p, "protocol", "TCP");
+          setDefaults(p, { protocol: "TCP" });
           if (p.name === undefined) p.name = "";
         }
       },
@@ -362,18 +362,18 @@ export function clusterKinds(): KindDef[] {
         const errs: FieldError[] = [];
         const at = o.addressType;
         if (at === undefined || at === "") errs.push(required("addressType"));
-        else if (!["FQDN", "IPv4", "IPv6"].includes(asString(at))) errs.push(notSupported("addressType", at, ["FQDN", "IPv4", "IPv6"]));
+        else if (!["FQDN", "IPv4", "IPv6"].includes(asString(at))) errs.push(notSupported("addressType", { value: at, supported: ["FQDN", "IPv4", "IPv6"] }));
         asMaps(o.endpoints).forEach((e, i) => {
           const addrs = Array.isArray(e.addresses) ? e.addresses : [];
           if (addrs.length === 0) errs.push(required(`endpoints[${i}].addresses`, "must contain at least 1 address"));
           else if (addrs.length > 100) errs.push({ type: "FieldValueTooMany", field: `endpoints[${i}].addresses`, message: `Too many: ${addrs.length}: must have at most 100 items` });
         });
         if (asMaps(o.endpoints).length > 1000) errs.push({ type: "FieldValueTooMany", field: "endpoints", message: `Too many: ${asMaps(o.endpoints).length}: must have at most 1000 items` });
-        if (old) errs.push(...immutable("addressType", o.addressType, old.addressType));
+        if (old) errs.push(...immutable("addressType", { value: o.addressType, old: old.addressType }));
         return errs;
       },
-      columns: [NAME, col("AddressType", "string", "Type of address carried by this EndpointSlice"), col("Ports", "string", "Ports advertised by this EndpointSlice"),
-        col("Endpoints", "string", "Endpoints represented by this EndpointSlice"), AGE],
+      columns: [NAME, col("AddressType", { type: "string", description: "Type of address carried by this EndpointSlice" }), col("Ports", { type: "string", description: "Ports advertised by this EndpointSlice" }),
+        col("Endpoints", { type: "string", description: "Endpoints represented by this EndpointSlice" }), AGE],
       row: (o) => [o.metadata.name ?? "", asString(o.addressType), slicePorts(o), sliceEndpoints(o), age(o)],
     }),
     define({
@@ -394,7 +394,7 @@ export function clusterKinds(): KindDef[] {
         if (!asString(o.reportingInstance)) errs.push(required("reportingInstance"));
         if (!asString(o.action)) errs.push(required("action"));
         if (!asString(o.reason)) errs.push(required("reason"));
-        if (o.type !== "Normal" && o.type !== "Warning") errs.push(invalid("type", o.type ?? "", "has invalid value: " + asString(o.type)));
+        if (o.type !== "Normal" && o.type !== "Warning") errs.push(invalid("type", { value: o.type ?? "", detail: "has invalid value: " + asString(o.type) }));
         return errs;
       },
       columns: eventColumns, row: eventRow,

@@ -1,13 +1,13 @@
 /** rbac, certificates, authentication, authorization, admissionregistration, apiextensions, apiregistration and flowcontrol kinds. */
 import type { FieldError, KindDef } from "../kind.ts";
 import type { KubeObject } from "../types.ts";
-import { asArray, asMap, asMaps, asNumber, asString, ensureMap, setDefault } from "../access.ts";
+import { asArray, asMap, asMaps, asNumber, asString, ensureMap, setDefaults } from "../access.ts";
 import { AGE, NAME, age, col, formatLabelSelector, humanDuration, rfc3339 } from "../printing.ts";
 import { forbidden, immutable, invalid, notSupported, pathSegmentName, required } from "../validation.ts";
 import { CREATE_ONLY, define } from "./define.ts";
 
 const rbac = { group: "rbac.authorization.k8s.io", version: "v1" };
-const CREATED_AT = col("Created At", "date", "CreationTimestamp is a timestamp representing the server time when this object was created.");
+const CREATED_AT = col("Created At", { type: "date", description: "CreationTimestamp is a timestamp representing the server time when this object was created." });
 
 function validateRules(o: KubeObject, allowNonResource: boolean): FieldError[] {
   const errs: FieldError[] = [];
@@ -16,8 +16,8 @@ function validateRules(o: KubeObject, allowNonResource: boolean): FieldError[] {
     if (!asArray(r.verbs).length) errs.push(required(`${p}.verbs`, "verbs must contain at least one value"));
     const nonRes = asArray(r.nonResourceURLs);
     if (nonRes.length) {
-      if (!allowNonResource) errs.push(invalid(`${p}.nonResourceURLs`, nonRes, "namespaced rules cannot apply to non-resource URLs"));
-      if (asArray(r.apiGroups).length || asArray(r.resources).length) errs.push(invalid(`${p}.nonResourceURLs`, nonRes, "rules cannot apply to both regular resources and non-resource URLs"));
+      if (!allowNonResource) errs.push(invalid(`${p}.nonResourceURLs`, { value: nonRes, detail: "namespaced rules cannot apply to non-resource URLs" }));
+      if (asArray(r.apiGroups).length || asArray(r.resources).length) errs.push(invalid(`${p}.nonResourceURLs`, { value: nonRes, detail: "rules cannot apply to both regular resources and non-resource URLs" }));
       return;
     }
     if (!asArray(r.apiGroups).length) errs.push(required(`${p}.apiGroups`, "resource rules must supply at least one api group"));
@@ -37,28 +37,28 @@ function validateBinding(o: KubeObject, old: KubeObject | undefined, kinds: stri
   const ref = asMap(o.roleRef);
   if (!ref) errs.push(required("roleRef"));
   else {
-    if (asString(ref.apiGroup) !== "rbac.authorization.k8s.io") errs.push(notSupported("roleRef.apiGroup", ref.apiGroup ?? "", ["rbac.authorization.k8s.io"]));
-    if (!kinds.includes(asString(ref.kind))) errs.push(notSupported("roleRef.kind", ref.kind ?? "", kinds));
+    if (asString(ref.apiGroup) !== "rbac.authorization.k8s.io") errs.push(notSupported("roleRef.apiGroup", { value: ref.apiGroup ?? "", supported: ["rbac.authorization.k8s.io"] }));
+    if (!kinds.includes(asString(ref.kind))) errs.push(notSupported("roleRef.kind", { value: ref.kind ?? "", supported: kinds }));
     if (!asString(ref.name)) errs.push(required("roleRef.name"));
-    else for (const m of pathSegmentName(asString(ref.name))) errs.push(invalid("roleRef.name", ref.name, m));
+    else for (const m of pathSegmentName(asString(ref.name))) errs.push(invalid("roleRef.name", { value: ref.name, detail: m }));
   }
   asMaps(o.subjects).forEach((s, i) => {
     const p = `subjects[${i}]`;
     if (!asString(s.name)) errs.push(required(`${p}.name`));
     switch (s.kind) {
       case "ServiceAccount":
-        if (asString(s.apiGroup)) errs.push(notSupported(`${p}.apiGroup`, s.apiGroup, [""]));
+        if (asString(s.apiGroup)) errs.push(notSupported(`${p}.apiGroup`, { value: s.apiGroup, supported: [""] }));
         if (!asString(s.namespace) && kinds.length === 1) errs.push(required(`${p}.namespace`));
         break;
       case "User":
       case "Group":
-        if (s.apiGroup !== "rbac.authorization.k8s.io") errs.push(notSupported(`${p}.apiGroup`, s.apiGroup ?? "", ["rbac.authorization.k8s.io"]));
+        if (s.apiGroup !== "rbac.authorization.k8s.io") errs.push(notSupported(`${p}.apiGroup`, { value: s.apiGroup ?? "", supported: ["rbac.authorization.k8s.io"] }));
         break;
       default:
-        errs.push(notSupported(`${p}.kind`, s.kind ?? "", ["ServiceAccount", "User", "Group"]));
+        errs.push(notSupported(`${p}.kind`, { value: s.kind ?? "", supported: ["ServiceAccount", "User", "Group"] }));
     }
   });
-  if (old && JSON.stringify(o.roleRef) !== JSON.stringify(old.roleRef)) errs.push(invalid("roleRef", o.roleRef ?? {}, "cannot change roleRef"));
+  if (old && JSON.stringify(o.roleRef) !== JSON.stringify(old.roleRef)) errs.push(invalid("roleRef", { value: o.roleRef ?? {}, detail: "cannot change roleRef" }));
   return errs;
 }
 
@@ -71,7 +71,7 @@ function bindingRow(o: KubeObject): unknown[] {
   return [o.metadata.name ?? "", `${asString(ref.kind)}/${asString(ref.name)}`, age(o), users, groups, sas];
 }
 
-const bindingColumns = [NAME, col("Role", "string", "Role"), AGE, col("Users", "string", "Users in the roleBinding", 1), col("Groups", "string", "Groups in the roleBinding", 1), col("ServiceAccounts", "string", "ServiceAccounts in the roleBinding", 1)];
+const bindingColumns = [NAME, col("Role", { type: "string", description: "Role" }), AGE, col("Users", { type: "string", description: "Users in the roleBinding", priority: 1 }), col("Groups", { type: "string", description: "Groups in the roleBinding", priority: 1 }), col("ServiceAccounts", { type: "string", description: "ServiceAccounts in the roleBinding", priority: 1 })];
 
 function csrCondition(o: KubeObject): string {
   const types = asMaps(asMap(o.status)?.conditions).map((c) => asString(c.type));
@@ -93,17 +93,17 @@ function validateCrd(o: KubeObject, old: KubeObject | undefined): FieldError[] {
   const group = asString(spec.group);
   const plural = asString(names.plural);
   if (!group) errs.push(required("spec.group"));
-  else if (!group.includes(".")) errs.push(invalid("spec.group", group, "should be a domain with at least one dot"));
+  else if (!group.includes(".")) errs.push(invalid("spec.group", { value: group, detail: "should be a domain with at least one dot" }));
   if (!plural) errs.push(required("spec.names.plural"));
   if (!asString(names.kind)) errs.push(required("spec.names.kind"));
   if (!asString(names.listKind)) errs.push(required("spec.names.listKind"));
   const expect = `${plural}.${group}`;
-  if (o.metadata.name && plural && group && o.metadata.name !== expect) errs.push(invalid("metadata.name", o.metadata.name, `must be spec.names.plural+"."+spec.group`));
+  if (o.metadata.name && plural && group && o.metadata.name !== expect) errs.push(invalid("metadata.name", { value: o.metadata.name, detail: `must be spec.names.plural+"."+spec.group` }));
   const scope = spec.scope;
-  if (scope !== "Cluster" && scope !== "Namespaced") errs.push(notSupported("spec.scope", scope ?? "", ["Cluster", "Namespaced"]));
+  if (scope !== "Cluster" && scope !== "Namespaced") errs.push(notSupported("spec.scope", { value: scope ?? "", supported: ["Cluster", "Namespaced"] }));
   const versions = asMaps(spec.versions);
-  if (!versions.length) errs.push(invalid("spec.versions", [], "must have exactly one version marked as storage version"));
-  else if (versions.filter((v) => v.storage === true).length !== 1) errs.push(invalid("spec.versions", versions.map((v) => v.name), "must have exactly one version marked as storage version"));
+  if (!versions.length) errs.push(invalid("spec.versions", { value: [], detail: "must have exactly one version marked as storage version" }));
+  else if (versions.filter((v) => v.storage === true).length !== 1) errs.push(invalid("spec.versions", { value: versions.map((v) => v.name), detail: "must have exactly one version marked as storage version" }));
   const seen = new Set<string>();
   versions.forEach((v, i) => {
     const n = asString(v.name);
@@ -113,9 +113,9 @@ function validateCrd(o: KubeObject, old: KubeObject | undefined): FieldError[] {
     if (!asMap(asMap(v.schema)?.openAPIV3Schema)) errs.push(required(`spec.versions[${i}].schema.openAPIV3Schema`, "schemas are required"));
   });
   if (old) {
-    errs.push(...immutable("spec.scope", spec.scope, asMap(old.spec)?.scope));
+    errs.push(...immutable("spec.scope", { value: spec.scope, old: asMap(old.spec)?.scope }));
     const oldNames = asMap(asMap(old.spec)?.names) ?? {};
-    errs.push(...immutable("spec.names.plural", plural, oldNames.plural));
+    errs.push(...immutable("spec.names.plural", { value: plural, old: oldNames.plural }));
   }
   return errs;
 }
@@ -129,15 +129,15 @@ function apiServiceAvailable(o: KubeObject): string {
 
 function defaultWebhooks(o: KubeObject, mutating: boolean): void {
   for (const w of asMaps(o.webhooks)) {
-    setDefault(w, "failurePolicy", "Fail");
-    setDefault(w, "matchPolicy", "Equivalent");
+    setDefaults(w, { failurePolicy: "Fail" });
+    setDefaults(w, { matchPolicy: "Equivalent" });
     if (!asMap(w.namespaceSelector)) w.namespaceSelector = {};
     if (!asMap(w.objectSelector)) w.objectSelector = {};
-    setDefault(w, "timeoutSeconds", 10);
-    if (mutating) setDefault(w, "reinvocationPolicy", "Never");
-    for (const r of asMaps(w.rules)) setDefault(r, "scope", "*");
+    setDefaults(w, { timeoutSeconds: 10 });
+    if (mutating) setDefaults(w, { reinvocationPolicy: "Never" });
+    for (const r of asMaps(w.rules)) setDefaults(r, { scope: "*" });
     const svc = asMap(asMap(w.clientConfig)?.service);
-    if (svc) setDefault(svc, "port", 443);
+    if (svc) setDefaults(svc, { port: 443 });
   }
 }
 
@@ -149,13 +149,13 @@ function validateWebhooks(o: KubeObject): FieldError[] {
     const n = asString(w.name);
     if (!n) errs.push(required(`${p}.name`));
     else {
-      if (n.split(".").length < 3) errs.push(invalid(`${p}.name`, n, "should be a domain with at least three segments separated by dots"));
+      if (n.split(".").length < 3) errs.push(invalid(`${p}.name`, { value: n, detail: "should be a domain with at least three segments separated by dots" }));
       if (seen.has(n)) errs.push({ type: "FieldValueDuplicate", field: `${p}.name`, message: `Duplicate value: ${JSON.stringify(n)}` });
       seen.add(n);
     }
     if (!asArray(w.admissionReviewVersions).length) errs.push(required(`${p}.admissionReviewVersions`, "must specify one of v1, v1beta1"));
     if (w.sideEffects === undefined) errs.push(required(`${p}.sideEffects`, "must specify one of None, NoneOnDryRun"));
-    else if (!["None", "NoneOnDryRun"].includes(asString(w.sideEffects))) errs.push(notSupported(`${p}.sideEffects`, w.sideEffects, ["None", "NoneOnDryRun"]));
+    else if (!["None", "NoneOnDryRun"].includes(asString(w.sideEffects))) errs.push(notSupported(`${p}.sideEffects`, { value: w.sideEffects, supported: ["None", "NoneOnDryRun"] }));
     const cc = asMap(w.clientConfig) ?? {};
     if (!asString(cc.url) && !asMap(cc.service)) errs.push(required(`${p}.clientConfig`, "exactly one of url or service is required"));
   });
@@ -215,8 +215,8 @@ export function controlKinds(): KindDef[] {
         if (!asString(spec.request)) errs.push(required("spec.request"));
         const signer = asString(spec.signerName);
         if (!signer) errs.push(required("spec.signerName"));
-        else if (!/^[^/]+\/[^/]+$/.test(signer)) errs.push(invalid("spec.signerName", signer, "must be a fully qualified domain and path of the form 'example.com/signer-name'"));
-        if (old) errs.push(...immutable("spec", o.spec, old.spec));
+        else if (!/^[^/]+\/[^/]+$/.test(signer)) errs.push(invalid("spec.signerName", { value: signer, detail: "must be a fully qualified domain and path of the form 'example.com/signer-name'" }));
+        if (old) errs.push(...immutable("spec", { value: o.spec, old: old.spec }));
         return errs;
       },
       prepareForCreate(obj, ctx) {
@@ -234,8 +234,8 @@ export function controlKinds(): KindDef[] {
         if (ctx.subresource === "") obj.status = old.status;
         else obj.spec = old.spec;
       },
-      columns: [NAME, AGE, col("SignerName", "string", "Only one signer name is supported"), col("Requestor", "string", "Name of the user that requested this certificate"),
-        col("RequestedDuration", "string", "Duration the requestor wants the certificate to be valid for"), col("Condition", "string", "Most recent condition on the certificate (Approved, Denied, Failed, Pending, Issued)")],
+      columns: [NAME, AGE, col("SignerName", { type: "string", description: "Only one signer name is supported" }), col("Requestor", { type: "string", description: "Name of the user that requested this certificate" }),
+        col("RequestedDuration", { type: "string", description: "Duration the requestor wants the certificate to be valid for" }), col("Condition", { type: "string", description: "Most recent condition on the certificate (Approved, Denied, Failed, Pending, Issued)" })],
       row: (o) => [o.metadata.name ?? "", age(o), asString(asMap(o.spec)?.signerName) || "<none>", asString(asMap(o.spec)?.username), csrDuration(o), csrCondition(o)],
       selectableFields: (o) => ({ "spec.signerName": asString(asMap(o.spec)?.signerName) }),
     }),
@@ -243,13 +243,13 @@ export function controlKinds(): KindDef[] {
     define({
       group: "admissionregistration.k8s.io", version: "v1", kind: "ValidatingWebhookConfiguration", resource: "validatingwebhookconfigurations", namespaced: false, categories: ["api-extensions"],
       defaults: (o) => defaultWebhooks(o, false), validateSpec: validateWebhooks,
-      columns: [NAME, col("Webhooks", "integer", "Webhooks indicates the number of webhooks in the configuration"), AGE],
+      columns: [NAME, col("Webhooks", { type: "integer", description: "Webhooks indicates the number of webhooks in the configuration" }), AGE],
       row: (o) => [o.metadata.name ?? "", asMaps(o.webhooks).length, age(o)],
     }),
     define({
       group: "admissionregistration.k8s.io", version: "v1", kind: "MutatingWebhookConfiguration", resource: "mutatingwebhookconfigurations", namespaced: false, categories: ["api-extensions"],
       defaults: (o) => defaultWebhooks(o, true), validateSpec: validateWebhooks,
-      columns: [NAME, col("Webhooks", "integer", "Webhooks indicates the number of webhooks in the configuration"), AGE],
+      columns: [NAME, col("Webhooks", { type: "integer", description: "Webhooks indicates the number of webhooks in the configuration" }), AGE],
       row: (o) => [o.metadata.name ?? "", asMaps(o.webhooks).length, age(o)],
     }),
     define({
@@ -257,13 +257,13 @@ export function controlKinds(): KindDef[] {
       categories: ["api-extensions"], statusSubresource: true,
       defaults(o) {
         const spec = ensureMap(o, "spec");
-        setDefault(spec, "failurePolicy", "Fail");
+        setDefaults(spec, { failurePolicy: "Fail" });
         const mc = ensureMap(spec, "matchConstraints");
-        setDefault(mc, "matchPolicy", "Equivalent");
+        setDefaults(mc, { matchPolicy: "Equivalent" });
         if (!asMap(mc.namespaceSelector)) mc.namespaceSelector = {};
         if (!asMap(mc.objectSelector)) mc.objectSelector = {};
       },
-      columns: [NAME, col("Validations", "integer", "Validations indicates the number of validation rules in the policy"), col("ParamKind", "string", "ParamKind specifies the kind of resources used to parameterize this policy"), AGE],
+      columns: [NAME, col("Validations", { type: "integer", description: "Validations indicates the number of validation rules in the policy" }), col("ParamKind", { type: "string", description: "ParamKind specifies the kind of resources used to parameterize this policy" }), AGE],
       row(o) {
         const spec = asMap(o.spec) ?? {};
         const pk = asMap(spec.paramKind);
@@ -273,7 +273,7 @@ export function controlKinds(): KindDef[] {
     define({
       group: "admissionregistration.k8s.io", version: "v1", kind: "ValidatingAdmissionPolicyBinding", resource: "validatingadmissionpolicybindings", namespaced: false, categories: ["api-extensions"],
       validateSpec: (o) => (asString(asMap(o.spec)?.policyName) ? [] : [required("spec.policyName")]),
-      columns: [NAME, col("PolicyName", "string", "PolicyName indicates the policy definition which the policy binding binded to"), col("ParamRef", "string", "ParamRef indicates the param resource which sets the configration param"), AGE],
+      columns: [NAME, col("PolicyName", { type: "string", description: "PolicyName indicates the policy definition which the policy binding binded to" }), col("ParamRef", { type: "string", description: "ParamRef indicates the param resource which sets the configration param" }), AGE],
       row(o) {
         const spec = asMap(o.spec) ?? {};
         const pr = asMap(spec.paramRef);
@@ -289,10 +289,10 @@ export function controlKinds(): KindDef[] {
       defaults(o) {
         const spec = ensureMap(o, "spec");
         const conv = ensureMap(spec, "conversion");
-        setDefault(conv, "strategy", "None");
+        setDefaults(conv, { strategy: "None" });
         const names = ensureMap(spec, "names");
-        if (asString(names.kind)) setDefault(names, "listKind", `${asString(names.kind)}List`);
-        if (asString(names.kind)) setDefault(names, "singular", asString(names.kind).toLowerCase());
+        if (asString(names.kind)) setDefaults(names, { listKind: `${asString(names.kind)}List` });
+        if (asString(names.kind)) setDefaults(names, { singular: asString(names.kind).toLowerCase() });
       },
       validateSpec: (o, old, ctx) => (ctx.subresource === "status" ? [] : validateCrd(o, old)),
       prepareForCreate(o) {
@@ -302,7 +302,7 @@ export function controlKinds(): KindDef[] {
         if (ctx.subresource === "status") o.spec = old.spec;
         else if (ctx.subresource === "") o.status = old.status;
       },
-      columns: [NAME, col("Created At", "date", "CreationTimestamp is a timestamp representing the server time when this object was created.")],
+      columns: [NAME, col("Created At", { type: "date", description: "CreationTimestamp is a timestamp representing the server time when this object was created." })],
       row: (o) => [o.metadata.name ?? "", rfc3339(o.metadata.creationTimestamp)],
     }),
     define({
@@ -314,12 +314,12 @@ export function controlKinds(): KindDef[] {
         const version = asString(spec.version);
         const group = asString(spec.group);
         const expect = `${version}.${group}`;
-        if (o.metadata.name && o.metadata.name !== expect) errs.push(invalid("metadata.name", o.metadata.name, `must be ${expect}`));
+        if (o.metadata.name && o.metadata.name !== expect) errs.push(invalid("metadata.name", { value: o.metadata.name, detail: `must be ${expect}` }));
         if (!version) errs.push(required("spec.version"));
         const gpm = asNumber(spec.groupPriorityMinimum) ?? 0;
-        if (gpm <= 0 || gpm > 20000) errs.push(invalid("spec.groupPriorityMinimum", gpm, "must be positive and less than 20000"));
+        if (gpm <= 0 || gpm > 20000) errs.push(invalid("spec.groupPriorityMinimum", { value: gpm, detail: "must be positive and less than 20000" }));
         const vp = asNumber(spec.versionPriority) ?? 0;
-        if (vp <= 0 || vp > 1000) errs.push(invalid("spec.versionPriority", vp, "must be positive and less than 1000"));
+        if (vp <= 0 || vp > 1000) errs.push(invalid("spec.versionPriority", { value: vp, detail: "must be positive and less than 1000" }));
         if (!asMap(spec.service) && spec.insecureSkipTLSVerify) errs.push(forbidden("spec.insecureSkipTLSVerify", "local APIServices may not have insecureSkipTLSVerify"));
         return errs;
       },
@@ -330,7 +330,7 @@ export function controlKinds(): KindDef[] {
         if (ctx.subresource === "status") o.spec = old.spec;
         else if (ctx.subresource === "") o.status = old.status;
       },
-      columns: [NAME, col("Service", "string", "The reference to the service that hosts this API endpoint."), col("Available", "string", "Whether this service is available."), AGE],
+      columns: [NAME, col("Service", { type: "string", description: "The reference to the service that hosts this API endpoint." }), col("Available", { type: "string", description: "Whether this service is available." }), AGE],
       row(o) {
         const svc = asMap(asMap(o.spec)?.service);
         return [o.metadata.name ?? "", svc ? `${asString(svc.namespace)}/${asString(svc.name)}` : "Local", apiServiceAvailable(o), age(o)];
@@ -338,18 +338,18 @@ export function controlKinds(): KindDef[] {
     }),
     define({
       group: "flowcontrol.apiserver.k8s.io", version: "v1", kind: "FlowSchema", resource: "flowschemas", namespaced: false, statusSubresource: true,
-      defaults: (o) => setDefault(ensureMap(o, "spec"), "matchingPrecedence", 1000),
+      defaults: (o) => setDefaults(ensureMap(o, "spec"), { matchingPrecedence: 1000 }),
       validateSpec(o, _old, ctx) {
         if (ctx.subresource === "status") return [];
         const spec = asMap(o.spec) ?? {};
         const errs: FieldError[] = [];
         if (!asString(asMap(spec.priorityLevelConfiguration)?.name)) errs.push(required("spec.priorityLevelConfiguration.name"));
         const mp = asNumber(spec.matchingPrecedence) ?? 0;
-        if (mp <= 0 || mp > 10000) errs.push(invalid("spec.matchingPrecedence", mp, "must be between 1 and 10000, inclusive"));
+        if (mp <= 0 || mp > 10000) errs.push(invalid("spec.matchingPrecedence", { value: mp, detail: "must be between 1 and 10000, inclusive" }));
         return errs;
       },
-      columns: [NAME, col("PriorityLevel", "string", "Name of the priority level"), col("MatchingPrecedence", "string", "Matching precedence of the flow schema"),
-        col("DistinguisherMethod", "string", "How this flow schema distinguishes flows"), AGE, col("MissingPL", "string", "References a broken or non-existent PriorityLevelConfiguration")],
+      columns: [NAME, col("PriorityLevel", { type: "string", description: "Name of the priority level" }), col("MatchingPrecedence", { type: "string", description: "Matching precedence of the flow schema" }),
+        col("DistinguisherMethod", { type: "string", description: "How this flow schema distinguishes flows" }), AGE, col("MissingPL", { type: "string", description: "References a broken or non-existent PriorityLevelConfiguration" })],
       row(o) {
         const spec = asMap(o.spec) ?? {};
         const dm = asString(asMap(spec.distinguisherMethod)?.type) || "<none>";
@@ -363,24 +363,24 @@ export function controlKinds(): KindDef[] {
         const spec = ensureMap(o, "spec");
         if (spec.type !== "Limited") return;
         const lim = ensureMap(spec, "limited");
-        setDefault(lim, "nominalConcurrencyShares", 30);
+        setDefaults(lim, { nominalConcurrencyShares: 30 });
         if (lim.lendablePercent === undefined) lim.lendablePercent = 0;
         const lr = ensureMap(lim, "limitResponse");
-        setDefault(lr, "type", "Reject");
+        setDefaults(lr, { type: "Reject" });
         if (lr.type === "Queue") {
           const q = ensureMap(lr, "queuing");
-          setDefault(q, "queues", 64);
-          setDefault(q, "handSize", 8);
-          setDefault(q, "queueLengthLimit", 50);
+          setDefaults(q, { queues: 64 });
+          setDefaults(q, { handSize: 8 });
+          setDefaults(q, { queueLengthLimit: 50 });
         }
       },
       validateSpec(o) {
         const t = asMap(o.spec)?.type;
-        return t === "Exempt" || t === "Limited" ? [] : [notSupported("spec.type", t ?? "", ["Exempt", "Limited"])];
+        return t === "Exempt" || t === "Limited" ? [] : [notSupported("spec.type", { value: t ?? "", supported: ["Exempt", "Limited"] })];
       },
-      columns: [NAME, col("Type", "string", "Type of this priority level"), col("NominalConcurrencyShares", "string", "NominalConcurrencyShares of this priority level"),
-        col("Queues", "string", "Number of queues of this priority level"), col("HandSize", "string", "Hand size of this priority level"),
-        col("QueueLengthLimit", "string", "Length limit of each queue of this priority level"), AGE],
+      columns: [NAME, col("Type", { type: "string", description: "Type of this priority level" }), col("NominalConcurrencyShares", { type: "string", description: "NominalConcurrencyShares of this priority level" }),
+        col("Queues", { type: "string", description: "Number of queues of this priority level" }), col("HandSize", { type: "string", description: "Hand size of this priority level" }),
+        col("QueueLengthLimit", { type: "string", description: "Length limit of each queue of this priority level" }), AGE],
       row(o) {
         const spec = asMap(o.spec) ?? {};
         const lim = asMap(spec.limited);

@@ -1,15 +1,15 @@
 /** core/v1 kinds. */
 import type { FieldError, KindDef } from "../kind.ts";
 import type { KubeObject } from "../types.ts";
-import { asMap, asMaps, asNumber, asString, ensureMap, setDefault } from "../access.ts";
+import { asMap, asMaps, asNumber, asString, ensureMap, setDefaults } from "../access.ts";
 import { validateTaints, defaultPod, defaultPodTemplate, podColumns, podRow, podSelectableFields, qosClassOf, validatePodSpec, validatePodSpecUpdate, validatePodTemplate } from "../pods.ts";
 import { AGE, NAME, age, col, containersAndImages, formatLabels, rfc3339, since } from "../printing.ts";
-import { defaultService, prepareServiceCreate, prepareServiceUpdate, releaseService, serviceColumns, serviceRow, validateService } from "../services.ts";
+import { serviceHooks } from "../services.ts";
 import { dns1035Label, dns1123Label, immutable, invalid, required } from "../validation.ts";
 import { define } from "./define.ts";
 
 const core = { group: "", version: "v1" };
-const CREATED_AT = col("Created At", "date", "CreationTimestamp is a timestamp representing the server time when this object was created.");
+const CREATED_AT = col("Created At", { type: "date", description: "CreationTimestamp is a timestamp representing the server time when this object was created." });
 
 function nodeRoles(labels: Record<string, string> | undefined): string {
   const roles = new Set<string>();
@@ -96,15 +96,15 @@ export function eventRow(obj: KubeObject): unknown[] {
 
 /** Event columns (kubectl get events). */
 export const eventColumns = [
-  col("Last Seen", "string", "The time at which the most recent occurrence of this event was recorded."),
-  col("Type", "string", "Type of this event (Normal, Warning), new types could be added in the future."),
-  col("Reason", "string", "This should be a short, machine understandable string that gives the reason for the transition into the object's current status."),
-  col("Object", "string", "The object that this event is about."),
-  col("Subobject", "string", "The field of the involved object this event is about.", 1),
-  col("Source", "string", "The component reporting this event.", 1),
-  col("Message", "string", "A human-readable description of the status of this operation."),
-  col("First Seen", "string", "The time at which the event was first recorded.", 1),
-  col("Count", "string", "The number of times this event has occurred.", 1),
+  col("Last Seen", { type: "string", description: "The time at which the most recent occurrence of this event was recorded." }),
+  col("Type", { type: "string", description: "Type of this event (Normal, Warning), new types could be added in the future." }),
+  col("Reason", { type: "string", description: "This should be a short, machine understandable string that gives the reason for the transition into the object's current status." }),
+  col("Object", { type: "string", description: "The object that this event is about." }),
+  col("Subobject", { type: "string", description: "The field of the involved object this event is about.", priority: 1 }),
+  col("Source", { type: "string", description: "The component reporting this event.", priority: 1 }),
+  col("Message", { type: "string", description: "A human-readable description of the status of this operation." }),
+  col("First Seen", { type: "string", description: "The time at which the event was first recorded.", priority: 1 }),
+  col("Count", { type: "string", description: "The number of times this event has occurred.", priority: 1 }),
   { ...NAME, priority: 1 },
 ];
 
@@ -118,7 +118,7 @@ function validateConfigMapKeys(obj: KubeObject): FieldError[] {
   const seen = new Set<string>();
   for (const field of ["data", "binaryData"]) {
     for (const k of Object.keys(asMap(obj[field]) ?? {})) {
-      if (!KEY.test(k) || k.length > 253) errs.push(invalid(`${field}[${k}]`, k, "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"));
+      if (!KEY.test(k) || k.length > 253) errs.push(invalid(`${field}[${k}]`, { value: k, detail: "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')" }));
       if (seen.has(k)) errs.push({ type: "FieldValueDuplicate", field: `data[${k}]`, message: `Duplicate value: ${JSON.stringify(k)}` });
       seen.add(k);
     }
@@ -143,7 +143,7 @@ export function coreKinds(): KindDef[] {
       defaults: defaultPod,
       validateSpec(obj, old, ctx) {
         if (ctx.subresource === "status") return [];
-        const errs = validatePodSpec(obj.spec, "spec", { pod: true });
+        const errs = validatePodSpec(obj.spec, { path: "spec", pod: true });
         if (old && ctx.subresource === "") errs.push(...validatePodSpecUpdate(obj.spec, old.spec));
         return errs;
       },
@@ -159,9 +159,8 @@ export function coreKinds(): KindDef[] {
     define({
       ...core, kind: "Service", resource: "services", namespaced: true, shortNames: ["svc"], categories: ["all"], statusSubresource: true,
       extraSubresources: ["proxy"], nameRule: dns1035Label,
-      defaults: defaultService, validateSpec: validateService,
-      prepareForCreate: prepareServiceCreate, prepareForUpdate: prepareServiceUpdate, release: releaseService,
-      columns: serviceColumns, row: serviceRow,
+      defaults: serviceHooks.defaults, validateSpec: serviceHooks.validate, prepareForCreate: serviceHooks.prepareForCreate,
+      prepareForUpdate: serviceHooks.prepareForUpdate, release: serviceHooks.release, columns: serviceHooks.columns, row: serviceHooks.row,
     }),
     define({
       ...core, kind: "Namespace", resource: "namespaces", namespaced: false, shortNames: ["ns"], statusSubresource: true,
@@ -170,11 +169,11 @@ export function coreKinds(): KindDef[] {
         const spec = ensureMap(obj, "spec");
         if (!Array.isArray(spec.finalizers)) spec.finalizers = ["kubernetes"];
         const status = ensureMap(obj, "status");
-        setDefault(status, "phase", "Active");
+        setDefaults(status, { phase: "Active" });
         const labels = (obj.metadata.labels ??= {});
         if (obj.metadata.name) labels["kubernetes.io/metadata.name"] = obj.metadata.name;
       },
-      columns: [NAME, col("Status", "string", "The status of the namespace"), AGE],
+      columns: [NAME, col("Status", { type: "string", description: "The status of the namespace" }), AGE],
       row: (o) => [o.metadata.name ?? "", asString(asMap(o.status)?.phase), age(o)],
       selectableFields: (o) => ({ "status.phase": asString(asMap(o.status)?.phase) }),
     }),
@@ -189,17 +188,17 @@ export function coreKinds(): KindDef[] {
         const spec = asMap(obj.spec) ?? {};
         const oldSpec = asMap(old?.spec) ?? {};
         errs.push(...validateTaints(spec.taints, "spec.taints"));
-        if (old && oldSpec.podCIDR) errs.push(...immutable("spec.podCIDR", spec.podCIDR, oldSpec.podCIDR).map((e) => ({ ...e, message: e.message.replace("field is immutable", "node updates may not change podCIDR except from \"\" to valid") })));
+        if (old && oldSpec.podCIDR) errs.push(...immutable("spec.podCIDR", { value: spec.podCIDR, old: oldSpec.podCIDR }).map((e) => ({ ...e, message: e.message.replace("field is immutable", "node updates may not change podCIDR except from \"\" to valid") })));
         return errs;
       },
       columns: [
-        NAME, col("Status", "string", "The status of the node"), col("Roles", "string", "The roles of the node"), AGE,
-        col("Version", "string", "Kubelet Version reported by the node."),
-        col("Internal-IP", "string", "List of addresses reachable to the node. Queried from cloud provider, if available.", 1),
-        col("External-IP", "string", "List of addresses reachable to the node. Queried from cloud provider, if available.", 1),
-        col("OS-Image", "string", "OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).", 1),
-        col("Kernel-Version", "string", "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).", 1),
-        col("Container-Runtime", "string", "ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).", 1),
+        NAME, col("Status", { type: "string", description: "The status of the node" }), col("Roles", { type: "string", description: "The roles of the node" }), AGE,
+        col("Version", { type: "string", description: "Kubelet Version reported by the node." }),
+        col("Internal-IP", { type: "string", description: "List of addresses reachable to the node. Queried from cloud provider, if available.", priority: 1 }),
+        col("External-IP", { type: "string", description: "List of addresses reachable to the node. Queried from cloud provider, if available.", priority: 1 }),
+        col("OS-Image", { type: "string", description: "OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).", priority: 1 }),
+        col("Kernel-Version", { type: "string", description: "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).", priority: 1 }),
+        col("Container-Runtime", { type: "string", description: "ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).", priority: 1 }),
       ],
       row: nodeRow,
       selectableFields: (o) => ({ "spec.unschedulable": String(asMap(o.spec)?.unschedulable === true) }),
@@ -207,18 +206,18 @@ export function coreKinds(): KindDef[] {
     define({
       ...core, kind: "ConfigMap", resource: "configmaps", namespaced: true, shortNames: ["cm"],
       validateSpec: (o, old) => [...validateConfigMapKeys(o), ...immutableData(o, old)],
-      columns: [NAME, col("Data", "string", "Data contains the configuration data."), AGE],
+      columns: [NAME, col("Data", { type: "string", description: "Data contains the configuration data." }), AGE],
       row: (o) => [o.metadata.name ?? "", dataCount(o), age(o)],
     }),
     define({
       ...core, kind: "Secret", resource: "secrets", namespaced: true,
       defaults(obj) {
-        setDefault(obj, "type", "Opaque");
+        setDefaults(obj, { type: "Opaque" });
       },
       validateSpec(obj, old) {
         const errs = validateConfigMapKeys({ metadata: obj.metadata, data: obj.data });
         errs.push(...immutableData(obj, old));
-        if (old) errs.push(...immutable("type", obj.type, old.type));
+        if (old) errs.push(...immutable("type", { value: obj.type, old: old.type }));
         if (obj.type === "kubernetes.io/service-account-token" && !obj.metadata.annotations?.["kubernetes.io/service-account.name"]) {
           errs.push(required("metadata.annotations[kubernetes.io/service-account.name]"));
         }
@@ -247,21 +246,21 @@ export function coreKinds(): KindDef[] {
           delete obj.stringData;
         }
       },
-      columns: [NAME, col("Type", "string", "The type of the secret"), col("Data", "string", "Data contains the secret data."), AGE],
+      columns: [NAME, col("Type", { type: "string", description: "The type of the secret" }), col("Data", { type: "string", description: "Data contains the secret data." }), AGE],
       row: (o) => [o.metadata.name ?? "", asString(o.type), Object.keys(asMap(o.data) ?? {}).length, age(o)],
       selectableFields: (o) => ({ type: asString(o.type) }),
     }),
     define({
       ...core, kind: "ServiceAccount", resource: "serviceaccounts", namespaced: true, shortNames: ["sa"], extraSubresources: ["token"],
-      columns: [NAME, col("Secrets", "string", "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use."), AGE],
+      columns: [NAME, col("Secrets", { type: "string", description: "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use." }), AGE],
       row: (o) => [o.metadata.name ?? "", asMaps(o.secrets).length, age(o)],
     }),
     define({
       ...core, kind: "Endpoints", resource: "endpoints", namespaced: true, shortNames: ["ep"], listKind: "EndpointsList", singular: "endpoints",
       defaults(obj) {
-        for (const ss of asMaps(obj.subsets)) for (const p of asMaps(ss.ports)) setDefault(p, "protocol", "TCP");
+        for (const ss of asMaps(obj.subsets)) for (const p of asMaps(ss.ports)) setDefaults(p, { protocol: "TCP" });
       },
-      columns: [NAME, col("Endpoints", "string", "The set of all endpoints is the union of all subsets."), AGE],
+      columns: [NAME, col("Endpoints", { type: "string", description: "The set of all endpoints is the union of all subsets." }), AGE],
       row: (o) => [o.metadata.name ?? "", endpointsCell(o), age(o)],
     }),
     define({
@@ -270,7 +269,7 @@ export function coreKinds(): KindDef[] {
         const errs: FieldError[] = [];
         const inv = asMap(obj.involvedObject);
         if (inv && asString(inv.namespace) && obj.metadata.namespace && inv.namespace !== obj.metadata.namespace) {
-          errs.push(invalid("involvedObject.namespace", inv.namespace, "does not match event.namespace"));
+          errs.push(invalid("involvedObject.namespace", { value: inv.namespace, detail: "does not match event.namespace" }));
         }
         return errs;
       },
@@ -305,7 +304,7 @@ export function coreKinds(): KindDef[] {
     }),
     define({
       ...core, kind: "ResourceQuota", resource: "resourcequotas", namespaced: true, shortNames: ["quota"], statusSubresource: true,
-      columns: [NAME, col("Request", "string", "Request represents a minimum amount of cpu/memory that a container may consume."), col("Limit", "string", "Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node."), AGE],
+      columns: [NAME, col("Request", { type: "string", description: "Request represents a minimum amount of cpu/memory that a container may consume." }), col("Limit", { type: "string", description: "Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node." }), AGE],
       row(o) {
         const hard = asMap(asMap(o.status)?.hard) ?? {};
         const used = asMap(asMap(o.status)?.used) ?? {};
@@ -324,16 +323,16 @@ export function coreKinds(): KindDef[] {
       statusSubresource: true, scale: { specReplicasPath: ".spec.replicas", statusReplicasPath: ".status.replicas" },
       defaults(obj) {
         const spec = ensureMap(obj, "spec");
-        setDefault(spec, "replicas", 1);
-        setDefault(spec, "minReadySeconds", 0);
+        setDefaults(spec, { replicas: 1 });
+        setDefaults(spec, { minReadySeconds: 0 });
         const labels = asMap(asMap(asMap(spec.template)?.metadata)?.labels);
         if (!asMap(spec.selector) && labels) spec.selector = { ...labels };
         if (!obj.metadata.labels && labels) obj.metadata.labels = { ...(labels as Record<string, string>) };
         defaultPodTemplate(spec.template);
       },
-      validateSpec: (o) => validatePodTemplate(asMap(o.spec)?.template, "spec.template"),
-      columns: [NAME, col("Desired", "integer", "Replicas is the number of desired replicas."), col("Current", "integer", "Replicas is the most recently observed number of replicas."), col("Ready", "integer", "The number of ready replicas for this replication controller."), AGE,
-        col("Containers", "string", "Names of each container in the template.", 1), col("Images", "string", "Images referenced by each container in the template.", 1), col("Selector", "string", "Selector is a label query over pods that should match the Replicas count.", 1)],
+      validateSpec: (o) => validatePodTemplate(asMap(o.spec)?.template, { path: "spec.template" }),
+      columns: [NAME, col("Desired", { type: "integer", description: "Replicas is the number of desired replicas." }), col("Current", { type: "integer", description: "Replicas is the most recently observed number of replicas." }), col("Ready", { type: "integer", description: "The number of ready replicas for this replication controller." }), AGE,
+        col("Containers", { type: "string", description: "Names of each container in the template.", priority: 1 }), col("Images", { type: "string", description: "Images referenced by each container in the template.", priority: 1 }), col("Selector", { type: "string", description: "Selector is a label query over pods that should match the Replicas count.", priority: 1 })],
       row(o) {
         const spec = asMap(o.spec) ?? {};
         const st = asMap(o.status) ?? {};
@@ -344,8 +343,8 @@ export function coreKinds(): KindDef[] {
     define({
       ...core, kind: "PodTemplate", resource: "podtemplates", namespaced: true,
       defaults: (o) => defaultPodTemplate(o.template),
-      validateSpec: (o) => validatePodTemplate(o.template, "template"),
-      columns: [NAME, col("Containers", "string", "Names of each container in the template."), col("Images", "string", "Images referenced by each container in the template."), col("Pod Labels", "string", "The labels for the pod template.")],
+      validateSpec: (o) => validatePodTemplate(o.template, { path: "template" }),
+      columns: [NAME, col("Containers", { type: "string", description: "Names of each container in the template." }), col("Images", { type: "string", description: "Images referenced by each container in the template." }), col("Pod Labels", { type: "string", description: "The labels for the pod template." })],
       row(o) {
         const t = asMap(o.template) ?? {};
         const [c, i] = containersAndImages(t.spec);
@@ -356,10 +355,10 @@ export function coreKinds(): KindDef[] {
       ...core, kind: "PersistentVolume", resource: "persistentvolumes", namespaced: false, shortNames: ["pv"], statusSubresource: true,
       defaults(obj) {
         const spec = ensureMap(obj, "spec");
-        setDefault(spec, "persistentVolumeReclaimPolicy", "Retain");
-        setDefault(spec, "volumeMode", "Filesystem");
+        setDefaults(spec, { persistentVolumeReclaimPolicy: "Retain" });
+        setDefaults(spec, { volumeMode: "Filesystem" });
         const status = ensureMap(obj, "status");
-        setDefault(status, "phase", "Pending");
+        setDefaults(status, { phase: "Pending" });
       },
       validateSpec(obj) {
         const spec = asMap(obj.spec) ?? {};
@@ -368,11 +367,11 @@ export function coreKinds(): KindDef[] {
         if (!asMap(spec.capacity)?.storage) errs.push(required("spec.capacity"));
         return errs;
       },
-      columns: [NAME, col("Capacity", "string", "capacity is the description of the persistent volume's resources and capacity."), col("Access Modes", "string", "accessModes contains all ways the volume can be mounted."),
-        col("Reclaim Policy", "string", "persistentVolumeReclaimPolicy defines what happens to a persistent volume when released from its claim."), col("Status", "string", "phase indicates if a volume is available, bound to a claim, or released by a claim."),
-        col("Claim", "string", "claimRef is part of a bi-directional binding between PersistentVolume and PersistentVolumeClaim."), col("StorageClass", "string", "StorageClass of the pv"),
-        col("VolumeAttributesClass", "string", "VolumeAttributesClass of the pv"), col("Reason", "string", "reason is a brief CamelCase string that describes any failure and is meant for machine parsing and tidy display in the CLI."),
-        AGE, col("VolumeMode", "string", "volumeMode defines if a volume is intended to be used with a formatted filesystem or to remain in raw block state.", 1)],
+      columns: [NAME, col("Capacity", { type: "string", description: "capacity is the description of the persistent volume's resources and capacity." }), col("Access Modes", { type: "string", description: "accessModes contains all ways the volume can be mounted." }),
+        col("Reclaim Policy", { type: "string", description: "persistentVolumeReclaimPolicy defines what happens to a persistent volume when released from its claim." }), col("Status", { type: "string", description: "phase indicates if a volume is available, bound to a claim, or released by a claim." }),
+        col("Claim", { type: "string", description: "claimRef is part of a bi-directional binding between PersistentVolume and PersistentVolumeClaim." }), col("StorageClass", { type: "string", description: "StorageClass of the pv" }),
+        col("VolumeAttributesClass", { type: "string", description: "VolumeAttributesClass of the pv" }), col("Reason", { type: "string", description: "reason is a brief CamelCase string that describes any failure and is meant for machine parsing and tidy display in the CLI." }),
+        AGE, col("VolumeMode", { type: "string", description: "volumeMode defines if a volume is intended to be used with a formatted filesystem or to remain in raw block state.", priority: 1 })],
       row(o) {
         const spec = asMap(o.spec) ?? {};
         const st = asMap(o.status) ?? {};
@@ -386,9 +385,9 @@ export function coreKinds(): KindDef[] {
       ...core, kind: "PersistentVolumeClaim", resource: "persistentvolumeclaims", namespaced: true, shortNames: ["pvc"], statusSubresource: true,
       defaults(obj) {
         const spec = ensureMap(obj, "spec");
-        setDefault(spec, "volumeMode", "Filesystem");
+        setDefaults(spec, { volumeMode: "Filesystem" });
         const status = ensureMap(obj, "status");
-        setDefault(status, "phase", "Pending");
+        setDefaults(status, { phase: "Pending" });
       },
       validateSpec(obj, old, ctx) {
         if (ctx.subresource === "status") return [];
@@ -410,10 +409,10 @@ export function coreKinds(): KindDef[] {
         }
         return errs;
       },
-      columns: [NAME, col("Status", "string", "phase represents the current phase of PersistentVolumeClaim."), col("Volume", "string", "volumeName is the binding reference to the PersistentVolume backing this claim."),
-        col("Capacity", "string", "capacity represents the actual resources of the underlying volume."), col("Access Modes", "string", "accessModes contains the actual access modes the volume backing the PVC has."),
-        col("StorageClass", "string", "StorageClass of the pvc"), col("VolumeAttributesClass", "string", "VolumeAttributesClass of the pvc"),
-        AGE, col("VolumeMode", "string", "volumeMode defines what type of volume is required by the claim.", 1)],
+      columns: [NAME, col("Status", { type: "string", description: "phase represents the current phase of PersistentVolumeClaim." }), col("Volume", { type: "string", description: "volumeName is the binding reference to the PersistentVolume backing this claim." }),
+        col("Capacity", { type: "string", description: "capacity represents the actual resources of the underlying volume." }), col("Access Modes", { type: "string", description: "accessModes contains the actual access modes the volume backing the PVC has." }),
+        col("StorageClass", { type: "string", description: "StorageClass of the pvc" }), col("VolumeAttributesClass", { type: "string", description: "VolumeAttributesClass of the pvc" }),
+        AGE, col("VolumeMode", { type: "string", description: "volumeMode defines what type of volume is required by the claim.", priority: 1 })],
       row(o) {
         const spec = asMap(o.spec) ?? {};
         const st = asMap(o.status) ?? {};
@@ -426,7 +425,7 @@ export function coreKinds(): KindDef[] {
     define({ ...core, kind: "Binding", resource: "bindings", namespaced: true, verbs: ["create"] }),
     define({
       ...core, kind: "ComponentStatus", resource: "componentstatuses", namespaced: false, shortNames: ["cs"], verbs: ["get", "list"],
-      columns: [NAME, col("Status", "string", "Status of the component conditions"), col("Message", "string", "Message of the component conditions"), col("Error", "string", "Error of the component conditions")],
+      columns: [NAME, col("Status", { type: "string", description: "Status of the component conditions" }), col("Message", { type: "string", description: "Message of the component conditions" }), col("Error", { type: "string", description: "Error of the component conditions" })],
       row(o) {
         const c = asMaps(o.conditions).find((x) => x.type === "Healthy");
         const status = c ? (c.status === "True" ? "Healthy" : "Unhealthy") : "Unknown";
