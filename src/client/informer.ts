@@ -53,6 +53,8 @@ export class Informer<T extends KubeObject = KubeObject> {
   lastResourceVersion = "";
   /** how many times the informer listed (1 + relists), for tests and metrics */
   listCount = 0;
+  /** how many watches ended in 410 Gone / Expired (each forces a relist) */
+  expiredCount = 0;
 
   constructor(
     private readonly client: Client,
@@ -129,6 +131,7 @@ export class Informer<T extends KubeObject = KubeObject> {
       } catch (err) {
         if (signal.aborted) return;
         if (isGone(err)) {
+          this.expiredCount++;
           needList = true;
           continue;
         }

@@ -15,7 +15,7 @@ import { batchKinds } from "../api/kinds/batch.ts";
 import { clusterKinds } from "../api/kinds/cluster.ts";
 import { controlKinds } from "../api/kinds/control.ts";
 import { generatedDefinitions } from "../api/schemas/index.ts";
-import { createBackend } from "../datastore/mod.ts";
+import { createBackend, type KineBackend } from "../datastore/mod.ts";
 import { createApiServer, type ApiServer } from "../apiserver/mod.ts";
 import type { Client } from "../client/client.ts";
 import { inProcessClient } from "../client/inprocess.ts";
@@ -25,6 +25,7 @@ import { createBindingHandler } from "../scheduler/binding.ts";
 
 export interface TestCluster {
   api: ApiServer;
+  backend: KineBackend;
   client: Client;
   dir: string;
   close(): Promise<void>;
@@ -34,8 +35,13 @@ function allKinds(): KindDef[] {
   return [...coreKinds(), ...appsKinds(), ...batchKinds(), ...clusterKinds(), ...controlKinds()];
 }
 
+export interface TestClusterOptions {
+  /** events the API server's watch cache keeps per resource (small values provoke 410 Gone) */
+  watchCacheCapacity?: number;
+}
+
 /** Starts datastore + API server; the client acts as a system:masters user. */
-export async function startTestCluster(): Promise<TestCluster> {
+export async function startTestCluster(opts: TestClusterOptions = {}): Promise<TestCluster> {
   const dir = mkdtempSync(join(tmpdir(), "controllers-test-"));
   const backend = await createBackend({ dataDir: dir });
   const api = await createApiServer({
@@ -45,6 +51,7 @@ export async function startTestCluster(): Promise<TestCluster> {
     cluster: { serviceCIDR: "10.43.0.0/16", clusterCIDR: "10.42.0.0/16", serviceNodePortRange: [30000, 32767], clusterDNS: "10.43.0.10", clusterDomain: "cluster.local" },
     version: { major: "1", minor: "32", gitVersion: "v1.32.4+k3s-ts", gitCommit: "0000000", gitTreeState: "clean", buildDate: "2026-01-01T00:00:00Z", goVersion: "go1.23", compiler: "gc", platform: "linux/amd64" },
     bookmarkIntervalMs: 1000,
+    watchCacheCapacity: opts.watchCacheCapacity,
   });
   // the REST core has no pods/binding yet: serve the scheduler's implementation
   api.registerSubresource("pods", "binding", createBindingHandler(backend));
@@ -54,6 +61,7 @@ export async function startTestCluster(): Promise<TestCluster> {
   }
   return {
     api,
+    backend,
     client,
     dir,
     async close() {
