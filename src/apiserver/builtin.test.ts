@@ -100,4 +100,31 @@ describe("built-in kinds", () => {
     }
     assert.equal(status, 404);
   });
+
+  it("serves events.k8s.io/v1 Events from core/v1 storage, converted both ways", async () => {
+    const core = {
+      apiVersion: "v1",
+      kind: "Event",
+      metadata: { name: "conv" },
+      involvedObject: { kind: "Node", name: "n1" },
+      reason: "Ready",
+      message: "node ready",
+      type: "Normal",
+    };
+    assert.equal((await ts.request("POST", "/api/v1/namespaces/default/events", { body: core })).status, 201);
+    const ev = (await ts.request("GET", "/apis/events.k8s.io/v1/namespaces/default/events/conv")).json();
+    assert.equal(ev.apiVersion, "events.k8s.io/v1");
+    assert.equal(ev.regarding.name, "n1");
+    assert.equal(ev.note, "node ready");
+    const sel = (await ts.request("GET", "/apis/events.k8s.io/v1/namespaces/default/events?fieldSelector=regarding.name%3Dn1")).json();
+    assert.deepEqual(sel.items.map((i: { metadata: { name: string } }) => i.metadata.name), ["conv"]);
+    const made = await ts.request("POST", "/apis/events.k8s.io/v1/namespaces/default/events", {
+      body: { apiVersion: "events.k8s.io/v1", kind: "Event", metadata: { name: "newer" }, regarding: { kind: "Pod", name: "p1", namespace: "default" }, reason: "Started", note: "hi", type: "Normal", action: "Start", reportingController: "kubelet", reportingInstance: "n1", eventTime: "2026-01-01T00:00:00.000000Z" },
+    });
+    assert.equal(made.status, 201, made.body.toString());
+    const asCore = (await ts.request("GET", "/api/v1/namespaces/default/events/newer")).json();
+    assert.equal(asCore.apiVersion, "v1");
+    assert.equal(asCore.involvedObject.name, "p1");
+    assert.equal(asCore.message, "hi");
+  });
 });

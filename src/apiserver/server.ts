@@ -252,7 +252,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     const qualifiedName = qualified({ group: kind.group, resource: kind.resource });
     const hook = hooks.get(`${qualifiedName}/${info.subresource}`);
     if (hook) {
-      const raw = await hook(req, { kind, info, handler, getParent: async () => served(kind, (await readCurrent(call, info.name)).obj) });
+      const raw = await hook(req, { kind, info, handler, getParent: async () => (await readCurrent(call, info.name)).obj });
       return { status: raw.status, object: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: raw.status }, raw };
     }
     if (info.subresource === "status" && kind.statusSubresource) {

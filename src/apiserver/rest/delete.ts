@@ -5,7 +5,7 @@ import { badRequest, conflict } from "../errors.ts";
 import { parseJson, parseYamlBody, parseMediaTypes } from "../negotiation.ts";
 import { nowTimestamp } from "../objectmeta.ts";
 import { clone, encodeStored } from "../storage/codec.ts";
-import { groupResource, isDryRun, keyOf, readCurrent, served, stored } from "./common.ts";
+import { groupResource, isDryRun, keyOf, readCurrent, stored } from "./common.ts";
 import type { Call, Reply } from "./context.ts";
 import { listObjects } from "./list.ts";
 import { externalAdmission } from "./admission.ts";
@@ -75,7 +75,7 @@ function withPolicyFinalizers(finalizers: string[], opts: DeleteOptionsBody): st
 /** Deleted objects are answered whole for pods and custom resources, else with a Success Status (as upstream). */
 function deletedReply(call: Call, obj: KubeObject): Reply {
   const custom = call.kind.group.includes(".") && !call.kind.group.endsWith(".k8s.io");
-  if (isPod(call) || custom) return { status: 200, object: served(call.kind, obj) };
+  if (isPod(call) || custom) return { status: 200, object: obj };
   const status: Status = {
     kind: "Status",
     apiVersion: "v1",
@@ -137,10 +137,10 @@ export async function deleteObject(call: Call, target: { name: string; options: 
         return deletedReply(call, cur);
       }
       const unchanged = encodeStored(stored(call.kind, next)).equals(encodeStored(stored(call.kind, cur)));
-      if (dry || unchanged) return { status: 200, object: served(call.kind, next) };
+      if (dry || unchanged) return { status: 200, object: next };
       const kv = await call.ctx.backend.update(keyOf(call, name), encodeStored(stored(call.kind, next)), modRevision);
       md.resourceVersion = String(kv.modRevision);
-      return { status: 200, object: served(call.kind, next) };
+      return { status: 200, object: next };
     } catch (err) {
       if (!(err instanceof ConflictError) || attempt >= 16) throw err;
     }

@@ -16,7 +16,7 @@ export async function getHandler(call: Call): Promise<Reply> {
     if (obj) return { status: 200, object: served(call.kind, obj) };
   }
   const { obj } = await readCurrent(call, call.info.name);
-  return { status: 200, object: served(call.kind, obj) };
+  return { status: 200, object: obj };
 }
 
 interface ContinueToken {

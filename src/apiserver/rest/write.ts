@@ -133,10 +133,10 @@ export async function guaranteedUpdate(call: Call, spec: UpdateSpec): Promise<Re
     }
     const curBytes = encodeStored(stored(call.kind, cur));
     const nextBytes = encodeStored(stored(call.kind, next));
-    if (curBytes.equals(nextBytes)) return { status: 200, object: served(call.kind, cur), warnings: spec.warnings };
+    if (curBytes.equals(nextBytes)) return { status: 200, object: cur, warnings: spec.warnings };
     if (isDryRun(call)) {
       releaseHoldings(call, { obj: next, keep: cur });
-      return { status: 200, object: served(call.kind, next), warnings: spec.warnings };
+      return { status: 200, object: next, warnings: spec.warnings };
     }
     const deleting = shouldDeleteNow(next);
     try {
@@ -155,7 +155,7 @@ export async function guaranteedUpdate(call: Call, spec: UpdateSpec): Promise<Re
     }
     if (deleting) releaseHoldings(call, { obj: next });
     else releaseHoldings(call, { obj: cur, keep: next });
-    return { status: 200, object: served(call.kind, next), warnings: spec.warnings };
+    return { status: 200, object: next, warnings: spec.warnings };
   }
 }
 
