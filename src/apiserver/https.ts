@@ -26,7 +26,7 @@ export type RawHandler = (req: IncomingMessage, res: ServerResponse) => boolean 
 export interface HttpsServeOptions extends InFlightOptions {
   handler: ApiHandler;
   authenticator: Authenticator;
-  /** checks `impersonate`; absent = impersonation allowed to anyone authenticated */
+  /** checks `impersonate` and upgrade requests (exec/attach/portforward need create); absent = both allowed to anyone authenticated */
   authorizer?: Authorizer;
   key: string | Buffer;
   cert: string | Buffer;
