@@ -14,6 +14,12 @@ function statusSplit(obj: KubeObject, old: KubeObject, ctx: { subresource: strin
   else if (ctx.subresource === "") obj.status = old.status;
 }
 
+function scalingRules(given: unknown, defaults: Record<string, unknown>): Record<string, unknown> {
+  const rules = { ...(asMap(given) ?? {}) };
+  for (const [k, v] of Object.entries(defaults)) if (rules[k] === undefined) rules[k] = v;
+  return rules;
+}
+
 function hpaTargets(o: KubeObject): string {
   const spec = asMap(o.spec) ?? {};
   const statuses = asMaps(asMap(o.status)?.currentMetrics);
@@ -188,6 +194,12 @@ export function clusterKinds(): KindDef[] {
         setDefaults(spec, { minReplicas: 1 });
         if (!Array.isArray(spec.metrics) || spec.metrics.length === 0) {
           spec.metrics = [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 80 } } }];
+        }
+        const behavior = asMap(spec.behavior);
+        if (behavior) {
+          // a behavior that is given gets upstream's rules wherever it leaves a gap
+          behavior.scaleUp = scalingRules(behavior.scaleUp, { stabilizationWindowSeconds: 0, selectPolicy: "Max", policies: [{ type: "Pods", value: 4, periodSeconds: 15 }, { type: "Percent", value: 100, periodSeconds: 15 }] });
+          behavior.scaleDown = scalingRules(behavior.scaleDown, { stabilizationWindowSeconds: 300, selectPolicy: "Max", policies: [{ type: "Percent", value: 100, periodSeconds: 15 }] });
         }
       },
     }),

@@ -204,15 +204,17 @@ export function controlKinds(): KindDef[] {
     define({
       group: "certificates.k8s.io", version: "v1", kind: "CertificateSigningRequest", resource: "certificatesigningrequests", namespaced: false, shortNames: ["csr"],
       statusSubresource: true, extraSubresources: ["approval"],
-      defaults(obj) {
-        const spec = ensureMap(obj, "spec");
-        if (!Array.isArray(spec.usages) || spec.usages.length === 0) spec.usages = ["digital signature", "key encipherment"];
-      },
       validateSpec(o, old, ctx) {
         if (ctx.subresource !== "") return [];
         const spec = asMap(o.spec) ?? {};
         const errs: FieldError[] = [];
         if (!asString(spec.request)) errs.push(required("spec.request"));
+        else if (!Buffer.from(asString(spec.request), "base64").toString("latin1").includes("-----BEGIN CERTIFICATE REQUEST-----")) {
+          errs.push(invalid("spec.request", { value: [], detail: "PEM block type must be CERTIFICATE REQUEST" }));
+        }
+        if (!asArray(spec.usages).length) errs.push(required("spec.usages"));
+        const exp = asNumber(spec.expirationSeconds);
+        if (exp !== undefined && exp < 600) errs.push(invalid("spec.expirationSeconds", { value: exp, detail: "may not specify a duration less than 600 seconds (10 minutes)" }));
         const signer = asString(spec.signerName);
         if (!signer) errs.push(required("spec.signerName"));
         else if (!/^[^/]+\/[^/]+$/.test(signer)) errs.push(invalid("spec.signerName", { value: signer, detail: "must be a fully qualified domain and path of the form 'example.com/signer-name'" }));

@@ -221,6 +221,8 @@ export function coreKinds(): KindDef[] {
         if (obj.type === "kubernetes.io/service-account-token" && !obj.metadata.annotations?.["kubernetes.io/service-account.name"]) {
           errs.push(required("metadata.annotations[kubernetes.io/service-account.name]"));
         }
+        if (obj.type === "kubernetes.io/dockerconfigjson" && asMap(obj.data)?.[".dockerconfigjson"] === undefined) errs.push(required("data[.dockerconfigjson]"));
+        if (obj.type === "kubernetes.io/dockercfg" && asMap(obj.data)?.[".dockercfg"] === undefined) errs.push(required("data[.dockercfg]"));
         if (obj.type === "kubernetes.io/tls") {
           const data = asMap(obj.data) ?? {};
           for (const k of ["tls.crt", "tls.key"]) if (data[k] === undefined) errs.push(required(`data[${k}]`));
@@ -365,6 +367,9 @@ export function coreKinds(): KindDef[] {
         const errs: FieldError[] = [];
         if (!Array.isArray(spec.accessModes) || spec.accessModes.length === 0) errs.push(required("spec.accessModes"));
         if (!asMap(spec.capacity)?.storage) errs.push(required("spec.capacity"));
+        const sources = Object.keys(spec).filter((k) => PV_SOURCES.has(k));
+        if (sources.length === 0) errs.push(required("spec", "must specify a volume type"));
+        else if (sources.length > 1) errs.push({ type: "FieldValueForbidden", field: `spec.${sources[1]}`, message: "Forbidden: may not specify more than 1 volume type" });
         return errs;
       },
       columns: [NAME, col("Capacity", { type: "string", description: "capacity is the description of the persistent volume's resources and capacity." }), col("Access Modes", { type: "string", description: "accessModes contains all ways the volume can be mounted." }),
@@ -393,7 +398,7 @@ export function coreKinds(): KindDef[] {
         if (ctx.subresource === "status") return [];
         const spec = asMap(obj.spec) ?? {};
         const errs: FieldError[] = [];
-        if (!Array.isArray(spec.accessModes) || spec.accessModes.length === 0) errs.push(required("spec.accessModes"));
+        if (!Array.isArray(spec.accessModes) || spec.accessModes.length === 0) errs.push(required("spec.accessModes", "at least 1 access mode is required"));
         if (!asMap(asMap(spec.resources)?.requests)?.storage) errs.push(required("spec.resources[storage]"));
         if (old) {
           const strip = (s: unknown) => {
@@ -434,6 +439,10 @@ export function coreKinds(): KindDef[] {
     }),
   ];
 }
+
+/** The volume sources a PersistentVolume may name (exactly one). */
+const PV_SOURCES = new Set(["gcePersistentDisk", "awsElasticBlockStore", "hostPath", "glusterfs", "nfs", "rbd", "iscsi", "cinder", "cephfs", "fc", "flocker",
+  "flexVolume", "azureFile", "vsphereVolume", "quobyte", "azureDisk", "photonPersistentDisk", "portworxVolume", "scaleIO", "local", "storageos", "csi"]);
 
 /** "<unset>" for an absent optional string, as upstream's storage printers show it. */
 function unset(v: unknown): string {
