@@ -630,3 +630,21 @@ test("projected service-account volume: token from TokenRequest (bound to the po
   await client.delete(R.pods, "default", "sa", { gracePeriodSeconds: 0 });
   await waitFor("sa removed", async () => ((await rt.cri.listPodSandbox()).some((s) => s.metadata.name === "sa") ? undefined : true), 30_000);
 });
+
+test("activeDeadlineSeconds fails the pod with DeadlineExceeded and stops its containers", async () => {
+  await client.create(R.pods, "default", {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "deadline", namespace: "default" },
+    spec: { nodeName, activeDeadlineSeconds: 2, terminationGracePeriodSeconds: 0, containers: [{ name: "c", image: BUSYBOX_IMAGE, command: ["sleep", "3600"] }] },
+  } as KPod);
+  const failed = await waitFor("DeadlineExceeded", async () => {
+    const p = await client.get<KPod>(R.pods, "default", "deadline");
+    return p.status?.phase === "Failed" ? p : undefined;
+  }, 30_000);
+  assert.equal(failed.status?.reason, "DeadlineExceeded");
+  const running = (await rt.cri.listContainers()).filter((c) => c.labels["io.kubernetes.pod.name"] === "deadline" && c.state === "CONTAINER_RUNNING");
+  assert.deepEqual(running, []);
+  await client.delete(R.pods, "default", "deadline", { gracePeriodSeconds: 0 });
+  await waitFor("deadline removed", async () => ((await rt.cri.listPodSandbox()).some((s) => s.metadata.name === "deadline") ? undefined : true), 30_000);
+});

@@ -26,6 +26,8 @@ export interface PodStatusInput {
   startTime?: string;
   reason?: string;
   message?: string;
+  /** a phase decided by the kubelet itself (DeadlineExceeded) */
+  phase?: "Failed";
 }
 
 function iso(ns: string | undefined): string | undefined {
@@ -130,7 +132,7 @@ export function buildPodStatus(pod: KPod, input: PodStatusInput): PodStatusK {
   const old = pod.status?.conditions;
   const init = input.init.map(containerStatus);
   const containers = input.containers.map(containerStatus);
-  const phase = podPhase(pod, input);
+  const phase = input.phase ?? podPhase(pod, input);
   const initialized = input.init.every(initDone);
   const sidecars = input.init.filter((v) => v.spec.restartPolicy === "Always").map((v) => v.spec.name);
   const notReady = [...init.filter((c) => sidecars.includes(c.name)), ...containers].filter((c) => !c.ready).map((c) => c.name);

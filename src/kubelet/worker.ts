@@ -51,7 +51,7 @@ export class PodWorker {
   #terminated = false;
   #volumes = new Map<string, string>();
   #recovered = false;
-  #podMessage: { reason?: string; message?: string } = {};
+  #podMessage: { reason?: string; message?: string; phase?: "Failed" } = {};
   #terminateReason: "deleted" | "orphaned" | undefined;
   #terminatedWaiters: (() => void)[] = [];
   /** true while the pod needs another sync soon (not steady) */
@@ -158,6 +158,18 @@ export class PodWorker {
       return;
     }
     if (!this.#startTime) this.#startTime = isoNow();
+    const deadline = pod.spec.activeDeadlineSeconds;
+    if (deadline !== undefined && Date.now() - Date.parse(this.#startTime) > deadline * 1000) {
+      if (!this.#podMessage.reason) {
+        this.#ctx.events.event(pod, "Normal", "DeadlineExceeded", "Pod was active on the node longer than the specified deadline");
+        this.#podMessage = { reason: "DeadlineExceeded", message: "Pod was active on the node longer than the specified deadline", phase: "Failed" };
+      }
+      await this.#killPod(pod.spec.terminationGracePeriodSeconds ?? 30);
+      await this.#refreshContainers();
+      await this.#writeStatus(this.#status());
+      this.needsResync = false;
+      return;
+    }
     await this.#refreshContainers();
     const objects = new ObjectCache(this.#ctx.client);
     let steady = true;
