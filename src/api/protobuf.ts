@@ -193,11 +193,22 @@ function decodeMapEntry(schemas: SchemaRegistry, valueSchema: FieldSchema, buf: 
   return [key, value];
 }
 
+/** Field number → (JSON name, schema), built once per schema object. */
+const numbering = new WeakMap<FieldSchema, Map<number, [string, FieldSchema]>>();
+
+function fieldsByNumber(schema: FieldSchema): Map<number, [string, FieldSchema]> {
+  let byNum = numbering.get(schema);
+  if (!byNum) {
+    byNum = new Map();
+    for (const [name, p] of Object.entries(schema.properties ?? {})) if (p.protobuf !== undefined) byNum.set(p.protobuf, [name, p]);
+    numbering.set(schema, byNum);
+  }
+  return byNum;
+}
+
 /** Decodes the fields of an inline (non-ref) object schema. */
 function decodeInline(schemas: SchemaRegistry, schema: FieldSchema, buf: Buffer, defName?: string): Record<string, unknown> {
-  const props = schema.properties ?? {};
-  const byNum = new Map<number, [string, FieldSchema]>();
-  for (const [name, p] of Object.entries(props)) if (p.protobuf !== undefined) byNum.set(p.protobuf, [name, p]);
+  const byNum = fieldsByNumber(schema);
   const inlines = defName ? protobufInlines[defName] ?? [] : [];
   const keepZero = new Set(defName ? pointerFields[defName] ?? [] : []);
   const out: Record<string, unknown> = {};

@@ -28,7 +28,10 @@ function validateRules(o: KubeObject, allowNonResource: boolean): FieldError[] {
 
 function defaultSubjects(o: KubeObject): void {
   for (const s of asMaps(o.subjects)) {
-    if (s.apiGroup === undefined) s.apiGroup = s.kind === "ServiceAccount" ? "" : "rbac.authorization.k8s.io";
+    if (s.apiGroup) continue;
+    // upstream defaults a ServiceAccount's group to "", which its omitempty JSON never shows
+    if (s.kind === "ServiceAccount") delete s.apiGroup;
+    else s.apiGroup = "rbac.authorization.k8s.io";
   }
 }
 

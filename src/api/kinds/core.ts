@@ -173,6 +173,18 @@ export function coreKinds(): KindDef[] {
         const labels = (obj.metadata.labels ??= {});
         if (obj.metadata.name) labels["kubernetes.io/metadata.name"] = obj.metadata.name;
       },
+      prepareForCreate(obj) {
+        // a new namespace is Active and carries the kubernetes finalizer, whatever the client sent
+        obj.status = { phase: "Active" };
+        ensureMap(obj, "spec").finalizers = ["kubernetes"];
+      },
+      prepareForUpdate(obj, old, ctx) {
+        // spec.finalizers change only through /finalize, status only through /status
+        const spec = ensureMap(obj, "spec");
+        const oldSpec = asMap(old.spec) ?? {};
+        if (ctx.subresource !== "finalize") spec.finalizers = oldSpec.finalizers;
+        if (ctx.subresource !== "status") obj.status = old.status;
+      },
       columns: [NAME, col("Status", { type: "string", description: "The status of the namespace" }), AGE],
       row: (o) => [o.metadata.name ?? "", asString(asMap(o.status)?.phase), age(o)],
       selectableFields: (o) => ({ "status.phase": asString(asMap(o.status)?.phase) }),
