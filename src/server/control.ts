@@ -8,7 +8,16 @@ import { join } from "node:path";
 import { builtinKinds, builtinSchemas, decodeProtobuf } from "../api/mod.ts";
 import type { ClusterSettings } from "../api/kind.ts";
 import { createApiServer, serveHttps, type ApiHandler, type ApiServer } from "../apiserver/mod.ts";
-import { createAuthenticator, createRbacAuthorizer, createRbacInformers, parsePasswdFile, reviewPaths, type RbacAuthorizer, type RequestAuthenticator } from "../apiserver/auth/mod.ts";
+import {
+  createAuthenticator,
+  createRbacAuthorizer,
+  createRbacInformers,
+  parsePasswdFile,
+  reviewPaths,
+  startClusterRoleAggregation,
+  tokenRequestHandler,
+  withEscalationChecks,
+  type ObjectLookup, type RbacAuthorizer, type RequestAuthenticator } from "../apiserver/auth/mod.ts";
 import { buildOpenApiV3, serveOpenApi } from "../apiserver/openapi/mod.ts";
 import { ApiError, type Client } from "../client/client.ts";
 import { inProcessClient } from "../client/mod.ts";
@@ -86,7 +95,8 @@ async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: E
   const rbac = createRbacInformers(self);
   const authorizer = createRbacAuthorizer({ lister: rbac.lister, maxAgeMs: 60_000 });
   const schemas = builtinSchemas();
-  const kinds = builtinKinds();
+  // RBAC writes are checked for privilege escalation, as upstream's RBAC storage does
+  const kinds = withEscalationChecks(builtinKinds(), authorizer);
   api = await createApiServer({
     backend,
     kinds,
@@ -97,21 +107,27 @@ async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: E
     protobuf: (_kind, body) => decodeProtobuf(schemas, body),
     serverAddress: `${config.advertiseAddress ?? config.agent.nodeIPs[0] ?? "127.0.0.1"}:${config.advertisePort ?? config.httpsListenPort}`,
   });
+  const lookup: ObjectLookup = {
+    getObject: async (resource, namespace, name) => {
+      try {
+        return await self.get({ group: "", version: "v1", resource, namespaced: resource !== "nodes" }, resource === "nodes" ? undefined : namespace, name);
+      } catch (err) {
+        if (err instanceof ApiError && err.code === 404) return undefined;
+        throw err;
+      }
+    },
+  };
   const authenticator = createAuthenticator({
     clientCA: pki.clientCA.certPEM,
-    serviceAccountKeys: [pki.serviceAccount.publicKeyPEM],
-    lookup: {
-      getObject: async (resource, namespace, name) => {
-        try {
-          return await self.get({ group: "", version: "v1", resource, namespaced: true }, namespace, name);
-        } catch (err) {
-          if (err instanceof ApiError && err.code === 404) return undefined;
-          throw err;
-        }
-      },
-    },
+    serviceAccountKeys: pki.serviceAccount.verifyPublicKeyPEMs,
+    lookup,
     staticTokens: parsePasswdFile(readFileSync(tokens.passwdPath, "utf8")),
   });
+  api.registerSubresource(
+    "serviceaccounts",
+    "token",
+    tokenRequestHandler({ key: pki.serviceAccount.keyPEM, lookup, decodeProtobuf: (body) => decodeProtobuf(schemas, body) }),
+  );
   for (const r of reviewPaths({ authorizer, authenticator, decodeProtobuf: (_gvk, body) => decodeProtobuf(schemas, body) })) {
     api.registerPath(r.prefix, r.handler);
   }
@@ -120,6 +136,7 @@ async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: E
   api.registerPath("/openapi/", async (req) => serveOpenApi(openapi, req) ?? { status: 404, headers: {}, body: Buffer.from("404 page not found\n") });
 
   rbac.start(authorizer);
+  const aggregation = startClusterRoleAggregation(self);
 
   const podStreams = mountPodStreams({ api, client: self, authorizer, pki });
 
@@ -150,6 +167,7 @@ async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: E
     ports: { api: config.httpsListenPort, supervisor: config.supervisorPort },
     async close() {
       rbac.stop();
+      aggregation.stop();
       await apiListener.close();
       await supervisorListener?.close();
       await api!.close();

@@ -87,6 +87,14 @@ describe("k3s server (--disable-agent)", () => {
     assert.match(rules.stdout, /^pods\s+\[\]\s+\[\]\s+\[get list watch\]/m);
   });
 
+  it("issues service-account tokens that authenticate as the service account", () => {
+    assert.equal(server.kubectl(["create", "serviceaccount", "robot", "-n", "default"]).status, 0);
+    const token = server.kubectl(["create", "token", "robot", "-n", "default"]);
+    assert.equal(token.status, 0, token.stderr);
+    const who = spawnSync("kubectl", ["--kubeconfig", "/dev/null", "--server", `https://127.0.0.1:${server.port}`, "--insecure-skip-tls-verify", "--token", token.stdout.trim(), "auth", "whoami", "-o", "jsonpath={.status.userInfo.username}"], { encoding: "utf8" });
+    assert.equal(who.stdout, "system:serviceaccount:default:robot", who.stderr);
+  });
+
   it("keeps CA, token and kubeconfig across a restart", async () => {
     const before = {
       ca: readFileSync(join(server.dataDir, "server/tls/server-ca.crt"), "utf8"),
