@@ -3,6 +3,14 @@
  * the client costs far less CPU than the servers it measures.
  */
 import { connect, constants, type ClientHttp2Session } from "node:http2";
+import { connect as tcpConnect } from "node:net";
+
+/** Raw figures of one load process. */
+export interface LoadSample {
+  latencies: number[];
+  seconds: number;
+  errors: number;
+}
 
 /** One measured run. */
 export interface LoadResult {
@@ -70,10 +78,32 @@ function percentile(sorted: number[], p: number): number {
 
 /** drives `clients` sequential putters (one HTTP/2 connection each) at the endpoint for the duration */
 export async function runLoad(url: string, opts: LoadOptions): Promise<LoadResult> {
+  return summarize(opts.clients, [await runSample(url, opts)]);
+}
+
+/** the combined figures of several load processes */
+export function summarize(clients: number, samples: LoadSample[]): LoadResult {
+  const latencies = samples.flatMap((s) => s.latencies).sort((a, b) => a - b);
+  const seconds = Math.max(...samples.map((s) => s.seconds));
+  return {
+    clients,
+    puts: latencies.length,
+    seconds,
+    putsPerSec: latencies.length / seconds,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    errors: samples.reduce((n, s) => n + s.errors, 0),
+  };
+}
+
+/** one process's share of a run */
+export async function runSample(url: string, opts: LoadOptions): Promise<LoadSample> {
   const value = Buffer.alloc(opts.valueBytes ?? 1024, 120);
   const sessions = await Promise.all(
     Array.from({ length: opts.clients }, () => {
-      const s = connect(url);
+      const u = new URL(url);
+      // TCP_NODELAY as gRPC clients set it: otherwise Nagle holds a request's DATA frame behind its HEADERS
+      const s = connect(url, { createConnection: () => tcpConnect({ host: u.hostname, port: Number(u.port), noDelay: true }) });
       return new Promise<ClientHttp2Session>((resolve, reject) => {
         s.once("connect", () => resolve(s));
         s.once("error", reject);
@@ -101,14 +131,5 @@ export async function runLoad(url: string, opts: LoadOptions): Promise<LoadResul
   );
   const seconds = (performance.now() - start) / 1000;
   for (const s of sessions) s.close();
-  latencies.sort((a, b) => a - b);
-  return {
-    clients: opts.clients,
-    puts: latencies.length,
-    seconds,
-    putsPerSec: latencies.length / seconds,
-    p50Ms: percentile(latencies, 50),
-    p99Ms: percentile(latencies, 99),
-    errors,
-  };
+  return { latencies, seconds, errors };
 }

@@ -2,7 +2,7 @@
  * Datastore benchmark: durable puts/s and p50/p99 latency with 1, 8 and 32
  * concurrent clients, for kine-ts on SQLite, real etcd (Debian etcd-server)
  * and kine-ts on PostgreSQL, with the same client in the same run.
- * Usage: node --import tsx bench/datastore/run.ts [--seconds=N] [--no-postgres]
+ * Usage: node --import tsx bench/datastore/run.ts [--seconds=N] [--rounds=N] [--client-processes=N] [--clients=1,8,32] [--pause-ms=N] [--no-postgres]
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -10,12 +10,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort, startPostgres } from "../../src/datastore/testing/databases.ts";
-import { runLoad, type LoadResult } from "./load.ts";
+import { runLoad, summarize, type LoadResult, type LoadSample } from "./load.ts";
 
 const args = process.argv.slice(2);
-const seconds = Number(args.find((a) => a.startsWith("--seconds="))?.split("=")[1] ?? 5);
+const seconds = Number(args.find((a) => a.startsWith("--seconds="))?.split("=")[1] ?? 3);
+const rounds = Number(args.find((a) => a.startsWith("--rounds="))?.split("=")[1] ?? 3);
 const withPostgres = !args.includes("--no-postgres");
-const CONCURRENCY = [1, 8, 32];
+const pauseMs = Number(args.find((a) => a.startsWith("--pause-ms="))?.split("=")[1] ?? 1500);
+/** load processes, so the client is not the bottleneck */
+const processes = Number(args.find((a) => a.startsWith("--client-processes="))?.split("=")[1] ?? 2);
+const CONCURRENCY = (args.find((a) => a.startsWith("--clients="))?.split("=")[1] ?? "1,8,32").split(",").map(Number);
 
 interface Target {
   name: string;
@@ -91,40 +95,91 @@ async function startEtcd(): Promise<Target> {
   return { name: "etcd 3.4", url, stop: stopChild(child, dir) };
 }
 
-async function measure(t: Target): Promise<LoadResult[]> {
-  const out: LoadResult[] = [];
-  for (const clients of CONCURRENCY) {
-    const r = await runLoad(t.url, { clients, durationMs: seconds * 1000, prefix: `/bench/${clients}` });
-    console.log(
-      `${t.name.padEnd(18)} clients=${String(clients).padStart(2)}  ${r.putsPerSec.toFixed(0).padStart(6)} puts/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms${r.errors ? `  errors ${r.errors}` : ""}`,
-    );
-    out.push(r);
+function loadProcess(url: string, clients: number, prefix: string): Promise<LoadSample> {
+  const script = fileURLToPath(new URL("./load-worker.ts", import.meta.url));
+  const child = spawn(process.execPath, ["--import", "tsx", script, url, String(clients), String(seconds * 1000), prefix], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+  return new Promise((resolve, reject) =>
+    child.once("exit", (code) => (code === 0 ? resolve(JSON.parse(out) as LoadSample) : reject(new Error(`load process exited with ${code}`)))),
+  );
+}
+
+/** one run of `clients` against a target */
+async function measureOnce(t: Target, clients: number, round: number): Promise<LoadResult> {
+  const procs = Math.min(processes, clients);
+  const shares = Array.from({ length: procs }, (_, i) => Math.floor(clients / procs) + (i < clients % procs ? 1 : 0));
+  const samples = await Promise.all(shares.map((n, i) => loadProcess(t.url, n, `/bench/${clients}/${round}/${i}`)));
+  return summarize(clients, samples);
+}
+
+function median(results: LoadResult[]): LoadResult {
+  return [...results].sort((a, b) => a.putsPerSec - b.putsPerSec)[Math.floor(results.length / 2)];
+}
+
+function print(name: string, r: LoadResult): void {
+  console.log(
+    `${name.padEnd(18)} clients=${String(r.clients).padStart(2)}  ${r.putsPerSec.toFixed(0).padStart(6)} puts/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms${r.errors ? `  errors ${r.errors}` : ""}`,
+  );
+}
+
+/** A way to start one target. */
+interface TargetKind {
+  name: string;
+  start(): Promise<Target>;
+}
+
+/**
+ * each target runs alone (an idle etcd slows other processes' fsyncs), and
+ * the targets take turns round after round so a noisy neighbour hurts them
+ * alike; each figure is the median round
+ */
+async function compare(kinds: TargetKind[]): Promise<Map<string, LoadResult[]>> {
+  const runs = new Map<string, LoadResult[][]>(kinds.map((k) => [k.name, CONCURRENCY.map(() => [])]));
+  for (let round = 0; round < rounds; round++) {
+    for (const kind of kinds) {
+      const t = await kind.start();
+      try {
+        for (const [i, clients] of CONCURRENCY.entries()) {
+          await new Promise((r) => setTimeout(r, pauseMs));
+          runs.get(kind.name)?.[i].push(await measureOnce(t, clients, round));
+        }
+      } finally {
+        await t.stop();
+      }
+    }
+  }
+  const out = new Map<string, LoadResult[]>();
+  for (const [i] of CONCURRENCY.entries()) {
+    for (const kind of kinds) {
+      const m = median(runs.get(kind.name)?.[i] ?? []);
+      print(kind.name, m);
+      out.set(kind.name, [...(out.get(kind.name) ?? []), m]);
+    }
   }
   return out;
 }
 
-async function bench(start: () => Promise<Target>): Promise<LoadResult[]> {
-  const t = await start();
-  try {
-    return await measure(t);
-  } finally {
-    await t.stop();
-  }
-}
-
-console.log(`durable 1 KiB puts, ${seconds} s per run, raw HTTP/2 gRPC client in its own process`);
-const sqlite = await bench(() => startKine("kine-ts sqlite"));
-const etcd = await bench(startEtcd);
-let postgres: LoadResult[] | undefined;
+console.log(
+  `durable 1 KiB puts; ${rounds} rounds of ${seconds} s per figure (median); each target alone, in turns; raw HTTP/2 gRPC clients in ${processes} processes`,
+);
+const kinds: TargetKind[] = [{ name: "kine-ts sqlite", start: () => startKine("kine-ts sqlite") }, { name: "etcd 3.4", start: startEtcd }];
 if (withPostgres) {
-  postgres = await bench(async () => {
-    const pg = await startPostgres();
-    return startKine("kine-ts postgres", pg.endpoint("kubernetes"), () => pg.stop());
+  kinds.push({
+    name: "kine-ts postgres",
+    start: async () => {
+      const pg = await startPostgres();
+      return startKine("kine-ts postgres", pg.endpoint("kubernetes"), () => pg.stop());
+    },
   });
 }
+const results = await compare(kinds);
+const etcd = results.get("etcd 3.4") ?? [];
 console.log("\nratio to etcd (puts/s):");
 CONCURRENCY.forEach((c, i) => {
-  const line = [`clients=${String(c).padStart(2)}`, `sqlite ${(sqlite[i].putsPerSec / etcd[i].putsPerSec).toFixed(2)}x`];
-  if (postgres) line.push(`postgres ${(postgres[i].putsPerSec / etcd[i].putsPerSec).toFixed(2)}x`);
+  const line = [`clients=${String(c).padStart(2)}`];
+  for (const k of kinds) if (k.name !== "etcd 3.4") line.push(`${k.name} ${((results.get(k.name) ?? [])[i].putsPerSec / etcd[i].putsPerSec).toFixed(2)}x`);
   console.log("  " + line.join("  "));
 });

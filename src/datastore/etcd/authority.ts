@@ -10,8 +10,9 @@
  * decoder's dynamic table only ever holds smaller entries than the client's
  * and every index the client sends still points at the same entry.
  */
-import { Duplex } from "node:stream";
+import type { Duplex } from "node:stream";
 import type { Socket } from "node:net";
+import { wrapConnection } from "./connection.ts";
 
 const PREFACE_LENGTH = 24;
 const TYPE_HEADERS = 0x1;
@@ -165,30 +166,5 @@ export class AuthorityRewriter {
 /** wraps a client socket so the http2 server sees repaired :authority values */
 export function repairAuthority(socket: Socket): Duplex {
   const rewriter = new AuthorityRewriter();
-  const inner: Duplex = new Duplex({
-    read() {
-      socket.resume();
-    },
-    write(chunk: Buffer, _enc, cb) {
-      socket.write(chunk, cb);
-    },
-    final(cb) {
-      socket.end(cb);
-    },
-    destroy(err, cb) {
-      socket.destroy(err ?? undefined);
-      cb(err);
-    },
-  });
-  socket.on("data", (chunk: Buffer) => {
-    try {
-      for (const part of rewriter.feed(chunk)) if (!inner.push(part)) socket.pause();
-    } catch (err) {
-      socket.destroy(err as Error);
-    }
-  });
-  socket.on("end", () => inner.push(null));
-  socket.on("error", (err) => inner.destroy(err));
-  socket.on("close", () => inner.destroy());
-  return inner;
+  return wrapConnection(socket, { rewrite: (chunk) => rewriter.feed(chunk) });
 }

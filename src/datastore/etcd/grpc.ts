@@ -4,9 +4,12 @@
  * and, being a plain http2.Server, it accepts connections handed to it (the
  * unix socket front that repairs etcdctl's :authority uses that).
  */
-import { createServer, constants, type Http2Server, type ServerHttp2Stream, type IncomingHttpHeaders } from "node:http2";
+import { createServer, constants, type Http2Server, type ServerHttp2Session, type ServerHttp2Stream, type IncomingHttpHeaders } from "node:http2";
 import type { Duplex } from "node:stream";
+import { outputGate, type OutputGate } from "./connection.ts";
 import type protobuf from "protobufjs";
+
+const sessionConn = new WeakMap<ServerHttp2Session, Duplex>();
 
 /** gRPC status codes used here */
 export const Status = {
@@ -97,6 +100,7 @@ class StreamCall implements DuplexCall<unknown, unknown> {
   constructor(
     private stream: ServerHttp2Stream,
     private method: Method,
+    private gate?: OutputGate,
   ) {}
 
   on(event: string, fn: (arg: never) => void): this {
@@ -126,6 +130,30 @@ class StreamCall implements DuplexCall<unknown, unknown> {
     this.finish({ code: Status.OK, message: "" });
   }
 
+  /** the one response of a unary call: its last data and its end go down together, so trailers follow at once */
+  reply(res: unknown): void {
+    if (this.done || this.stream.destroyed) return;
+    this.done = true;
+    this.sendHeaders();
+    // hold the connection's output so headers, data and trailers leave in one write
+    const gate = this.gate;
+    let held = false;
+    const release = () => {
+      if (held) gate?.release();
+      held = false;
+    };
+    if (gate) {
+      gate.hold();
+      held = true;
+      this.stream.once("close", release);
+    }
+    this.stream.once("wantTrailers", () => {
+      this.stream.sendTrailers({ "grpc-status": "0" });
+      setImmediate(release);
+    });
+    this.stream.end(frame(this.method.response, res));
+  }
+
   destroy(err?: StatusError): void {
     this.finish(err ?? { code: Status.UNKNOWN, message: "call destroyed" });
   }
@@ -148,11 +176,16 @@ class StreamCall implements DuplexCall<unknown, unknown> {
 export class GrpcServer {
   readonly http2: Http2Server;
   private methods = new Map<string, Method>();
+  /** the wrapped connection being handed to the http2 server right now */
+  private accepting?: Duplex;
 
   constructor(private opts: GrpcServerOptions) {
     this.http2 = createServer({ maxSessionMemory: 64 });
     this.http2.on("stream", (stream, headers) => this.onStream(stream, headers));
     this.http2.on("sessionError", () => undefined);
+    this.http2.on("session", (session) => {
+      if (this.accepting) sessionConn.set(session, this.accepting);
+    });
   }
 
   /** registers a method under its full path */
@@ -162,7 +195,12 @@ export class GrpcServer {
 
   /** serves a connection accepted elsewhere */
   accept(socket: Duplex): void {
-    this.http2.emit("connection", socket);
+    this.accepting = socket;
+    try {
+      this.http2.emit("connection", socket);
+    } finally {
+      this.accepting = undefined;
+    }
   }
 
   private onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
@@ -175,7 +213,8 @@ export class GrpcServer {
       );
       return;
     }
-    const call = new StreamCall(stream, method);
+    const conn = sessionConn.get(stream.session as ServerHttp2Session);
+    const call = new StreamCall(stream, method, conn ? outputGate(conn) : undefined);
     const deframer = new Deframer(this.opts.maxMessageBytes);
     const fail = (err: unknown) => call.finish(this.opts.toStatus(err));
     const decode = (buf: Buffer) => method.request.toObject(method.request.decode(buf), TO_OBJECT) as never;
@@ -186,10 +225,7 @@ export class GrpcServer {
         try {
           const msgs = deframer.push(Buffer.concat(parts));
           if (msgs.length !== 1) throw { code: Status.INTERNAL, message: `expected one request message, got ${msgs.length}` } satisfies StatusError;
-          method.handle(decode(msgs[0])).then((res) => {
-            call.write(res);
-            call.end();
-          }, fail);
+          method.handle(decode(msgs[0])).then((res) => call.reply(res), fail);
         } catch (err) {
           fail(err);
         }

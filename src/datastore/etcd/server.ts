@@ -7,6 +7,7 @@ import { chmodSync, existsSync, unlinkSync } from "node:fs";
 import { hostname } from "node:os";
 import type { KineBackend } from "../log/kine-backend.ts";
 import { repairAuthority } from "./authority.ts";
+import { wrapConnection } from "./connection.ts";
 import { header, MEMBER_ID } from "./convert.ts";
 import { toStatus } from "./errors.ts";
 import { GrpcServer, type DuplexCall } from "./grpc.ts";
@@ -123,7 +124,7 @@ export async function startEtcdServer(backend: KineBackend, opts: EtcdServerOpti
     if (opts.tcpAddress) {
       const target = parseHostPort(opts.tcpAddress);
       // without TCP_NODELAY, Nagle holds back the trailers frame that ends each call
-      const tcp = createNetServer({ noDelay: true }, (socket) => grpc.accept(socket));
+      const tcp = createNetServer({ noDelay: true }, (socket) => grpc.accept(wrapConnection(socket)));
       listeners.push(tcp);
       await listen(tcp, target);
       const addr = tcp.address();

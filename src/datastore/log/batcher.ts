@@ -96,7 +96,8 @@ export class Batcher {
       });
       this.opts.onWritten?.(rows);
       // the next batch may commit while this one is being synced: fsyncs overlap with work
-      const durable = this.store.sync ? this.store.sync() : Promise.resolve();
+      const alone = batch.length === 1 && this.queue.length === 0 && this.inflight === 1;
+      const durable = this.store.sync ? this.store.sync({ alone }) : Promise.resolve();
       this.acks = this.acks.then(() =>
         durable.then(
           () => {

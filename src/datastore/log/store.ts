@@ -23,6 +23,12 @@ export interface Row {
 /** A row about to be appended (the database assigns the id). */
 export type NewRow = Omit<Row, "id">;
 
+/** Hints for Store.sync. */
+export interface SyncOptions {
+  /** nothing else is waiting: syncing on the calling thread saves a thread hand-off */
+  alone?: boolean;
+}
+
 /** A persisted lease. */
 export interface LeaseRow {
   id: number;
@@ -69,7 +75,7 @@ export interface Store {
    * when present, commits are not yet durable when write resolves: this makes
    * every transaction committed before the call durable (shared by concurrent callers)
    */
-  sync?(): Promise<void>;
+  sync?(opts?: SyncOptions): Promise<void>;
   currentRevision(): Promise<number>;
   compactRevision(): Promise<number>;
   /** newest live rows in the range at a revision, with the revision read at and the total count */

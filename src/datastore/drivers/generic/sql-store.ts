@@ -4,7 +4,7 @@
  * does not grow with uncompacted history; reads at an older revision use kine's
  * newest-row-at-or-below-R query.
  */
-import type { LeaseRow, NewRow, Row, Store, StoreListOptions, StoreTx } from "../../log/store.ts";
+import type { LeaseRow, NewRow, Row, Store, StoreListOptions, StoreTx, SyncOptions } from "../../log/store.ts";
 import { COMPACT_REV_KEY } from "../../log/store.ts";
 import type { Dialect, Querier, SqlDb, SqlRow, SqlValue } from "./sql.ts";
 
@@ -113,14 +113,14 @@ function toLease(r: SqlRow): LeaseRow {
 export class SqlStore implements Store {
   readonly singleWriter: boolean;
 
-  readonly sync?: () => Promise<void>;
+  readonly sync?: (opts?: SyncOptions) => Promise<void>;
 
   constructor(
     private db: SqlDb,
     private dialect: Dialect,
   ) {
     this.singleWriter = dialect.singleWriter;
-    if (db.sync) this.sync = () => (db.sync as () => Promise<void>)();
+    if (db.sync) this.sync = (opts) => (db.sync as (o?: SyncOptions) => Promise<void>)(opts);
   }
 
   private async durableWrite<T>(fn: (q: Querier) => Promise<T>): Promise<T> {

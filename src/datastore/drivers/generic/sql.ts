@@ -3,6 +3,8 @@
  * statements (written with `?` placeholders) and the dialect's own SQL text.
  */
 
+import type { SyncOptions } from "../../log/store.ts";
+
 /** A value bound to a `?` placeholder. */
 export type SqlValue = string | number | Buffer | null;
 
@@ -23,7 +25,7 @@ export interface SqlDb {
   /** runs fn in one durable write transaction */
   write<T>(fn: (q: Querier) => Promise<T>): Promise<T>;
   /** when present, write() returns before the commit is durable and sync() makes it so */
-  sync?(): Promise<void>;
+  sync?(opts?: SyncOptions): Promise<void>;
   /** runs statements outside a transaction (schema set-up) */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
