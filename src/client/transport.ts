@@ -34,7 +34,8 @@ const patchContentTypes: Record<PatchType, string> = {
 };
 
 /** Turns an error response into an ApiError carrying a Status. */
-export function errorFromResponse(status: number, body: Buffer, what: string): ApiError {
+export function errorFromResponse(res: { status: number; body: Buffer }, what: string): ApiError {
+  const { status, body } = res;
   let parsed: Status | undefined;
   try {
     const obj = JSON.parse(body.toString("utf8")) as Partial<Status>;
@@ -67,7 +68,7 @@ function writeQuery(opts: WriteOptions | undefined): Record<string, string | und
 export function clientOverTransport(t: Transport): Client {
   async function call<R>(req: RawRequest): Promise<R> {
     const res = await t.raw({ accept: "application/json", ...req });
-    if (res.status >= 400) throw errorFromResponse(res.status, res.body, `${req.method} ${req.path}`);
+    if (res.status >= 400) throw errorFromResponse(res, `${req.method} ${req.path}`);
     return JSON.parse(res.body.toString("utf8")) as R;
   }
   const client: Client = {
@@ -123,7 +124,7 @@ export function clientOverTransport(t: Transport): Client {
         const chunks: Buffer[] = [];
         for await (const c of res.body) chunks.push(c);
         ac.abort();
-        throw errorFromResponse(res.status, Buffer.concat(chunks), `watch ${resourcePath(ref, { namespace })}`);
+        throw errorFromResponse({ status: res.status, body: Buffer.concat(chunks) }, `watch ${resourcePath(ref, { namespace })}`);
       }
       return watchStreamFrom<T>(res.body, ac);
     },

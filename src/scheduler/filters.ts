@@ -62,7 +62,7 @@ export const nodeAffinityFilter: Filter = (pod, node) =>
 
 /** TaintToleration: NoSchedule and NoExecute taints need a toleration. */
 export const taintFilter: Filter = (pod, node) => {
-  const t = untoleratedTaint(node.node.spec?.taints, pod.spec.tolerations, ["NoSchedule", "NoExecute"]);
+  const t = untoleratedTaint(node.node.spec?.taints, { tolerations: pod.spec.tolerations, effects: ["NoSchedule", "NoExecute"] });
   return t ? `node(s) had untolerated taint {${t.key}: ${t.value ?? ""}}` : undefined;
 };
 
@@ -84,7 +84,8 @@ function termNamespaces(term: PodAffinityTerm, owner: Pod): string[] | undefined
 }
 
 /** Whether `target` is selected by `term` as written on `owner`. */
-export function termMatchesPod(term: PodAffinityTerm, owner: Pod, target: Pod): boolean {
+export function termMatchesPod(t: { term: PodAffinityTerm; owner: Pod }, target: Pod): boolean {
+  const { term, owner } = t;
   const nss = termNamespaces(term, owner);
   if (nss && !nss.includes(target.metadata.namespace ?? "default")) return false;
   return selectorFromLabelSelector(term.labelSelector).matches(target.metadata.labels);
@@ -105,27 +106,27 @@ export const interPodAffinityFilter: Filter = (pod, node, snap) => {
     let matchHere = false;
     for (const other of snap.nodes) {
       for (const p of other.pods) {
-        if (!termMatchesPod(term, pod, p)) continue;
+        if (!termMatchesPod({ term, owner: pod }, p)) continue;
         anyMatch = true;
         if (topologyValue(other, term.topologyKey) === here) matchHere = true;
       }
     }
     // the first pod of a group that selects itself may go anywhere
-    if (!matchHere && !(anyMatch === false && termMatchesPod(term, pod, pod))) return "node(s) didn't match pod affinity rules";
+    if (!matchHere && !(anyMatch === false && termMatchesPod({ term, owner: pod }, pod))) return "node(s) didn't match pod affinity rules";
   }
   for (const term of anti) {
     const here = topologyValue(node, term.topologyKey);
     if (here === undefined) continue;
     for (const other of snap.nodes) {
       if (topologyValue(other, term.topologyKey) !== here) continue;
-      if (other.pods.some((p) => termMatchesPod(term, pod, p))) return "node(s) didn't match pod anti-affinity rules";
+      if (other.pods.some((p) => termMatchesPod({ term, owner: pod }, p))) return "node(s) didn't match pod anti-affinity rules";
     }
   }
   for (const { pod: p, node: other } of snap.antiAffinityPods) {
     for (const term of p.spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []) {
       const there = topologyValue(other, term.topologyKey);
       if (there === undefined || topologyValue(node, term.topologyKey) !== there) continue;
-      if (termMatchesPod(term, p, pod)) return "node(s) didn't satisfy existing pods anti-affinity rules";
+      if (termMatchesPod({ term, owner: p }, pod)) return "node(s) didn't satisfy existing pods anti-affinity rules";
     }
   }
   return undefined;
@@ -141,7 +142,8 @@ function constraintSelector(c: TopologySpreadConstraint, pod: Pod): (p: Pod) => 
 }
 
 /** Counts matching pods per topology domain over nodes eligible for the pod. */
-export function spreadCounts(c: TopologySpreadConstraint, pod: Pod, snap: Snapshot): Map<string, number> {
+export function spreadCounts(pod: Pod, on: { constraint: TopologySpreadConstraint; snap: Snapshot }): Map<string, number> {
+  const { constraint: c, snap } = on;
   const counts = new Map<string, number>();
   const matches = constraintSelector(c, pod);
   for (const n of snap.nodes) {
@@ -160,7 +162,7 @@ export const topologySpreadFilter: Filter = (pod, node, snap) => {
     if (c.whenUnsatisfiable !== "DoNotSchedule") continue;
     const domain = topologyValue(node, c.topologyKey);
     if (domain === undefined) return "node(s) didn't match pod topology spread constraints (missing required label)";
-    const counts = spreadCounts(c, pod, snap);
+    const counts = spreadCounts(pod, { constraint: c, snap });
     let min = counts.size < (c.minDomains ?? 1) ? 0 : Infinity;
     for (const v of counts.values()) min = Math.min(min, v);
     if (min === Infinity) min = 0;
@@ -182,8 +184,16 @@ export const defaultFilters: Filter[] = [
   topologySpreadFilter,
 ];
 
+/** Where runFilters looks: one node within a snapshot, and the chain (default: defaultFilters). */
+export interface FilterTarget {
+  node: NodeInfo;
+  snap: Snapshot;
+  filters?: Filter[];
+}
+
 /** Runs the filters; returns the reasons of the first failing filter (empty when the node fits). */
-export function runFilters(pod: Pod, node: NodeInfo, snap: Snapshot, filters: Filter[] = defaultFilters): string[] {
+export function runFilters(pod: Pod, target: FilterTarget): string[] {
+  const { node, snap, filters = defaultFilters } = target;
   for (const f of filters) {
     const r = f(pod, node, snap);
     if (r) return r.split("\u0000");

@@ -55,7 +55,8 @@ export function tolerates(t: Toleration, taint: Taint): boolean {
 }
 
 /** The first taint with one of the effects that no toleration tolerates. */
-export function untoleratedTaint(taints: Taint[] | undefined, tolerations: Toleration[] | undefined, effects: string[]): Taint | undefined {
+export function untoleratedTaint(taints: Taint[] | undefined, by: { tolerations: Toleration[] | undefined; effects: string[] }): Taint | undefined {
+  const { tolerations, effects } = by;
   for (const taint of taints ?? []) {
     if (!effects.includes(taint.effect)) continue;
     if (!(tolerations ?? []).some((t) => tolerates(t, taint))) return taint;

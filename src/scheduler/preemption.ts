@@ -21,8 +21,16 @@ export interface PreemptionPlan {
   victims: Pod[];
 }
 
+/** What planPreemption looks at: the snapshot, why each node failed, the filter chain. */
+export interface PreemptionInput {
+  snap: Snapshot;
+  reasonsByNode: Map<string, string[]>;
+  filters?: Filter[];
+}
+
 /** Finds where the pod could run by evicting lower-priority pods, or undefined. */
-export function planPreemption(pod: Pod, snap: Snapshot, reasonsByNode: Map<string, string[]>, filters?: Filter[]): PreemptionPlan | undefined {
+export function planPreemption(pod: Pod, input: PreemptionInput): PreemptionPlan | undefined {
+  const { snap, reasonsByNode, filters } = input;
   if (pod.spec.preemptionPolicy === "Never") return undefined;
   const prio = podPriority(pod);
   let best: PreemptionPlan | undefined;
@@ -36,7 +44,7 @@ export function planPreemption(pod: Pod, snap: Snapshot, reasonsByNode: Map<stri
     const fits = (set: Set<Pod>): boolean => {
       const trial = node.without(set);
       const trialSnap = buildSnapshot(snap.nodes.map((n) => (n === node ? trial : n)));
-      return runFilters(pod, trial, trialSnap, filters).length === 0;
+      return runFilters(pod, { node: trial, snap: trialSnap, filters }).length === 0;
     };
     if (!fits(removed)) continue;
     const byPrioDesc = [...candidates].sort((a, b) => podPriority(b) - podPriority(a));

@@ -168,12 +168,12 @@ export class Scheduler {
     const feasible: NodeInfo[] = [];
     const reasons = new Map<string, string[]>();
     for (const n of nodes) {
-      const r = runFilters(pod, n, snap);
+      const r = runFilters(pod, { node: n, snap });
       if (r.length === 0) feasible.push(n);
       else reasons.set(n.name, r);
     }
     if (feasible.length === 0) return this.handleUnschedulable(key, pod, nodes.length, reasons, snap);
-    const scores = scoreNodes(pod, feasible, snap);
+    const scores = scoreNodes(pod, { nodes: feasible, snap });
     let best = -Infinity;
     let choices: NodeInfo[] = [];
     feasible.forEach((n, i) => {
@@ -217,7 +217,7 @@ export class Scheduler {
   }
 
   private async handleUnschedulable(key: string, pod: Pod, numNodes: number, reasons: Map<string, string[]>, snap: ReturnType<typeof buildSnapshot>): Promise<void> {
-    const plan = planPreemption(pod, snap, reasons);
+    const plan = planPreemption(pod, { snap: snap, reasonsByNode: reasons });
     if (plan) {
       for (const v of plan.victims) {
         this.recorder.event(withKind(v), "Normal", "Preempted", `Preempted by pod ${pod.metadata.uid} on node ${plan.node.name}`);

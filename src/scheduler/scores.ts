@@ -43,7 +43,7 @@ export function preferNoScheduleRaw(pod: Pod, node: NodeInfo): number {
 }
 
 /** InterPodAffinity preferred terms: + weight per matching pod in the domain, - for anti. */
-export function interPodAffinityRaw(pod: Pod, node: NodeInfo, snap: Snapshot): number {
+function interPodAffinityRaw(pod: Pod, node: NodeInfo, snap: Snapshot): number {
   const a = pod.spec.affinity;
   const terms = [
     ...(a?.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => ({ ...t, sign: 1 })),
@@ -57,7 +57,7 @@ export function interPodAffinityRaw(pod: Pod, node: NodeInfo, snap: Snapshot): n
     if (here === undefined) continue;
     for (const other of snap.nodes) {
       if (other.node.metadata.labels?.[key] !== here) continue;
-      for (const p of other.pods) if (termMatchesPod(t.podAffinityTerm, pod, p)) s += t.sign * t.weight;
+      for (const p of other.pods) if (termMatchesPod({ term: t.podAffinityTerm, owner: pod }, p)) s += t.sign * t.weight;
     }
   }
   return s;
@@ -69,14 +69,14 @@ export function interPodAffinityRaw(pod: Pod, node: NodeInfo, snap: Snapshot): n
  * by hostname and zone across the pod's own owner's pods), which is what
  * spreads a ReplicaSet's replicas.
  */
-export function spreadRaw(pod: Pod, node: NodeInfo, snap: Snapshot, sameOwner: (p: Pod) => boolean): number {
+function spreadRaw(pod: Pod, node: NodeInfo, snap: Snapshot, sameOwner: (p: Pod) => boolean): number {
   const soft = (pod.spec.topologySpreadConstraints ?? []).filter((c) => c.whenUnsatisfiable === "ScheduleAnyway");
   if (soft.length) {
     let s = 0;
     for (const c of soft) {
       const domain = node.node.metadata.labels?.[c.topologyKey];
       if (domain === undefined) continue;
-      s += spreadCounts(c, pod, snap).get(domain) ?? 0;
+      s += spreadCounts(pod, { constraint: c, snap }).get(domain) ?? 0;
     }
     return s;
   }
@@ -93,7 +93,8 @@ function normalise(raw: number[], reverse: boolean): number[] {
 }
 
 /** Weighted total score per node, as upstream's default profile (rough weights). */
-export function scoreNodes(pod: Pod, nodes: NodeInfo[], snap: Snapshot): number[] {
+export function scoreNodes(pod: Pod, on: { nodes: NodeInfo[]; snap: Snapshot }): number[] {
+  const { nodes, snap } = on;
   const owner = pod.metadata.ownerReferences?.find((o) => o.controller)?.uid;
   const sameOwner = (p: Pod): boolean => !!owner && p.metadata.ownerReferences?.some((o) => o.uid === owner) === true;
   const least = nodes.map((n) => leastAllocatedScore(pod, n));

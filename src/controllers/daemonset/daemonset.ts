@@ -57,7 +57,7 @@ function withTolerations(ds: DaemonSet): Toleration[] {
 export function shouldRunOn(ds: DaemonSet, node: Node): boolean {
   const pod: Pod = { metadata: {}, spec: { ...ds.spec.template.spec, tolerations: withTolerations(ds) } };
   if (!podMatchesNodeSelectorAndAffinity(pod, node)) return false;
-  return untoleratedTaint(node.spec?.taints, pod.spec.tolerations, ["NoSchedule", "NoExecute"]) === undefined;
+  return untoleratedTaint(node.spec?.taints, { tolerations: pod.spec.tolerations, effects: ["NoSchedule", "NoExecute"] }) === undefined;
 }
 
 function nodeOfPod(pod: Pod): string | undefined {
@@ -185,7 +185,7 @@ export function startDaemonSetController(ctx: ControllerContext): RunningControl
     const strategy = ds.spec.updateStrategy?.type ?? "RollingUpdate";
     if (strategy === "RollingUpdate" && toCreate.length === 0) {
       const desired = eligibleNames.size;
-      const maxUnavailable = Math.max(1, resolveIntOrPercent(ds.spec.updateStrategy?.rollingUpdate?.maxUnavailable, desired, true, "1"));
+      const maxUnavailable = Math.max(1, resolveIntOrPercent(ds.spec.updateStrategy?.rollingUpdate?.maxUnavailable, { total: desired, roundUp: true, dflt: "1" }));
       let unavailable = 0;
       const old: Pod[] = [];
       for (const n of eligibleNames) {

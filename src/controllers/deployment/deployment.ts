@@ -185,7 +185,7 @@ export function startDeploymentController(ctx: ControllerContext): RunningContro
         template,
       },
     };
-    const initial = d.spec.strategy?.type === "Recreate" ? 0 : newRSReplicas(d, [...all, draft], draft);
+    const initial = d.spec.strategy?.type === "Recreate" ? 0 : newRSReplicas(d, { all: [...all, draft], newRS: draft });
     draft.spec.replicas = all.some((rs) => (rs.spec.replicas ?? 0) > 0) ? initial : d.spec.replicas ?? 1;
     if (d.spec.strategy?.type === "Recreate" && all.some((rs) => (rs.spec.replicas ?? 0) > 0 || (rs.status?.replicas ?? 0) > 0)) draft.spec.replicas = 0;
     try {
@@ -234,13 +234,13 @@ export function startDeploymentController(ctx: ControllerContext): RunningContro
     }
     if (!newRS) return newRS;
     if (activeOld.length === 0) return await scaleRS(d, newRS, replicas);
-    const target = newRSReplicas(d, all, newRS);
+    const target = newRSReplicas(d, { all, newRS });
     if (target !== (newRS.spec.replicas ?? 0)) {
       newRS = await scaleRS(d, newRS, target);
       return newRS;
     }
     const allNow = [...old, newRS];
-    const downs = scaleDownOld(d, allNow, newRS, old);
+    const downs = scaleDownOld(d, { all: allNow, newRS, old });
     for (const rs of old) {
       const n = downs.get(rs.metadata.name ?? "");
       if (n !== undefined) await scaleRS(d, rs, n);
@@ -273,7 +273,7 @@ export function startDeploymentController(ctx: ControllerContext): RunningContro
     const rsName = newRS?.metadata.name ?? "";
     if (d.spec.paused) {
       conds = setCondition(conds, { type: "Progressing", status: "Unknown", reason: "DeploymentPaused", message: "Deployment is paused" });
-    } else if (newRS && isComplete(d, newRS, all)) {
+    } else if (newRS && isComplete(d, { newRS, all })) {
       conds = setCondition(conds, { type: "Progressing", status: "True", reason: "NewReplicaSetAvailable", message: `ReplicaSet "${rsName}" has successfully progressed.` });
     } else if (newRS) {
       const deadline = d.spec.progressDeadlineSeconds ?? 600;

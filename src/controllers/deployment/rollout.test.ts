@@ -14,8 +14,8 @@ const rs = (name: string, replicas: number, avail: number, created = "2024-01-01
 });
 
 test("percentages: surge rounds up, unavailable rounds down, never both zero", () => {
-  assert.equal(resolveIntOrPercent("25%", 3, true, "0"), 1);
-  assert.equal(resolveIntOrPercent("25%", 3, false, "0"), 0);
+  assert.equal(resolveIntOrPercent("25%", { total: 3, roundUp: true, dflt: "0" }), 1);
+  assert.equal(resolveIntOrPercent("25%", { total: 3, roundUp: false, dflt: "0" }), 0);
   assert.deepEqual(surgeAndUnavailable(dep(3)), { maxSurge: 1, maxUnavailable: 0 });
   assert.deepEqual(surgeAndUnavailable(dep(3, 0, 0)), { maxSurge: 0, maxUnavailable: 1 });
   assert.deepEqual(surgeAndUnavailable(dep(10)), { maxSurge: 3, maxUnavailable: 2 });
@@ -25,24 +25,24 @@ test("maxSurge bounds the new ReplicaSet's growth", () => {
   const d = dep(3, 1, 0);
   const old = rs("old", 3, 3);
   const neu = rs("new", 0, 0, "2024-01-02T00:00:00Z");
-  assert.equal(newRSReplicas(d, [old, neu], neu), 1);
+  assert.equal(newRSReplicas(d, { all: [old, neu], newRS: neu }), 1);
   const neu1 = rs("new", 1, 0, "2024-01-02T00:00:00Z");
-  assert.equal(newRSReplicas(d, [old, neu1], neu1), 1, "total at 4 = replicas + surge");
+  assert.equal(newRSReplicas(d, { all: [old, neu1], newRS: neu1 }), 1, "total at 4 = replicas + surge");
 });
 
 test("maxUnavailable 0: old pods go only as new ones become available", () => {
   const d = dep(3, 1, 0);
   const old = rs("old", 3, 3);
   const neu = rs("new", 1, 0, "2024-01-02T00:00:00Z");
-  assert.equal(scaleDownOld(d, [old, neu], neu, [old]).size, 0);
+  assert.equal(scaleDownOld(d, { all: [old, neu], newRS: neu, old: [old] }).size, 0);
   const ready = rs("new", 1, 1, "2024-01-02T00:00:00Z");
-  assert.deepEqual([...scaleDownOld(d, [old, ready], ready, [old])], [["old", 2]]);
+  assert.deepEqual([...scaleDownOld(d, { all: [old, ready], newRS: ready, old: [old] })], [["old", 2]]);
 });
 
 test("maxUnavailable 1 lets one old pod go before any new is ready", () => {
   const d = dep(3, 0, 1);
   const old = rs("old", 3, 3);
-  assert.deepEqual([...scaleDownOld(d, [old], undefined, [old])], [["old", 2]]);
+  assert.deepEqual([...scaleDownOld(d, { all: [old], newRS: undefined, old: [old] })], [["old", 2]]);
 });
 
 test("unavailable old pods are scaled down first", () => {
@@ -50,7 +50,7 @@ test("unavailable old pods are scaled down first", () => {
   const a = rs("a", 2, 0, "2024-01-01T00:00:00Z");
   const b = rs("b", 2, 2, "2024-01-02T00:00:00Z");
   const neu = rs("new", 0, 0, "2024-01-03T00:00:00Z");
-  const out = scaleDownOld(d, [a, b, neu], neu, [a, b]);
+  const out = scaleDownOld(d, { all: [a, b, neu], newRS: neu, old: [a, b] });
   assert.equal(out.get("a"), 1, "one unhealthy pod within the budget of replicas - maxUnavailable");
   assert.equal(out.has("b"), false, "available pods are kept while the budget is spent");
 });
@@ -58,7 +58,7 @@ test("unavailable old pods are scaled down first", () => {
 test("complete when the new set has every replica available and no old pods remain", () => {
   const d = dep(2);
   const neu = rs("new", 2, 2);
-  assert.equal(isComplete(d, neu, [neu]), true);
-  assert.equal(isComplete(d, neu, [neu, rs("old", 0, 0)]), true);
-  assert.equal(isComplete(d, neu, [neu, rs("old", 1, 1)]), false);
+  assert.equal(isComplete(d, { newRS: neu, all: [neu] }), true);
+  assert.equal(isComplete(d, { newRS: neu, all: [neu, rs("old", 0, 0)] }), true);
+  assert.equal(isComplete(d, { newRS: neu, all: [neu, rs("old", 1, 1)] }), false);
 });

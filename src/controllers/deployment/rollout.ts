@@ -1,8 +1,16 @@
 /** The arithmetic of a rolling update, as upstream's deployment util. */
 import type { Deployment, ReplicaSet } from "../../client/types.ts";
 
+export interface IntOrPercentOptions {
+  total: number;
+  roundUp: boolean;
+  /** used when the value is unset, e.g. "25%" */
+  dflt: string;
+}
+
 /** An int-or-percent against a total; percentages round up (surge) or down (unavailable). */
-export function resolveIntOrPercent(v: number | string | undefined, total: number, roundUp: boolean, dflt: string): number {
+export function resolveIntOrPercent(v: number | string | undefined, opts: IntOrPercentOptions): number {
+  const { total, roundUp, dflt } = opts;
   const val = v ?? dflt;
   if (typeof val === "number") return val;
   const m = /^(\d+)%$/.exec(val);
@@ -20,8 +28,8 @@ export function surgeAndUnavailable(d: Deployment): { maxSurge: number; maxUnava
   const replicas = d.spec.replicas ?? 1;
   if (d.spec.strategy?.type === "Recreate") return { maxSurge: 0, maxUnavailable: replicas };
   const ru = d.spec.strategy?.rollingUpdate;
-  const maxSurge = resolveIntOrPercent(ru?.maxSurge, replicas, true, "25%");
-  let maxUnavailable = resolveIntOrPercent(ru?.maxUnavailable, replicas, false, "25%");
+  const maxSurge = resolveIntOrPercent(ru?.maxSurge, { total: replicas, roundUp: true, dflt: "25%" });
+  let maxUnavailable = resolveIntOrPercent(ru?.maxUnavailable, { total: replicas, roundUp: false, dflt: "25%" });
   if (maxSurge === 0 && maxUnavailable === 0) maxUnavailable = 1;
   if (maxUnavailable > replicas) maxUnavailable = replicas;
   return { maxSurge, maxUnavailable };
@@ -30,8 +38,16 @@ export function surgeAndUnavailable(d: Deployment): { maxSurge: number; maxUnava
 const specReplicas = (rs: ReplicaSet): number => rs.spec.replicas ?? 0;
 const available = (rs: ReplicaSet): number => rs.status?.availableReplicas ?? 0;
 
+/** The ReplicaSets of one Deployment: all of them, the one with the current template, the others. */
+export interface RolloutSets {
+  all: ReplicaSet[];
+  newRS: ReplicaSet | undefined;
+  old: ReplicaSet[];
+}
+
 /** The new ReplicaSet's replicas for this step of a rolling update. */
-export function newRSReplicas(d: Deployment, all: ReplicaSet[], newRS: ReplicaSet): number {
+export function newRSReplicas(d: Deployment, sets: Pick<RolloutSets, "all"> & { newRS: ReplicaSet }): number {
+  const { all, newRS } = sets;
   const replicas = d.spec.replicas ?? 1;
   const { maxSurge } = surgeAndUnavailable(d);
   const current = all.reduce((s, rs) => s + specReplicas(rs), 0);
@@ -46,7 +62,8 @@ export function newRSReplicas(d: Deployment, all: ReplicaSet[], newRS: ReplicaSe
  * pods, then available ones while keeping replicas - maxUnavailable available.
  * Returns the new replicas per old ReplicaSet name.
  */
-export function scaleDownOld(d: Deployment, all: ReplicaSet[], newRS: ReplicaSet | undefined, old: ReplicaSet[]): Map<string, number> {
+export function scaleDownOld(d: Deployment, sets: RolloutSets): Map<string, number> {
+  const { all, newRS, old } = sets;
   const out = new Map<string, number>();
   const replicas = d.spec.replicas ?? 1;
   const { maxUnavailable } = surgeAndUnavailable(d);
@@ -86,7 +103,8 @@ export function scaleDownOld(d: Deployment, all: ReplicaSet[], newRS: ReplicaSet
 }
 
 /** rollout complete: all replicas updated and available, none old left. */
-export function isComplete(d: Deployment, newRS: ReplicaSet | undefined, all: ReplicaSet[]): boolean {
+export function isComplete(d: Deployment, sets: Pick<RolloutSets, "all" | "newRS">): boolean {
+  const { all, newRS } = sets;
   const replicas = d.spec.replicas ?? 1;
   if (!newRS) return replicas === 0 && all.every((rs) => specReplicas(rs) === 0);
   const oldPods = all.filter((rs) => rs !== newRS).reduce((s, rs) => s + (rs.status?.replicas ?? 0) + specReplicas(rs), 0);

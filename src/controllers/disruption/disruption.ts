@@ -19,8 +19,8 @@ export function budget(pdb: PDB, pods: Pod[]): { expectedPods: number; currentHe
   const expectedPods = pods.length;
   const currentHealthy = pods.filter((p) => isPodReady(p) && !p.metadata.deletionTimestamp).length;
   let desiredHealthy: number;
-  if (pdb.spec.maxUnavailable !== undefined) desiredHealthy = Math.max(0, expectedPods - resolveIntOrPercent(pdb.spec.maxUnavailable, expectedPods, true, "0"));
-  else desiredHealthy = resolveIntOrPercent(pdb.spec.minAvailable ?? 1, expectedPods, true, "1");
+  if (pdb.spec.maxUnavailable !== undefined) desiredHealthy = Math.max(0, expectedPods - resolveIntOrPercent(pdb.spec.maxUnavailable, { total: expectedPods, roundUp: true, dflt: "0" }));
+  else desiredHealthy = resolveIntOrPercent(pdb.spec.minAvailable ?? 1, { total: expectedPods, roundUp: true, dflt: "1" });
   return { expectedPods, currentHealthy, desiredHealthy, disruptionsAllowed: Math.max(0, currentHealthy - desiredHealthy) };
 }
 

@@ -26,11 +26,18 @@ const CONDITION_TYPES = [
   "NamespaceFinalizersRemaining",
 ];
 
+export interface NamespaceContent {
+  namespace: string;
+  /** every served resource (discovery) */
+  resources: DiscoveredResource[];
+}
+
 /** Deletes the content of one namespace; returns how many objects remain per resource. */
-export async function deleteNamespaceContent(client: Client, ns: string, resources: DiscoveredResource[]): Promise<{ remaining: Map<string, number>; finalizers: Map<string, number>; errors: string[] }> {
+export async function deleteNamespaceContent(client: Client, content: NamespaceContent): Promise<{ remaining: Map<string, number>; finalizers: Map<string, number>; errors: string[] }> {
   const remaining = new Map<string, number>();
   const finalizers = new Map<string, number>();
   const errors: string[] = [];
+  const { namespace: ns, resources } = content;
   await Promise.all(
     resources.map(async (r) => {
       if (!r.ref.namespaced || !r.verbs.includes("list") || !r.verbs.includes("delete")) return;
@@ -104,7 +111,7 @@ export function startNamespaceController(ctx: ControllerContext): RunningControl
     } catch (err) {
       discoveryError = (err as Error).message;
     }
-    const result = await deleteNamespaceContent(client, name, list);
+    const result = await deleteNamespaceContent(client, { namespace: name, resources: list });
     const conds = conditionsFor(result, discoveryError);
     const prev = ns.status?.conditions ?? [];
     const same = conds.every((c) => prev.some((p) => p.type === c.type && p.status === c.status && p.message === c.message));

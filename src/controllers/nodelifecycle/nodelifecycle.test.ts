@@ -11,13 +11,13 @@ test("Ready drives the taints; timeAdded of a kept taint is preserved", () => {
   assert.deepEqual(taintsForReady({ type: "Ready", status: "False" }).map((t) => t.key), [NOT_READY, NOT_READY]);
   assert.deepEqual(taintsForReady(undefined).map((t) => `${t.key}:${t.effect}`), [`${UNREACHABLE}:NoSchedule`, `${UNREACHABLE}:NoExecute`]);
   const current: Taint[] = [{ key: "custom", effect: "NoSchedule" }, { key: UNREACHABLE, effect: "NoExecute", timeAdded: "2020-01-01T00:00:00Z" }];
-  const out = reconcileTaints(current, taintsForReady({ type: "Ready", status: "Unknown" }), "2024-01-01T00:00:00Z");
+  const out = reconcileTaints(current, taintsForReady({ type: "Ready", status: "Unknown" }));
   assert.deepEqual(out, [
     { key: "custom", effect: "NoSchedule" },
     { key: UNREACHABLE, effect: "NoSchedule" },
     { key: UNREACHABLE, effect: "NoExecute", timeAdded: "2020-01-01T00:00:00Z" },
   ]);
-  assert.deepEqual(reconcileTaints(out, [], "x"), [{ key: "custom", effect: "NoSchedule" }]);
+  assert.deepEqual(reconcileTaints(out, []), [{ key: "custom", effect: "NoSchedule" }]);
 });
 
 test("eviction: untolerated now, tolerationSeconds later, plain toleration never", () => {

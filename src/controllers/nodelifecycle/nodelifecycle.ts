@@ -110,7 +110,7 @@ export function startNodeLifecycleController(ctx: ControllerContext): RunningCon
     const pods = podInformer.store.byIndex("nodeName", name);
     if (ready?.status === "Unknown") await markPodsNotReady(pods);
     const wanted = taintsForReady(ready);
-    const taints = reconcileTaints(node.spec?.taints, wanted, nowISO());
+    const taints = reconcileTaints(node.spec?.taints, wanted);
     if (JSON.stringify(taints) !== JSON.stringify(node.spec?.taints ?? [])) {
       node = await client.patch<Node>(R.nodes, undefined, name, "merge", { spec: { taints }, metadata: { resourceVersion: node.metadata.resourceVersion } });
     }

@@ -22,7 +22,8 @@ export function taintsForReady(ready: Condition | undefined): { key: string; eff
 }
 
 /** The node's taints with the lifecycle taints replaced by the wanted ones (timeAdded kept for ones already there). */
-export function reconcileTaints(current: Taint[] | undefined, wanted: { key: string; effect: Taint["effect"] }[], now: string): Taint[] {
+export function reconcileTaints(current: Taint[] | undefined, wanted: { key: string; effect: Taint["effect"] }[]): Taint[] {
+  const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
   const managed = (t: Taint): boolean => t.key === NOT_READY || t.key === UNREACHABLE;
   const others = (current ?? []).filter((t) => !managed(t));
   const kept = wanted.map((w) => {

@@ -64,14 +64,15 @@ export function replicaDiff(active: number, replicas: number): { create: number;
 }
 
 /** Status computed from the controller's pods. */
-export function computeReplicaStatus(obj: ReplicatedObject, pods: Pod[], selector: Selector, now = Date.now()): ReplicaSetStatus {
+export function computeReplicaStatus(obj: ReplicatedObject, of: { pods: Pod[]; selector: Selector }): ReplicaSetStatus {
+  const { pods, selector } = of;
   const templateLabels = obj.spec.template?.metadata?.labels ?? {};
   const minReady = obj.spec.minReadySeconds ?? 0;
   return {
     replicas: pods.length,
     fullyLabeledReplicas: pods.filter((p) => Object.entries(templateLabels).every(([k, v]) => p.metadata.labels?.[k] === v) && selector.matches(p.metadata.labels)).length,
     readyReplicas: pods.filter(isPodReady).length,
-    availableReplicas: pods.filter((p) => isPodAvailable(p, minReady, now)).length,
+    availableReplicas: pods.filter((p) => isPodAvailable(p, minReady)).length,
     observedGeneration: obj.metadata.generation,
     conditions: obj.status?.conditions,
   };
@@ -219,7 +220,7 @@ export function startReplicaController(ctx: ControllerContext, adapter: ReplicaK
     const owned = await claimPods(rs, selector);
     const active = owned.filter(isPodActive);
     if (expectations.satisfied(key) && !rs.metadata.deletionTimestamp) await manage(rs, key, active);
-    const status = computeReplicaStatus(rs, active, selector);
+    const status = computeReplicaStatus(rs, { pods: active, selector });
     const cur = rs.status ?? { replicas: 0 };
     if (
       cur.replicas !== status.replicas ||

@@ -42,7 +42,7 @@ export function ordinalOf(setName: string, podName: string): number | undefined 
 }
 
 /** Name of the PVC for one claim template and ordinal. */
-export function claimName(template: string, setName: string, ordinal: number): string {
+function claimName(template: string, setName: string, ordinal: number): string {
   return `${template}-${setName}-${ordinal}`;
 }
 

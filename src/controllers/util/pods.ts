@@ -12,12 +12,12 @@ export function isPodReady(pod: Pod): boolean {
 }
 
 /** Ready for at least minReadySeconds (upstream's IsPodAvailable). */
-export function isPodAvailable(pod: Pod, minReadySeconds: number, now = Date.now()): boolean {
+export function isPodAvailable(pod: Pod, minReadySeconds: number): boolean {
   const c = podCondition(pod, "Ready");
   if (c?.status !== "True") return false;
   if (!minReadySeconds) return true;
   const since = c.lastTransitionTime ? Date.parse(c.lastTransitionTime) : 0;
-  return since + minReadySeconds * 1000 <= now;
+  return since + minReadySeconds * 1000 <= Date.now();
 }
 
 /** Succeeded or Failed. */
