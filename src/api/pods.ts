@@ -259,6 +259,8 @@ export function validatePodSpec(specRaw: unknown, opts: PodSpecValidationOptions
   const spec = asMap(specRaw) ?? {};
   const volumes = new Set<string>(opts.extraVolumes ?? []);
   asMaps(spec.volumes).forEach((v, i) => {
+    const sources = Object.keys(v).filter((k) => k !== "name");
+    if (sources.length > 1) errs.push(forbidden(`${path}.volumes[${i}].${sources[1]}`, "may not specify more than 1 volume type"));
     const n = asString(v.name);
     if (!n) errs.push(required(`${path}.volumes[${i}].name`));
     else {
