@@ -97,6 +97,7 @@ export function appsKinds(): KindDef[] {
       columns: [NAME, col("Desired", { type: "integer", description: "Replicas is the number of desired replicas." }), col("Current", { type: "integer", description: "Replicas is the most recently observed number of replicas." }),
         col("Ready", { type: "integer", description: "The number of ready replicas for this replica set." }), AGE, ...WIDE],
       row: (o) => [o.metadata.name ?? "", count(o, "spec.replicas"), count(o, "status.replicas"), count(o, "status.readyReplicas"), age(o), ...workloadWideCells(o)],
+      selectableFields: (o) => ({ "status.replicas": String(count(o, "status.replicas")) }),
     }),
     define({
       ...apps, kind: "StatefulSet", resource: "statefulsets", namespaced: true, shortNames: ["sts"], categories: ["all"],

@@ -347,6 +347,7 @@ export function coreKinds(): KindDef[] {
       validateSpec: (o) => validatePodTemplate(asMap(o.spec)?.template, { path: "spec.template" }),
       columns: [NAME, col("Desired", { type: "integer", description: "Replicas is the number of desired replicas." }), col("Current", { type: "integer", description: "Replicas is the most recently observed number of replicas." }), col("Ready", { type: "integer", description: "The number of ready replicas for this replication controller." }), AGE,
         col("Containers", { type: "string", description: "Names of each container in the template.", priority: 1 }), col("Images", { type: "string", description: "Images referenced by each container in the template.", priority: 1 }), col("Selector", { type: "string", description: "Selector is a label query over pods that should match the Replicas count.", priority: 1 })],
+      selectableFields: (o) => ({ "status.replicas": String(asNumber(asMap(o.status)?.replicas) ?? 0) }),
       row(o) {
         const spec = asMap(o.spec) ?? {};
         const st = asMap(o.status) ?? {};
