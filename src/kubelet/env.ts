@@ -53,7 +53,8 @@ export function expandVars(s: string, vars: Record<string, string>): string {
 }
 
 /** Resolves a container's env and envFrom into ordered key/values; throws when a required source is missing. */
-export async function containerEnv(pod: KPod, c: ContainerSpec, ctx: EnvContext): Promise<[string, string][]> {
+export async function containerEnv(pod: KPod, ctx: EnvContext & { container: ContainerSpec }): Promise<[string, string][]> {
+  const c = ctx.container;
   const ns = pod.metadata.namespace ?? "default";
   const vars: Record<string, string> = { ...(ctx.base ?? {}) };
   for (const src of c.envFrom ?? []) {
@@ -72,9 +73,9 @@ export async function containerEnv(pod: KPod, c: ContainerSpec, ctx: EnvContext)
     if (!vf) {
       vars[e.name] = expandVars(e.value ?? "", vars);
     } else if (vf.fieldRef) {
-      vars[e.name] = fieldPathValue(pod, vf.fieldRef.fieldPath, ctx);
+      vars[e.name] = fieldPathValue(pod, { ...ctx, fieldPath: vf.fieldRef.fieldPath });
     } else if (vf.resourceFieldRef) {
-      vars[e.name] = resourceFieldValue(pod, { ...vf.resourceFieldRef, defaultContainer: c.name }, ctx.allocatable);
+      vars[e.name] = resourceFieldValue(pod, { ...vf.resourceFieldRef, defaultContainer: c.name, allocatable: ctx.allocatable });
     } else {
       const sel = vf.configMapKeyRef ?? vf.secretKeyRef;
       if (!sel) continue;

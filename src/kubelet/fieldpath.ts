@@ -17,8 +17,14 @@ function formatMap(m: Record<string, string> | undefined): string {
     .join("\n");
 }
 
+/** A fieldRef and what it may see. */
+export interface FieldPathQuery extends FieldContext {
+  fieldPath: string;
+}
+
 /** The value of a fieldRef fieldPath; throws on paths the API does not allow. */
-export function fieldPathValue(pod: KPod, path: string, ctx: FieldContext = {}): string {
+export function fieldPathValue(pod: KPod, query: FieldPathQuery): string {
+  const { fieldPath: path, ...ctx } = query;
   const md = pod.metadata;
   const sub = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path);
   if (sub) return (sub[1] === "labels" ? md.labels : md.annotations)?.[sub[2]!] ?? "";
@@ -50,8 +56,15 @@ export function fieldPathValue(pod: KPod, path: string, ctx: FieldContext = {}):
   }
 }
 
+/** A resourceFieldRef with the container it defaults to and the node's allocatable. */
+export interface ResourceFieldQuery extends ResourceFieldSelector {
+  defaultContainer?: string;
+  allocatable?: Record<string, string>;
+}
+
 /** The value of a resourceFieldRef (limits fall back to node allocatable as upstream does). */
-export function resourceFieldValue(pod: KPod, sel: ResourceFieldSelector & { defaultContainer?: string }, allocatable: Record<string, string> = {}): string {
+export function resourceFieldValue(pod: KPod, sel: ResourceFieldQuery): string {
+  const allocatable = sel.allocatable ?? {};
   const name = sel.containerName || sel.defaultContainer;
   const c = [...pod.spec.containers, ...(pod.spec.initContainers ?? [])].find((x) => x.name === name);
   if (!c) throw new Error(`resourceFieldRef container ${JSON.stringify(name)} not found`);

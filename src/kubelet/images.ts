@@ -28,7 +28,8 @@ export function registryHost(image: string): string {
 }
 
 /** Finds credentials for the image in the pod's imagePullSecrets (dockerconfigjson / dockercfg). */
-export async function pullAuth(pod: KPod, image: string, objects: ObjectCache): Promise<AuthConfig | undefined> {
+export async function pullAuth(pod: KPod, ref: { image: string; objects: ObjectCache }): Promise<AuthConfig | undefined> {
+  const { image, objects } = ref;
   const host = registryHost(image);
   const aliases = host === "docker.io" ? ["docker.io", "index.docker.io", "registry-1.docker.io", "https://index.docker.io/v1/"] : [host];
   for (const ref of pod.spec.imagePullSecrets ?? []) {
@@ -100,7 +101,7 @@ export class ImagePuller {
     try {
       let p = this.#inflight.get(image);
       if (!p) {
-        const auth = await pullAuth(pod, image, objects);
+        const auth = await pullAuth(pod, { image, objects });
         p = this.cri.pullImage(image, { auth }).finally(() => this.#inflight.delete(image));
         this.#inflight.set(image, p);
       }

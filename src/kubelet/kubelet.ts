@@ -226,10 +226,10 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     }
     node = current;
     await applyPodCIDR(current);
-    await client.patch(R.nodes, undefined, opts.nodeName, "merge", { status: nodeStatus(nodeOpts, health, current.status?.conditions) }, { subresource: "status" });
+    await client.patch(R.nodes, undefined, opts.nodeName, "merge", { status: nodeStatus(nodeOpts, { health, old: current.status?.conditions }) }, { subresource: "status" });
   };
   const heartbeat = async (): Promise<void> => {
-    await renewLease(client, opts.nodeName, node.metadata.uid).catch((e: unknown) => log(`lease renewal failed: ${(e as Error).message}`));
+    await renewLease(client, { nodeName: opts.nodeName, ownerUid: node.metadata.uid }).catch((e: unknown) => log(`lease renewal failed: ${(e as Error).message}`));
     await updateStatus().catch((e: unknown) => log(`node status update failed: ${(e as Error).message}`));
   };
   await heartbeat();

@@ -11,7 +11,7 @@ export type { KubeletServer, KubeletServerOptions } from "./server.ts";
 export { podLogSubresource, podStreamUpgrade, isPodStreamPath, pickContainer } from "./streaming/apiserver.ts";
 export type { KubeletAccessOptions, PodStreamOptions } from "./streaming/apiserver.ts";
 export { proxyToCri, forwardUpgrade, classifyUpgrade, refuseUpgrade } from "./streaming/proxy.ts";
-export type { UpgradeTarget, UpgradeKind } from "./streaming/proxy.ts";
+export type { UpgradeTarget, UpgradeKind, UpgradeRequest } from "./streaming/proxy.ts";
 export { statsSummary, resourceMetrics } from "./stats.ts";
 export { collectImages } from "./imagegc.ts";
 export type { ImageGCOptions, ImageGCResult } from "./imagegc.ts";

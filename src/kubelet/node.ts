@@ -11,6 +11,13 @@ import { ApiError, microTime, R, type Client, type Condition, type Node } from "
 /** kubeletVersion reported in nodeInfo. */
 export const KUBELET_VERSION = "v1.32.6+k3s-ts";
 
+/** Whether the node is ready, and why not. */
+export interface NodeHealth {
+  ready: boolean;
+  reason?: string;
+  message?: string;
+}
+
 /** Inputs of the node object. */
 export interface NodeInfoOptions {
   nodeName: string;
@@ -67,7 +74,8 @@ export function machineResources(o: Pick<NodeInfoOptions, "rootDir" | "maxPods" 
 }
 
 /** The node's status: capacity, addresses, nodeInfo and the four conditions. */
-export function nodeStatus(o: NodeInfoOptions, health: { ready: boolean; reason?: string; message?: string }, old?: Condition[]): Record<string, unknown> {
+export function nodeStatus(o: NodeInfoOptions, state: { health: NodeHealth; old?: Condition[] }): Record<string, unknown> {
+  const { health, old } = state;
   const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
   const cond = (type: string, status: "True" | "False", reason: string, message: string): Condition => {
     const prev = old?.find((c) => c.type === type);
@@ -138,20 +146,21 @@ export async function registerNode(client: Client, o: NodeInfoOptions): Promise<
     for (const t of o.taints) if (!taints.some((x) => x.key === t.key && x.effect === t.effect)) taints.push(t);
     await client.patch(R.nodes, undefined, o.nodeName, "merge", { metadata: { labels }, spec: { taints } });
   }
-  await client.patch(R.nodes, undefined, o.nodeName, "merge", { status: nodeStatus(o, { ready: false, reason: "KubeletNotReady", message: "kubelet is starting" }) }, { subresource: "status" });
+  await client.patch(R.nodes, undefined, o.nodeName, "merge", { status: nodeStatus(o, { health: { ready: false, reason: "KubeletNotReady", message: "kubelet is starting" } }) }, { subresource: "status" });
   return client.get<Node>(R.nodes, undefined, o.nodeName);
 }
 
 /** Creates or renews the node's Lease (kube-node-lease/<node>, 40 s). */
-export async function renewLease(client: Client, nodeName: string, ownerUid?: string): Promise<void> {
+export async function renewLease(client: Client, lease: { nodeName: string; ownerUid?: string }): Promise<void> {
+  const { nodeName, ownerUid } = lease;
   const now = microTime();
   try {
-    const lease = await client.get(R.leases, "kube-node-lease", nodeName);
-    (lease.spec as Record<string, unknown>) = { ...(lease.spec as object), holderIdentity: nodeName, leaseDurationSeconds: 40, renewTime: now };
-    await client.update(R.leases, "kube-node-lease", lease);
+    const current = await client.get(R.leases, "kube-node-lease", nodeName);
+    (current.spec as Record<string, unknown>) = { ...(current.spec as object), holderIdentity: nodeName, leaseDurationSeconds: 40, renewTime: now };
+    await client.update(R.leases, "kube-node-lease", current);
   } catch (e) {
     if (!(e instanceof ApiError && e.code === 404)) throw e;
-    const lease: KubeObject = {
+    const created: KubeObject = {
       apiVersion: "coordination.k8s.io/v1",
       kind: "Lease",
       metadata: {
@@ -161,6 +170,6 @@ export async function renewLease(client: Client, nodeName: string, ownerUid?: st
       },
       spec: { holderIdentity: nodeName, leaseDurationSeconds: 40, renewTime: now },
     };
-    await client.create(R.leases, "kube-node-lease", lease);
+    await client.create(R.leases, "kube-node-lease", created);
   }
 }

@@ -12,7 +12,7 @@ import type { TLSSocket } from "node:tls";
 import { NotFoundOnNodeError, type Kubelet } from "./kubelet.ts";
 import { LogNotFoundError } from "./logs.ts";
 import { resourceMetrics, statsSummary } from "./stats.ts";
-import { proxyToCri, refuseUpgrade } from "./streaming/proxy.ts";
+import { proxyToCri, refuseUpgrade, type UpgradeRequest } from "./streaming/proxy.ts";
 
 /** How the kubelet server listens. */
 export interface KubeletServerOptions {
@@ -133,8 +133,8 @@ export async function startKubeletServer(k: Kubelet, opts: KubeletServerOptions)
     })();
   });
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (!authorized(req, requireCert)) return refuseUpgrade(socket, 401, "client certificate required");
-    void handleUpgrade(k, req, socket, head).catch((e: unknown) => refuseUpgrade(socket, e instanceof NotFoundOnNodeError ? 404 : 500, (e as Error).message));
+    if (!authorized(req, requireCert)) return refuseUpgrade(socket, { code: 401, message: "client certificate required" });
+    void handleUpgrade(k, { req, socket, head }).catch((e: unknown) => refuseUpgrade(socket, { code: e instanceof NotFoundOnNodeError ? 404 : 500, message: (e as Error).message }));
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -151,7 +151,8 @@ export async function startKubeletServer(k: Kubelet, opts: KubeletServerOptions)
 }
 
 /** The CRI streaming URL for a kubelet-style (or API-server-style) exec/attach/portforward path. */
-export async function streamUrlFor(k: Kubelet, pathname: string, q: URLSearchParams): Promise<string> {
+export async function streamUrlFor(k: Kubelet, target: { pathname: string; query: URLSearchParams }): Promise<string> {
+  const { pathname, query: q } = target;
   const parts = pathname.split("/").filter(Boolean).map(decodeURIComponent);
   const [verb, namespace, pod, container] = parts;
   if (!namespace || !pod) throw new NotFoundOnNodeError(`expected /${verb}/<namespace>/<pod>[/<container>]`);
@@ -174,8 +175,8 @@ export async function streamUrlFor(k: Kubelet, pathname: string, q: URLSearchPar
   throw new NotFoundOnNodeError(`path ${pathname} not found`);
 }
 
-async function handleUpgrade(k: Kubelet, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-  const url = new URL(req.url ?? "/", "https://kubelet");
-  const criUrl = await streamUrlFor(k, url.pathname, url.searchParams);
-  proxyToCri(req, socket, head, criUrl);
+async function handleUpgrade(k: Kubelet, upgrade: UpgradeRequest): Promise<void> {
+  const url = new URL(upgrade.req.url ?? "/", "https://kubelet");
+  const criUrl = await streamUrlFor(k, { pathname: url.pathname, query: url.searchParams });
+  proxyToCri(upgrade, criUrl);
 }

@@ -51,14 +51,14 @@ test("container config: $(VAR) expansion, subPath mounts, resources and log path
       },
     ],
   });
-  const cc = containerConfig(p, p.spec.containers[0]!, { attempt: 3, env: [["A", "x"]], volumes: new Map([["v", "/host/v"]]), image: "busybox:1" });
+  const cc = containerConfig(p, { container: p.spec.containers[0]!, attempt: 3, env: [["A", "x"]], volumes: new Map([["v", "/host/v"]]), image: "busybox:1" });
   assert.deepEqual(cc.command, ["echo", "x", "$(A)", "$(MISSING)"]);
   assert.deepEqual(cc.mounts?.[0], { container_path: "/m", host_path: "/host/v/sub/x", readonly: true, propagation: "PROPAGATION_PRIVATE" });
   assert.equal(cc.log_path, "c/3.log");
   assert.deepEqual(cc.linux?.resources, { cpu_shares: "256", cpu_quota: "50000", cpu_period: "100000", memory_limit_in_bytes: String(64 * 1024 * 1024) });
   assert.deepEqual(cc.linux?.security_context?.run_as_user, { value: 1000 });
   assert.equal(cc.linux?.security_context?.no_new_privs, true);
-  assert.throws(() => containerConfig(p, { name: "c", volumeMounts: [{ name: "nope", mountPath: "/x" }] }, { attempt: 0, env: [], volumes: new Map(), image: "i" }), /volume "nope"/);
+  assert.throws(() => containerConfig(p, { container: { name: "c", volumeMounts: [{ name: "nope", mountPath: "/x" }] }, attempt: 0, env: [], volumes: new Map(), image: "i" }), /volume "nope"/);
   assert.deepEqual(containerResources({ name: "c" }), { cpu_shares: "2", cpu_quota: "0", cpu_period: "0", memory_limit_in_bytes: "0" });
   assert.equal(expandVars("a$$b$(X)", { X: "1" }), "a$b1");
 });
@@ -79,14 +79,14 @@ test("QoS class, pull policy defaults, registry host", () => {
 
 test("downward API field paths and resource fields", () => {
   const p = pod({ nodeName: "n1", containers: [{ name: "c", resources: { limits: { memory: "128Mi" }, requests: { cpu: "100m" } } }] });
-  assert.equal(fieldPathValue(p, "metadata.labels['app']"), "x");
-  assert.equal(fieldPathValue(p, "metadata.annotations"), 'note="y"');
-  assert.equal(fieldPathValue(p, "spec.nodeName"), "n1");
-  assert.equal(fieldPathValue(p, "status.podIP", { podIP: "10.42.0.5" }), "10.42.0.5");
-  assert.throws(() => fieldPathValue(p, "spec.bogus"), /unsupported fieldPath "spec\.bogus"/);
+  assert.equal(fieldPathValue(p, { fieldPath: "metadata.labels['app']" }), "x");
+  assert.equal(fieldPathValue(p, { fieldPath: "metadata.annotations" }), 'note="y"');
+  assert.equal(fieldPathValue(p, { fieldPath: "spec.nodeName" }), "n1");
+  assert.equal(fieldPathValue(p, { fieldPath: "status.podIP", podIP: "10.42.0.5" }), "10.42.0.5");
+  assert.throws(() => fieldPathValue(p, { fieldPath: "spec.bogus" }), /unsupported fieldPath "spec\.bogus"/);
   assert.equal(resourceFieldValue(p, { resource: "limits.memory", containerName: "c", divisor: "1Mi" }), "128");
   assert.equal(resourceFieldValue(p, { resource: "requests.cpu", containerName: "c", divisor: "1m" }), "100");
-  assert.equal(resourceFieldValue(p, { resource: "limits.cpu", containerName: "c" }, { cpu: "2" }), "2");
+  assert.equal(resourceFieldValue(p, { resource: "limits.cpu", containerName: "c", allocatable: { cpu: "2" } }), "2");
 });
 
 const view = (state: ContainerStatus["state"] | undefined, exit = 0, waiting?: string): ContainerView => ({

@@ -160,6 +160,7 @@ export function containerResources(c: ContainerSpec): { cpu_shares: string; cpu_
 
 /** What a container config needs besides the specs. */
 export interface ContainerContext {
+  container: ContainerSpec;
   attempt: number;
   env: [string, string][];
   /** volume name → host path */
@@ -170,7 +171,8 @@ export interface ContainerContext {
 }
 
 /** The CreateContainer config for one container. */
-export function containerConfig(pod: KPod, c: ContainerSpec, ctx: ContainerContext): ContainerConfig {
+export function containerConfig(pod: KPod, ctx: ContainerContext): ContainerConfig {
+  const c = ctx.container;
   const vars = Object.fromEntries(ctx.env);
   const mounts: Mount[] = [];
   for (const vm of c.volumeMounts ?? []) {

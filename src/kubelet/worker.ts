@@ -331,7 +331,8 @@ export class PodWorker {
     }
     let env: [string, string][];
     try {
-      env = await containerEnv(pod, c, {
+      env = await containerEnv(pod, {
+        container: c,
         objects,
         allocatable: ctx.allocatable(),
         base: pod.spec.enableServiceLinks === false ? await ctx.serviceEnv("") : await ctx.serviceEnv(pod.metadata.namespace ?? "default"),
@@ -352,7 +353,7 @@ export class PodWorker {
     writeFileSync(termFile, "");
     let id: string | undefined;
     try {
-      const config = containerConfig(pod, c, { attempt, env, volumes: this.#volumes, terminationMessageFile: termFile, image });
+      const config = containerConfig(pod, { container: c, attempt, env, volumes: this.#volumes, terminationMessageFile: termFile, image });
       mkdirSync(join(podLogDir(pod, ctx.sandbox.podLogsDir), c.name), { recursive: true });
       id = await ctx.cri.createContainer({ pod_sandbox_id: this.#sandboxId!, config, sandbox_config: this.#sandboxConfig! });
       s.attempts = attempt + 1;

@@ -100,7 +100,16 @@ export interface WriteConfigOptions {
  * k3s users write most are understood: `{{ template "base" . }}` and a few
  * `{{ .NodeConfig... }}` values; anything else is left as written.
  */
-export function expandTemplate(template: string, config: ContainerdConfigOptions, base: string): string {
+/** What a template expands against. */
+export interface TemplateValues {
+  config: ContainerdConfigOptions;
+  /** the generated base config */
+  base: string;
+}
+
+/** Expands a user template against the generated config (see the comment above). */
+export function expandTemplate(template: string, input: TemplateValues): string {
+  const { config, base } = input;
   const values: Record<string, string> = {
     ".NodeConfig.AgentConfig.PauseImage": config.pauseImage,
     ".NodeConfig.Containerd.Root": config.root,
@@ -121,7 +130,7 @@ export function expandTemplate(template: string, config: ContainerdConfigOptions
 export function writeContainerdConfig(config: ContainerdConfigOptions, files: WriteConfigOptions): string {
   const base = containerdConfigToml(config);
   const text = existsSync(files.templateFile)
-    ? expandTemplate(readFileSync(files.templateFile, "utf8"), config, base)
+    ? expandTemplate(readFileSync(files.templateFile, "utf8"), { config, base })
     : base;
   mkdirSync(dirname(files.configFile), { recursive: true });
   writeFileSync(files.configFile, text, { mode: 0o600 });

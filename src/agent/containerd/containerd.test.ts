@@ -52,7 +52,7 @@ test("a config.toml.tmpl replaces the generated config, with base and values exp
     assert.ok(text.startsWith("version = 2\n"));
     assert.ok(text.includes("# pause docker.io/k3s-ts/pause:3.10 {{ .Unknown }}"));
     assert.equal(readFileSync(join(dir, "config.toml"), "utf8"), text);
-    assert.equal(expandTemplate("x", base, "B"), "x");
+    assert.equal(expandTemplate("x", { config: base, base: "B" }), "x");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

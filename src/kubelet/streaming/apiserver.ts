@@ -120,6 +120,7 @@ export function isPodStreamPath(url: string | undefined): boolean {
 /**
  * Serves an upgrade request for /api/v1/namespaces/<ns>/pods/<pod>/{exec,attach,portforward}
  * (authentication and authorization already done); returns false for other paths.
+ * Takes Node's "upgrade" event arguments as they come (src/server wires it so).
  */
 export function podStreamUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, opts: PodStreamOptions): boolean {
   const url = new URL(req.url ?? "/", "http://x");
@@ -134,15 +135,15 @@ export function podStreamUpgrade(req: IncomingMessage, socket: Duplex, head: Buf
     const kubeletPath = `/${verb}/${encodeURIComponent(ns)}/${encodeURIComponent(name)}${container ? `/${encodeURIComponent(container)}` : ""}`;
     const local = localKubelet(nodeName);
     if (local) {
-      proxyToCri(req, socket, head, await streamUrlFor(local, kubeletPath, url.searchParams));
+      proxyToCri({ req, socket, head }, await streamUrlFor(local, { pathname: kubeletPath, query: url.searchParams }));
       return;
     }
     const addr = await opts.nodeAddress(nodeName);
-    forwardUpgrade(req, socket, head, { url: `https://${addr}:${opts.kubeletPort ?? 10250}${kubeletPath}${url.search}`, tls: opts.kubeletTLS });
+    forwardUpgrade({ req, socket, head }, { url: `https://${addr}:${opts.kubeletPort ?? 10250}${kubeletPath}${url.search}`, tls: opts.kubeletTLS });
   })().catch((e: unknown) => {
     const msg = (e as Error).message;
     const code = e instanceof NotFoundOnNodeError || /not found/.test(msg) ? 404 : /container name must be specified|not valid for pod|not scheduled/.test(msg) ? 400 : 500;
-    refuseUpgrade(socket, code, msg);
+    refuseUpgrade(socket, { code, message: msg });
   });
   return true;
 }

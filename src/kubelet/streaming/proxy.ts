@@ -33,8 +33,16 @@ export function classifyUpgrade(req: IncomingMessage): UpgradeKind {
   return offered.some((p) => WS_V4_OR_OLDER.includes(p)) ? "websocket" : "refuse";
 }
 
+/** An upgrade request as Node's "upgrade" event hands it over. */
+export interface UpgradeRequest {
+  req: IncomingMessage;
+  socket: Duplex;
+  head: Buffer;
+}
+
 /** Writes a plain HTTP error with a Status body and closes the socket. */
-export function refuseUpgrade(socket: Duplex, code: number, message: string): void {
+export function refuseUpgrade(socket: Duplex, failure: { code: number; message: string }): void {
+  const { code, message } = failure;
   const body = JSON.stringify({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason: code === 404 ? "NotFound" : "BadRequest", code });
   const text = code === 404 ? "Not Found" : code === 403 ? "Forbidden" : code === 500 ? "Internal Server Error" : "Bad Request";
   socket.end(`HTTP/1.1 ${code} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
@@ -53,7 +61,8 @@ export interface UpgradeTarget {
 const HOP = new Set(["host", "authorization", "content-length", "proxy-authorization"]);
 
 /** Forwards the upgrade request to the target and pipes both directions; the 101 (or error) comes from the target. */
-export function forwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, target: UpgradeTarget): void {
+export function forwardUpgrade(upgrade: UpgradeRequest, target: UpgradeTarget): void {
+  const { req, socket, head } = upgrade;
   const url = new URL(target.url);
   for (const [k, v] of Object.entries(target.query ?? {})) {
     url.searchParams.delete(k);
@@ -77,7 +86,7 @@ export function forwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffe
     ? tlsConnect({ host: url.hostname, port, servername: /^[\d.:]+$/.test(url.hostname) ? undefined : url.hostname, ...target.tls })
     : netConnect({ host: url.hostname, port });
   const fail = (e: Error): void => {
-    if (!socket.destroyed && upstream.bytesRead === 0) refuseUpgrade(socket, 502, `error dialing the stream server: ${e.message}`);
+    if (!socket.destroyed && upstream.bytesRead === 0) refuseUpgrade(socket, { code: 502, message: `error dialing the stream server: ${e.message}` });
     else socket.destroy();
   };
   upstream.once("error", fail);
@@ -93,10 +102,11 @@ export function forwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffe
 }
 
 /** Refuses or forwards an upgrade to a CRI streaming URL, as the module comment describes. */
-export function proxyToCri(req: IncomingMessage, socket: Duplex, head: Buffer, criUrl: string): void {
+export function proxyToCri(upgrade: UpgradeRequest, criUrl: string): void {
+  const { req, socket } = upgrade;
   const kind = classifyUpgrade(req);
   if (kind === "refuse") {
-    refuseUpgrade(socket, 400, "websocket subprotocol v5.channel.k8s.io is not served; use SPDY/3.1 or v4.channel.k8s.io");
+    refuseUpgrade(socket, { code: 400, message: "websocket subprotocol v5.channel.k8s.io is not served; use SPDY/3.1 or v4.channel.k8s.io" });
     return;
   }
   const query: Record<string, string[]> = {};
@@ -104,5 +114,5 @@ export function proxyToCri(req: IncomingMessage, socket: Duplex, head: Buffer, c
   // client-node asks for ?ports=; containerd's websocket port-forward reads ?port=
   const ports = [...incoming.searchParams.getAll("ports"), ...incoming.searchParams.getAll("port")].flatMap((p) => p.split(","));
   if (ports.length && kind === "websocket") query.port = ports;
-  forwardUpgrade(req, socket, head, { url: criUrl, query });
+  forwardUpgrade(upgrade, { url: criUrl, query });
 }

@@ -80,9 +80,9 @@ function downwardFiles(pod: KPod, items: DownwardAPIVolumeFile[] | undefined, mo
     path: it.path,
     mode: it.mode ?? mode,
     data: it.fieldRef
-      ? fieldPathValue(pod, it.fieldRef.fieldPath, ctx)
+      ? fieldPathValue(pod, { ...ctx, fieldPath: it.fieldRef.fieldPath })
       : it.resourceFieldRef
-        ? resourceFieldValue(pod, it.resourceFieldRef, ctx.allocatable)
+        ? resourceFieldValue(pod, { ...it.resourceFieldRef, allocatable: ctx.allocatable })
         : "",
   }));
 }
@@ -132,7 +132,8 @@ async function persistentVolumePath(pod: KPod, claimName: string, ctx: VolumeCon
 }
 
 /** Makes one volume ready; returns its host path. */
-export async function setupVolume(pod: KPod, v: Volume, ctx: VolumeContext): Promise<string> {
+export async function setupVolume(pod: KPod, ctx: VolumeContext & { volume: Volume }): Promise<string> {
+  const v = ctx.volume;
   const base = join(podDir(ctx.rootDir, pod.metadata.uid!), "volumes");
   if (v.hostPath) {
     const p = v.hostPath.path;
@@ -187,7 +188,7 @@ export async function setupVolume(pod: KPod, v: Volume, ctx: VolumeContext): Pro
 /** Sets up every volume of the pod; returns name → host path. */
 export async function setupVolumes(pod: KPod, ctx: VolumeContext): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const v of pod.spec.volumes ?? []) out.set(v.name, await setupVolume(pod, v, ctx));
+  for (const v of pod.spec.volumes ?? []) out.set(v.name, await setupVolume(pod, { ...ctx, volume: v }));
   return out;
 }
 
