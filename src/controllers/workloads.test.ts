@@ -187,6 +187,48 @@ describe("deployments with the controller manager and scheduler", () => {
     assert.equal(live(await podsOf("orph")).length, 2, "pods kept");
   });
 
+  test("Recreate scales the old ReplicaSet to zero before the new one starts", async () => {
+    await c.client.create(R.deployments, "default", deployment("rec", 2, "app:1", { strategy: { type: "Recreate" } }));
+    await waitFor("2 pods", async () => live(await podsOf("rec")).length === 2);
+    await readyAll("rec");
+    await c.client.patch(R.deployments, "default", "rec", "merge", { spec: { template: { spec: { containers: [{ name: "web", image: "app:2", resources: { requests: { cpu: "100m" } } }] } } } });
+    let mixed = false;
+    await waitFor(
+      "2 pods of app:2",
+      async () => {
+        const all = await podsOf("rec");
+        const images = new Set(live(all).map((p) => p.spec.containers[0].image));
+        if (images.size > 1) mixed = true;
+        await finishTerminating("rec");
+        const ps = live(all);
+        return ps.length === 2 && ps.every((p) => p.spec.containers[0].image === "app:2");
+      },
+      20_000,
+    );
+    assert.equal(mixed, false, "old and new pods never ran together");
+  });
+
+  test("a paused Deployment does not roll out; resuming does; a stuck rollout reports ProgressDeadlineExceeded", async () => {
+    await c.client.create(R.deployments, "default", deployment("pz", 1, "app:1", { progressDeadlineSeconds: 2 }));
+    await waitFor("1 pod", async () => live(await podsOf("pz")).length === 1);
+    await readyAll("pz");
+    await c.client.patch(R.deployments, "default", "pz", "merge", { spec: { paused: true } });
+    await waitFor("DeploymentPaused", async () => (await c.client.get<Deployment>(R.deployments, "default", "pz")).status?.conditions?.some((x) => x.reason === "DeploymentPaused"));
+    await c.client.patch(R.deployments, "default", "pz", "merge", { spec: { template: { spec: { containers: [{ name: "web", image: "app:2", resources: { requests: { cpu: "100m" } } }] } } } });
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal((await listItems(c.client, R.replicasets, "default", "app=pz")).length, 1, "no new ReplicaSet while paused");
+    await c.client.patch(R.deployments, "default", "pz", "merge", { spec: { paused: false } });
+    await waitFor("new ReplicaSet", async () => (await listItems(c.client, R.replicasets, "default", "app=pz")).length === 2);
+    // nobody marks the new pod ready: after 2 s the rollout is declared stuck
+    const cond = await waitFor(
+      "ProgressDeadlineExceeded",
+      async () => (await c.client.get<Deployment>(R.deployments, "default", "pz")).status?.conditions?.find((x) => x.type === "Progressing" && x.status === "False"),
+      15_000,
+    );
+    assert.equal(cond.reason, "ProgressDeadlineExceeded");
+    assert.match(cond.message ?? "", /^ReplicaSet "pz-\w+" has timed out progressing\.$/);
+  });
+
   test("pods that fit nowhere get FailedScheduling, then land when a node with room appears", async () => {
     const big: Pod = {
       apiVersion: "v1",
