@@ -270,6 +270,8 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     add: onPod,
     update: (_o, p) => onPod(p),
     delete: (p) => {
+      // no later event can name this uid: forget it once its worker is done
+      if (finished.delete(p.metadata.uid!)) return;
       const w = workers.get(p.metadata.uid!);
       // removed from the API without us (force delete): stop it without grace
       if (w) void w.terminate("orphaned").catch((e: unknown) => log(`cleanup of ${p.metadata.name} failed: ${(e as Error).message}`));
