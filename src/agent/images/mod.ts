@@ -3,7 +3,7 @@ export { buildSystemImages, systemImagesArchive, busyboxLayer, PAUSE_IMAGE, BUSY
 export type { SystemImageOptions } from "./system.ts";
 export { importImages, listImages } from "./import.ts";
 export type { ImportOptions, ImportResult } from "./import.ts";
-export { ociArchive } from "./oci.ts";
-export type { OciImageSpec, ImageConfig } from "./oci.ts";
+export { ociArchive, ociImageBlobs } from "./oci.ts";
+export type { OciImageSpec, ImageConfig, OciImageBlobs } from "./oci.ts";
 export { writeTar } from "./tar.ts";
 export type { TarEntry } from "./tar.ts";
