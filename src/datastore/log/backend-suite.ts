@@ -113,6 +113,17 @@ export function backendSuite(name: string, opts: SuiteOptions): void {
     assert.equal(new Set(revs).size, 50, "every write gets its own revision");
   });
 
+  withBackend("concurrent compare-and-put txns on one key: exactly one succeeds", async (be) => {
+    const r0 = (await be.put("/cas", b("0"))).revision;
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        be.txn({ compare: [{ key: "/cas", target: "mod", result: "equal", value: r0 }], success: [{ put: { key: "/cas", value: b(`${i}`) } }], failure: [] }),
+      ),
+    );
+    assert.equal(results.filter((r) => r.succeeded).length, 1);
+    assert.equal((await be.get("/cas")).kv?.version, 2);
+  });
+
   withBackend("watch: live events with prev values, from a revision, at 0 = now, cancel", async (be) => {
     const r1 = await be.create("/w/a", b("1"));
     await be.update("/w/a", b("2"), r1);
@@ -225,6 +236,12 @@ export function backendSuite(name: string, opts: SuiteOptions): void {
         assert.deepEqual(ev.map((e) => [e.kv.key, e.kv.modRevision]), [["/peer/x", rev]]);
         await assert.rejects(a.create("/peer/x", b("2")), ConflictError);
         ac.abort();
+        // two servers racing on one key: one create wins, the other sees it
+        const both = await Promise.allSettled(
+          Array.from({ length: 10 }, (_, i) => (i % 2 ? a : peer).create("/peer/race", b(`${i}`))),
+        );
+        assert.equal(both.filter((r) => r.status === "fulfilled").length, 1);
+        assert.ok(both.every((r) => r.status === "fulfilled" || r.reason instanceof ConflictError), "losers get a conflict");
       } finally {
         await peer.close();
         await a.close();

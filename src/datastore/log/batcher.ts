@@ -24,6 +24,7 @@ interface Pending {
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 const MAX_BATCH = 512;
+const MAX_ATTEMPTS = 5;
 
 /** Options of the batcher. */
 export interface BatcherOptions {
@@ -33,6 +34,8 @@ export interface BatcherOptions {
   onWritten?(rows: Row[]): void;
   /** errors that fail one op without aborting its batch */
   isOpError(err: unknown): boolean;
+  /** errors worth running a lone op again for (a racing writer on another server) */
+  isRetryable?(err: unknown): boolean;
   /** transactions committing at once (1 for SQLite; more where the database takes concurrent writers) */
   parallel?: number;
 }
@@ -85,7 +88,7 @@ export class Batcher {
     }
   }
 
-  private async commit(batch: Pending[]): Promise<void> {
+  private async commit(batch: Pending[], attempt = 1): Promise<void> {
     try {
       const rows: Row[] = [];
       const outcomes = await this.store.write(async (tx) => {
@@ -109,6 +112,8 @@ export class Batcher {
       );
     } catch (err) {
       if (batch.length === 1) {
+        // in a new transaction the op sees the winner's row and fails (or succeeds) on its own terms
+        if (attempt < MAX_ATTEMPTS && !(err instanceof AbortedOp) && this.opts.isRetryable?.(err)) return this.commit(batch, attempt + 1);
         batch[0].reject(err instanceof AbortedOp ? err.original : err);
         return;
       }

@@ -61,6 +61,7 @@ export class LogBackend implements KineBackend {
       log: opts.log ?? (() => undefined),
     };
     this.batcher = new Batcher(store, {
+      isRetryable: (err) => store.isRetryable?.(err) ?? false,
       onCommit: (rows) => this.committed(rows),
       onWritten: (rows) => {
         if (rows.length) this.written = Math.max(this.written, rows[rows.length - 1].id);
@@ -143,7 +144,9 @@ export class LogBackend implements KineBackend {
     return this.batcher.submit(async (tx) => {
       const cur = await tx.latest(key);
       if (cur && !cur.deleted) throw new ConflictError(`key exists: ${key}`, rowToKv(cur));
-      return (await putInTx(tx, { key, value, lease })).revision;
+      if (lease !== 0 && !(await tx.getLease(lease))) throw new LeaseNotFoundError(lease);
+      // built from this one read: a second read could see another server's row and turn this into an update
+      return tx.insert({ name: key, created: true, deleted: false, createRevision: 0, prevRevision: cur?.id ?? 0, lease, value, oldValue: EMPTY, version: 1 });
     });
   }
 

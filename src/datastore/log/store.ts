@@ -76,6 +76,8 @@ export interface Store {
    * every transaction committed before the call durable (shared by concurrent callers)
    */
   sync?(opts?: SyncOptions): Promise<void>;
+  /** errors after which running the same write again in a new transaction may succeed (races between servers) */
+  isRetryable?(err: unknown): boolean;
   currentRevision(): Promise<number>;
   compactRevision(): Promise<number>;
   /** newest live rows in the range at a revision, with the revision read at and the total count */

@@ -123,6 +123,10 @@ export class SqlStore implements Store {
     if (db.sync) this.sync = (opts) => (db.sync as (o?: SyncOptions) => Promise<void>)(opts);
   }
 
+  isRetryable(err: unknown): boolean {
+    return this.dialect.isUniqueViolation(err) || this.dialect.isSerializationFailure(err);
+  }
+
   private async durableWrite<T>(fn: (q: Querier) => Promise<T>): Promise<T> {
     const result = await this.db.write(fn);
     await this.db.sync?.();

@@ -42,6 +42,8 @@ export interface Dialect {
   isDuplicateSchemaError(err: unknown): boolean;
   /** true for a unique or primary key violation */
   isUniqueViolation(err: unknown): boolean;
+  /** true for serialization failures and deadlocks */
+  isSerializationFailure(err: unknown): boolean;
   /** points the newest-row index of a key at a row: params name, id, deleted */
   upsertLatest: string;
   /** deletes rows superseded by a row at or below the target: params target, target */

@@ -1,5 +1,5 @@
 /**
- * MySQL/MariaDB through mysql2: a pool at READ COMMITTED (the unique
+ * MySQL/MariaDB through mysql2: a pool at REPEATABLE READ (the unique
  * (name, prev_revision) index guards racing writers); InnoDB's default
  * flush-at-commit makes each acknowledged batch durable.
  */
@@ -44,6 +44,8 @@ const dialect: Dialect = {
   // duplicate table, column, key name
   isDuplicateSchemaError: (err) => [1050, 1060, 1061].includes(errno(err)),
   isUniqueViolation: (err) => errno(err) === 1062,
+  // lock wait timeout, deadlock
+  isSerializationFailure: (err) => [1205, 1213].includes(errno(err)),
   upsertLatest: "INSERT INTO kine_latest(name, id, deleted) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE id = VALUES(id), deleted = VALUES(deleted)",
   // the inner derived table is materialised, which MySQL requires to delete from the table it reads
   compactSuperseded:
@@ -125,7 +127,8 @@ export async function mysqlStore(opts: MysqlOptions): Promise<SqlStore> {
   const where = opts.socketPath ?? `${opts.host}:${opts.port}`;
   await retryConnect(() => ensureDatabase(opts), { what: `mysql ${where}`, timeoutMs: opts.connectTimeoutMs, log: opts.log });
   const pool = mysql.createPool({ ...connection(opts), database: opts.database, connectionLimit: opts.maxOpenConns ?? 20, maxIdle: 20, idleTimeout: 120_000 });
-  // READ COMMITTED so a batch sees other servers' committed rows instead of its first snapshot
-  pool.on("connection", (c) => void c.query("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED"));
+  // InnoDB's default REPEATABLE READ: every read of a batch sees one snapshot, so a write never rests on a
+  // newer row than the one it checked; inserts still meet other servers' rows in the unique index
+  pool.on("connection", (c) => void c.query("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ"));
   return new SqlStore(new MysqlDb(pool), dialect);
 }

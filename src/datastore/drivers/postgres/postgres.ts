@@ -1,6 +1,8 @@
 /**
- * PostgreSQL through `pg`: a pool; each write batch is one transaction,
- * committed with PostgreSQL's default synchronous_commit (durable at ack).
+ * PostgreSQL through `pg`: a pool; each write batch is one REPEATABLE READ
+ * transaction, committed with PostgreSQL's default synchronous_commit
+ * (durable at ack). Racing servers collide on the unique (name,
+ * prev_revision) index or on serialization, and the loser runs again.
  */
 import pg from "pg";
 import type { Dialect, Querier, SqlDb, SqlRow, SqlValue } from "../generic/sql.ts";
@@ -35,6 +37,7 @@ const dialect: Dialect = {
   ],
   isDuplicateSchemaError: (err) => ["42P07", "42701", "23505"].includes(pgCode(err)),
   isUniqueViolation: (err) => pgCode(err) === "23505",
+  isSerializationFailure: (err) => ["40001", "40P01"].includes(pgCode(err)),
   upsertLatest:
     "INSERT INTO kine_latest(name, id, deleted) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET id = excluded.id, deleted = excluded.deleted",
   compactSuperseded:
@@ -97,7 +100,8 @@ class PgDb implements SqlDb {
   }
 
   write<T>(fn: (q: Querier) => Promise<T>): Promise<T> {
-    return this.tx("BEGIN", fn);
+    // one snapshot for every read of the batch: a write never rests on a row newer than the one it checked
+    return this.tx("BEGIN ISOLATION LEVEL REPEATABLE READ", fn);
   }
 
   async exec(sql: string): Promise<void> {

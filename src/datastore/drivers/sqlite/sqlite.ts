@@ -42,6 +42,7 @@ const dialect: Dialect = {
   ],
   isDuplicateSchemaError: (err) => /duplicate column/i.test(String(err)),
   isUniqueViolation: (err) => /UNIQUE constraint failed|PRIMARY KEY/i.test(String(err)),
+  isSerializationFailure: () => false,
   upsertLatest:
     "INSERT INTO kine_latest(name, id, deleted) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET id = excluded.id, deleted = excluded.deleted",
   compactSuperseded:
