@@ -68,6 +68,8 @@ describe("daemonsets, statefulsets, jobs and cronjobs", () => {
   });
 
   test("a StatefulSet creates web-0, web-1, web-2 in order with their PVCs", async () => {
+    // claims of a WaitForFirstConsumer class let the pods be scheduled before any volume exists
+    await c.client.create(R.storageclasses, undefined, { apiVersion: "storage.k8s.io/v1", kind: "StorageClass", metadata: { name: "lazy" }, provisioner: "rancher.io/local-path", volumeBindingMode: "WaitForFirstConsumer" });
     await c.client.create(R.statefulsets, "default", {
       apiVersion: "apps/v1",
       kind: "StatefulSet",
@@ -78,7 +80,7 @@ describe("daemonsets, statefulsets, jobs and cronjobs", () => {
         selector: { matchLabels: { app: "sts" } },
         // (no volumeMounts of "data": the REST core's validation does not yet accept claim-template names there)
         template: { metadata: { labels: { app: "sts" } }, spec: { containers: [{ name: "w", image: "nginx" }] } },
-        volumeClaimTemplates: [{ metadata: { name: "data" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } }],
+        volumeClaimTemplates: [{ metadata: { name: "data" }, spec: { storageClassName: "lazy", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } }],
       },
     });
     const seen: string[] = [];

@@ -25,6 +25,7 @@ import { startPodGC } from "./podgc/podgc.ts";
 import { startTTLAfterFinishedController } from "./ttlafterfinished/ttlafterfinished.ts";
 import { startCertificateControllers } from "./certificates/certificates.ts";
 import { startDisruptionController } from "./disruption/disruption.ts";
+import { startPersistentVolumeBinder } from "./volume/binder.ts";
 
 export interface ControllerManagerOptions {
   /** default 10.42.0.0/16 */
@@ -75,6 +76,7 @@ const CONTROLLERS: [string, Starter][] = [
   ["ttl-after-finished", startTTLAfterFinishedController],
   ["disruption", startDisruptionController],
   ["csrapproving", startCertificateControllers],
+  ["persistentvolume-binder", startPersistentVolumeBinder],
 ];
 
 // upstream's newer "-controller" names and older aliases map onto ours
@@ -88,6 +90,7 @@ const ALIASES: Record<string, string> = {
   "replication": "replicationcontroller",
   "pod-garbage-collector": "podgc",
   "csrsigning": "csrapproving",
+  "persistentvolume": "persistentvolume-binder",
   "certificatesigningrequest-approving": "csrapproving",
   "certificatesigningrequest-signing": "csrapproving",
 };

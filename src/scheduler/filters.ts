@@ -7,23 +7,26 @@ import type { Pod, PodAffinityTerm, TopologySpreadConstraint } from "../client/t
 import { selectorFromLabelSelector } from "../client/selectors.ts";
 import { NodeInfo, podHostPorts, podRequests } from "./nodeinfo.ts";
 import { podMatchesNodeSelectorAndAffinity, untoleratedTaint } from "./nodeaffinity.ts";
+import { volumeReason, type VolumeLookup } from "./volumes.ts";
 
 /** All nodes with their pods, as one scheduling cycle sees them. */
 export interface Snapshot {
   nodes: NodeInfo[];
   /** bound pods that carry required anti-affinity terms, with their nodes */
   antiAffinityPods: { pod: Pod; node: NodeInfo }[];
+  /** claims, volumes and classes (absent: pods with claims are not checked) */
+  volumes?: VolumeLookup;
 }
 
 /** Builds a snapshot, indexing the pods whose anti-affinity constrains others. */
-export function buildSnapshot(nodes: NodeInfo[]): Snapshot {
+export function buildSnapshot(nodes: NodeInfo[], volumes?: VolumeLookup): Snapshot {
   const antiAffinityPods: Snapshot["antiAffinityPods"] = [];
   for (const node of nodes) {
     for (const pod of node.pods) {
       if (pod.spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length) antiAffinityPods.push({ pod, node });
     }
   }
-  return { nodes, antiAffinityPods };
+  return { nodes, antiAffinityPods, volumes };
 }
 
 /** A filter: the reason the node does not fit, or undefined. */
@@ -172,6 +175,9 @@ export const topologySpreadFilter: Filter = (pod, node, snap) => {
   return undefined;
 };
 
+/** VolumeBinding: claims exist, bound volumes fit the node, immediate claims are bound. */
+export const volumeBindingFilter: Filter = (pod, node, snap) => (snap.volumes ? volumeReason(pod, { node, lookup: snap.volumes }) : undefined);
+
 /** The default filter chain, in upstream's order. */
 export const defaultFilters: Filter[] = [
   nodeNameFilter,
@@ -182,6 +188,7 @@ export const defaultFilters: Filter[] = [
   resourcesFilter,
   interPodAffinityFilter,
   topologySpreadFilter,
+  volumeBindingFilter,
 ];
 
 /** Where runFilters looks: one node within a snapshot, and the chain (default: defaultFilters). */

@@ -43,7 +43,7 @@ export function planPreemption(pod: Pod, input: PreemptionInput): PreemptionPlan
     const removed = new Set(candidates);
     const fits = (set: Set<Pod>): boolean => {
       const trial = node.without(set);
-      const trialSnap = buildSnapshot(snap.nodes.map((n) => (n === node ? trial : n)));
+      const trialSnap = buildSnapshot(snap.nodes.map((n) => (n === node ? trial : n)), snap.volumes);
       return runFilters(pod, { node: trial, snap: trialSnap, filters }).length === 0;
     };
     if (!fits(removed)) continue;

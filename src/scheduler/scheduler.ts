@@ -16,6 +16,7 @@ import { NodeInfo } from "./nodeinfo.ts";
 import { buildSnapshot, fitErrorMessage, runFilters } from "./filters.ts";
 import { scoreNodes } from "./scores.ts";
 import { planPreemption } from "./preemption.ts";
+import { claimsWaitingForNode, type VolumeLookup } from "./volumes.ts";
 
 export interface SchedulerCoreOptions {
   schedulerName?: string;
@@ -48,6 +49,7 @@ export class Scheduler {
   private inFlight = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly podInformer;
+  private readonly volumes: VolumeLookup;
   private readonly nodeInformer;
 
   constructor(
@@ -60,6 +62,16 @@ export class Scheduler {
     this.recorder = createEventRecorder(client, { component: this.name });
     this.podInformer = this.factory.informerFor<Pod>(R.pods);
     this.nodeInformer = this.factory.informerFor<Node>(R.nodes);
+    const pvcs = this.factory.informerFor<KubeObject & { spec: { volumeName?: string; storageClassName?: string | null } }>(R.persistentvolumeclaims);
+    const pvs = this.factory.informerFor<KubeObject & { spec: Record<string, never> }>(R.persistentvolumes);
+    const classes = this.factory.informerFor<KubeObject & { volumeBindingMode?: string }>(R.storageclasses);
+    this.volumes = {
+      claim: (ns, name) => pvcs.store.get(`${ns}/${name}`),
+      volume: (name) => pvs.store.get(name),
+      storageClass: (name) => classes.store.get(name),
+    };
+    // a claim that appears or binds may make a waiting pod schedulable
+    pvcs.addEventHandler({ add: () => this.retryUnschedulable(), update: () => this.retryUnschedulable() });
   }
 
   /** Registers handlers, starts informers and the worker. */
@@ -164,7 +176,7 @@ export class Scheduler {
     if (!pod || pod.spec.nodeName || pod.metadata.deletionTimestamp || !this.responsible(pod)) return;
     if (this.assumed.has(key)) return;
     const nodes = this.knownNodes();
-    const snap = buildSnapshot(nodes);
+    const snap = buildSnapshot(nodes, this.volumes);
     const feasible: NodeInfo[] = [];
     const reasons = new Map<string, string[]>();
     for (const n of nodes) {
@@ -195,6 +207,10 @@ export class Scheduler {
 
   private async bind(key: string, pod: Pod, nodeName: string): Promise<void> {
     try {
+      // WaitForFirstConsumer claims learn their node before the pod is bound (the provisioner reads it)
+      for (const claim of claimsWaitingForNode(pod, this.volumes)) {
+        await this.client.patch(R.persistentvolumeclaims, pod.metadata.namespace, claim, "merge", { metadata: { annotations: { "volume.kubernetes.io/selected-node": nodeName } } });
+      }
       await this.client.create(
         R.pods,
         pod.metadata.namespace,
