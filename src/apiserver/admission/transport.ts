@@ -15,7 +15,7 @@ export interface TlsRequest {
   /** client certificate and key (front-proxy identity) */
   cert?: string;
   key?: string;
-  headers: Record<string, string>;
+  headers: Record<string, string | string[]>;
   body?: Buffer;
   /** fails the request (and stops its body) if it has not ended after this long */
   deadlineMs?: number;

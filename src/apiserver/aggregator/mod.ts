@@ -1,0 +1,8 @@
+/** API aggregation: APIService objects that hand a group/version to another server (metrics-server), in discovery and by proxy. */
+export { createAggregator } from "./aggregator.ts";
+export type { Aggregator, AggregatorOptions } from "./aggregator.ts";
+export { proxyRequest, remoteUserHeaders } from "./proxy.ts";
+export type { ProxyTarget } from "./proxy.ts";
+export { mergeAggregated, mergeGroupList, discoveryVersion } from "./discovery.ts";
+export type { RemoteGroupVersion } from "./discovery.ts";
+export type { APIService, APIServiceSpec, APIResourceList, APIResource } from "./types.ts";
