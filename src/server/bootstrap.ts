@@ -4,7 +4,7 @@
  * start, as kube-apiserver's post-start hooks do).
  */
 import type { KubeObject } from "../api/types.ts";
-import { bootstrapObjects } from "../api/mod.ts";
+import { bootstrapObjects, kubernetesEndpointObjects } from "../api/mod.ts";
 import type { ClusterSettings } from "../api/kind.ts";
 import type { ApiServer } from "../apiserver/mod.ts";
 import { bootstrapPolicy, reconcilePolicy } from "../apiserver/auth/mod.ts";
@@ -36,17 +36,41 @@ async function listKind(client: Client, api: ApiServer, sample: KubeObject): Pro
   return list.items.map((i) => ({ ...i, apiVersion: sample.apiVersion, kind: sample.kind }));
 }
 
+/** Creates obj, or replaces the fields named by `fields` when they differ from what is stored. */
+async function ensureFields(client: Client, ref: ResourceRef, obj: KubeObject, fields: string[]): Promise<void> {
+  if (await createIfMissing(client, ref, obj)) return;
+  const current = await client.get(ref, obj.metadata.namespace, obj.metadata.name ?? "");
+  if (fields.every((f) => JSON.stringify(current[f]) === JSON.stringify(obj[f]))) return;
+  const next: KubeObject = { ...current };
+  for (const f of fields) next[f] = obj[f];
+  await client.update(ref, obj.metadata.namespace, next);
+}
+
+/** Where the `kubernetes` Service sends clients: this server. */
+export interface ApiEndpoint {
+  address: string;
+  port: number;
+}
+
 /** Creates the start-up objects and reconciles the RBAC bootstrap policy. */
-export async function bootstrapCluster(client: Client, api: ApiServer, cluster: ClusterSettings): Promise<void> {
-  for (const obj of bootstrapObjects(cluster)) await createIfMissing(client, refFor(api, obj), obj);
+export async function bootstrapCluster(client: Client, api: ApiServer, cluster: ClusterSettings, endpoint: ApiEndpoint): Promise<void> {
+  // namespaces first: the other objects live in them
+  const objects = bootstrapObjects(cluster);
+  const isNamespace = (o: KubeObject): boolean => o.kind === "Namespace";
+  await Promise.all(objects.filter(isNamespace).map((o) => createIfMissing(client, refFor(api, o), o)));
+  await Promise.all(objects.filter((o) => !isNamespace(o)).map((o) => createIfMissing(client, refFor(api, o), o)));
+  for (const obj of kubernetesEndpointObjects(endpoint)) {
+    await ensureFields(client, refFor(api, obj), obj, obj.kind === "Endpoints" ? ["subsets"] : ["endpoints", "ports"]);
+  }
   const desired = bootstrapPolicy();
   const samples = new Map<string, KubeObject>();
   for (const o of desired) samples.set(`${o.apiVersion}/${o.kind}`, o);
   const existing: KubeObject[] = [];
   for (const sample of samples.values()) existing.push(...(await listKind(client, api, sample)));
   const changes = reconcilePolicy(existing, desired);
-  for (const obj of changes.create) await createIfMissing(client, refFor(api, obj), obj);
-  for (const obj of changes.update) await client.update(refFor(api, obj), obj.metadata.namespace, obj);
+  // concurrent writes share the datastore's group commits
+  await Promise.all(changes.create.map((obj) => createIfMissing(client, refFor(api, obj), obj)));
+  await Promise.all(changes.update.map((obj) => client.update(refFor(api, obj), obj.metadata.namespace, obj)));
   if (changes.create.length || changes.update.length) {
     log.info(`RBAC bootstrap policy: created ${changes.create.length}, updated ${changes.update.length}`);
   }

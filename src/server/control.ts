@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { builtinKinds, builtinSchemas, decodeProtobuf } from "../api/mod.ts";
+import { builtinKinds, builtinSchemas, decodeProtobuf, startServiceAllocationRepair } from "../api/mod.ts";
 import type { ClusterSettings } from "../api/kind.ts";
 import { createApiServer, serveHttps, type ApiHandler, type ApiServer } from "../apiserver/mod.ts";
 import {
@@ -29,6 +29,7 @@ import type { ServerPKI } from "./pki/mod.ts";
 import { mountPodStreams } from "./podstreams.ts";
 import { mountPodBinding } from "./podbinding.ts";
 import { supervisorHandler } from "../supervisor/mod.ts";
+import { advertisedHostPort } from "./advertise.ts";
 import type { ServerTokens } from "./token/mod.ts";
 import { KUBERNETES_VERSION } from "../cli/version.ts";
 
@@ -105,7 +106,12 @@ async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: E
     authorizer,
     version: versionInfo(),
     protobuf: (_kind, body) => decodeProtobuf(schemas, body),
-    serverAddress: `${config.advertiseAddress ?? config.agent.nodeIPs[0] ?? "127.0.0.1"}:${config.advertisePort ?? config.httpsListenPort}`,
+    serverAddress: advertisedHostPort(config),
+  });
+  // allocations live in memory: re-learn what stored Services hold before any write can allocate
+  const stopAllocationRepair = await startServiceAllocationRepair(self, {
+    settings: clusterSettings(config),
+    onError: (err) => log.warn(`service allocation repair: ${(err as Error).message}`),
   });
   const lookup: ObjectLookup = {
     getObject: async (resource, namespace, name) => {
@@ -168,6 +174,7 @@ async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: E
     async close() {
       rbac.stop();
       aggregation.stop();
+      stopAllocationRepair();
       await apiListener.close();
       await supervisorListener?.close();
       await api!.close();

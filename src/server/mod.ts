@@ -3,6 +3,7 @@ import { mkdirSync, accessSync, constants } from "node:fs";
 import { join } from "node:path";
 import { K3S_VERSION } from "../cli/version.ts";
 import { errorMessage, log, setDebug } from "../util/log.ts";
+import { advertisedAPI, advertisedHostPort } from "./advertise.ts";
 import { bootstrapCluster } from "./bootstrap.ts";
 import type { ServerConfig } from "./config.ts";
 import { clusterSettings, startControlPlane, type ControlPlane } from "./control.ts";
@@ -51,7 +52,7 @@ export async function runServer(config: ServerConfig): Promise<void> {
     const tokens = await ensureTokens(config, pki);
     const control: ControlPlane = await startControlPlane({ config, pki, tokens });
     stoppers.push(() => control.close());
-    await bootstrapCluster(control.admin, control.api, clusterSettings(config));
+    await bootstrapCluster(control.admin, control.api, clusterSettings(config), advertisedAPI(config));
     const kubeconfigs = await ensureServerKubeconfigs(config, pki);
     log.info(`Wrote kubeconfig ${kubeconfigs.admin}`);
     stoppers.push(await startServerControllers({ config, control, pki }));
@@ -64,7 +65,7 @@ export async function runServer(config: ServerConfig): Promise<void> {
       stoppers.push(() => agent.stop());
     }
     log.info(`k3s is up and running`);
-    const joinURL = `https://${config.advertiseAddress ?? config.agent.nodeIPs[0] ?? "127.0.0.1"}:${config.advertisePort ?? config.httpsListenPort}`;
+    const joinURL = `https://${advertisedHostPort(config)}`;
     log.info(`To join an agent: k3s agent --server ${joinURL} --token-file ${tokens.nodeTokenPath}`);
   } catch (err) {
     await stopAll();

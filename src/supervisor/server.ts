@@ -9,6 +9,7 @@ import type { KubeObject } from "../api/types.ts";
 import { ApiError, type Client } from "../client/client.ts";
 import { R } from "../client/mod.ts";
 import type { ServerConfig } from "../server/config.ts";
+import { advertisedHostPort } from "../server/advertise.ts";
 import type { ServerPKI } from "../server/pki/mod.ts";
 import { generateKey, privateKeyPEM, signCertificate } from "../server/pki/mod.ts";
 import { hashNodePassword, verifyNodePassword, type ServerTokens } from "../server/token/mod.ts";
@@ -135,7 +136,7 @@ export function supervisorHandler(opts: SupervisorOptions): (req: IncomingMessag
           send(res, 200, JSON.stringify(settings), "application/json");
           return true;
         case "apiservers":
-          send(res, 200, JSON.stringify([`${config.advertiseAddress ?? config.agent.nodeIPs[0] ?? "127.0.0.1"}:${config.advertisePort ?? config.httpsListenPort}`]), "application/json");
+          send(res, 200, JSON.stringify([advertisedHostPort(config)]), "application/json");
           return true;
         case "server-ca.crt":
           send(res, 200, pki.serverCA.certPEM);
