@@ -50,7 +50,8 @@ export async function pullAuth(pod: KPod, ref: { image: string; objects: ObjectC
       if (aliases.includes(key) || aliases.includes(k)) {
         let { username, password } = entry;
         if (!username && entry.auth) [username, password] = Buffer.from(entry.auth, "base64").toString().split(/:(.*)/s) as [string, string];
-        return { username, password, server_address: k, identity_token: entry.identitytoken };
+        // containerd parses server_address as a URL and rejects "host:port": leave it empty (credentials for this pull)
+        return { username, password, identity_token: entry.identitytoken };
       }
     }
   }

@@ -648,3 +648,38 @@ test("activeDeadlineSeconds fails the pod with DeadlineExceeded and stops its co
   await client.delete(R.pods, "default", "deadline", { gracePeriodSeconds: 0 });
   await waitFor("deadline removed", async () => ((await rt.cri.listPodSandbox()).some((s) => s.metadata.name === "deadline") ? undefined : true), 30_000);
 });
+
+test("imagePullSecrets: the pull uses the pod's dockerconfigjson credentials and reports Pulling/Pulled", async () => {
+  const { startTestRegistry } = await import("../agent/images/testregistry.ts");
+  const reg = await startTestRegistry({ auth: "robot:pw" });
+  try {
+    const image = `127.0.0.1:${reg.port}/demo/app:1`;
+    const cfg = { auths: { [`127.0.0.1:${reg.port}`]: { auth: Buffer.from("robot:pw").toString("base64") } } };
+    await client.create(R.secrets, "default", { apiVersion: "v1", kind: "Secret", metadata: { name: "regcred" }, type: "kubernetes.io/dockerconfigjson", data: { ".dockerconfigjson": Buffer.from(JSON.stringify(cfg)).toString("base64") } });
+    await client.create(R.pods, "default", {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "pulled", namespace: "default" },
+      spec: {
+        nodeName,
+        terminationGracePeriodSeconds: 0,
+        imagePullSecrets: [{ name: "regcred" }],
+        initContainers: [{ name: "fetch", image, imagePullPolicy: "Always", command: ["/hello.txt"] }],
+        containers: [{ name: "c", image: BUSYBOX_IMAGE, command: ["sleep", "3600"] }],
+      },
+    } as KPod);
+    // the image has no shell: running it fails, but only after a successful pull
+    await waitFor("Pulled event", async () => {
+      const ev = await client.list(R.events, "default");
+      return ev.items.some((e) => e.reason === "Pulled" && String(e.message).startsWith(`Successfully pulled image "${image}"`)) ? true : undefined;
+    }, 30_000);
+    assert.ok(reg.seen.some((l) => l.includes("/v2/demo/app/manifests/1") && l.endsWith("auth")), reg.seen.join("\n"));
+    const events = await client.list(R.events, "default");
+    assert.ok(events.items.some((e) => e.reason === "Pulling" && e.message === `Pulling image "${image}"`));
+    assert.ok(await rt.cri.imageStatus(image));
+  } finally {
+    await reg.close();
+    await client.delete(R.pods, "default", "pulled", { gracePeriodSeconds: 0 }).catch(() => {});
+    await waitFor("pulled removed", async () => ((await rt.cri.listPodSandbox()).some((s) => s.metadata.name === "pulled") ? undefined : true), 30_000);
+  }
+});

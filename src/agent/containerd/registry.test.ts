@@ -5,44 +5,17 @@
  */
 import { strict as assert } from "node:assert";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { ociImageBlobs, writeTar } from "../images/mod.ts";
+import { startTestRegistry } from "../images/testregistry.ts";
 import { createCriClient } from "../../kubelet/cri/mod.ts";
 import { freePort } from "./fixture.ts";
 import { startContainerd } from "./supervise.ts";
 
-function registry(auth: string): Promise<{ server: Server; port: number; seen: string[] }> {
-  const img = ociImageBlobs({ name: "demo/app:1", layers: [writeTar([{ name: "hello.txt", type: "file", data: Buffer.from("hi from the registry\n") }])], config: { cmd: ["/hello.txt"] } });
-  const seen: string[] = [];
-  const server = createServer((req, res) => {
-    seen.push(`${req.method} ${req.url} ${req.headers.authorization ? "auth" : "anon"}`);
-    if (req.headers.authorization !== `Basic ${Buffer.from(auth).toString("base64")}`) {
-      res.writeHead(401, { "WWW-Authenticate": 'Basic realm="test"', "Content-Type": "application/json" });
-      return res.end('{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}');
-    }
-    const url = req.url ?? "/";
-    const send = (type: string, body: Buffer, digest: string): void => {
-      res.writeHead(200, { "Content-Type": type, "Content-Length": body.length, "Docker-Content-Digest": digest });
-      res.end(req.method === "HEAD" ? undefined : body);
-    };
-    if (url === "/v2/" || url === "/v2") return send("application/json", Buffer.from("{}"), "");
-    const m = /^\/v2\/demo\/app\/(manifests|blobs)\/([^?]+)/.exec(url);
-    if (m?.[1] === "manifests" && (m[2] === "1" || m[2] === img.manifestDigest)) return send("application/vnd.oci.image.manifest.v1+json", img.manifest, img.manifestDigest);
-    const blob = m?.[1] === "blobs" ? img.blobs.get(m[2]!) : undefined;
-    if (blob) return send("application/octet-stream", blob, m![2]!);
-    res.writeHead(404, { "Content-Type": "application/json" });
-    res.end('{"errors":[{"code":"MANIFEST_UNKNOWN","message":"not found"}]}');
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ server, port: (server.address() as AddressInfo).port, seen })));
-}
-
 test("a mirror with basic auth from registries.yaml serves a pull for a registry name that does not resolve", async () => {
   const dir = mkdtempSync(join(tmpdir(), "k3sts-reg-"));
-  const reg = await registry("puller:s3cret");
+  const reg = await startTestRegistry({ auth: "puller:s3cret" });
   const endpoint = `127.0.0.1:${reg.port}`;
   writeFileSync(
     join(dir, "registries.yaml"),
@@ -69,7 +42,7 @@ test("a mirror with basic auth from registries.yaml serves a pull for a registry
   } finally {
     cri.close();
     await ctd.stop();
-    reg.server.close();
+    await reg.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });
