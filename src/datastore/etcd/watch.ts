@@ -97,4 +97,9 @@ async function create(be: KineBackend, req: PbWatchCreateRequest, ctx: WatchCont
   } finally {
     clearInterval(progress);
   }
+  // the datastore ended a watch that fell too far behind: tell the client, as etcd cancels slow watchers
+  if (!ac.signal.aborted && ctx.watches.get(ctx.id) === ac) {
+    ctx.watches.delete(ctx.id);
+    ctx.send({ header: header(await be.currentRevision()), watch_id: ctx.id, canceled: true, cancel_reason: "watcher fell behind; watch again" });
+  }
 }

@@ -8,7 +8,8 @@ export class Channel<T> implements AsyncIterable<T> {
 
   private close: () => void;
 
-  constructor(signal: AbortSignal, onClose: () => void) {
+  /** a consumer this far behind is dropped (it re-lists), so one stuck watcher cannot exhaust memory */
+  constructor(signal: AbortSignal, onClose: () => void, private maxQueued = 10_000) {
     this.close = () => {
       if (this.done) return;
       this.done = true;
@@ -34,6 +35,8 @@ export class Channel<T> implements AsyncIterable<T> {
       w({ value: item, done: false });
     } else {
       this.items.push(item);
+      // end() drops the backlog; the consumer sees the end right after what it already took
+      if (this.items.length > this.maxQueued) this.end();
     }
   }
 
