@@ -90,7 +90,10 @@ export function specOf(obj: KubeObject): string {
   return JSON.stringify(rest);
 }
 
-/** Whether this kind carries a spec (only those get metadata.generation). */
-export function hasSpec(obj: KubeObject): boolean {
-  return obj.spec !== undefined;
+// core kinds whose 1.32 strategies never set metadata.generation, spec or not
+const NO_GENERATION = new Set(["Pod", "Service", "Node", "Namespace", "PersistentVolume", "PersistentVolumeClaim"]);
+
+/** Whether objects of this kind carry metadata.generation: those with a spec, but for the core kinds upstream leaves without. */
+export function hasGeneration(kind: { group: string; kind: string }, obj: KubeObject): boolean {
+  return obj.spec !== undefined && !(kind.group === "" && NO_GENERATION.has(kind.kind));
 }

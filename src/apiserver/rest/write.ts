@@ -7,7 +7,7 @@ import { alreadyExists, badRequest, conflict, invalid, notFound } from "../error
 import { apiVersionOf } from "../kinds.ts";
 import { defaultManager } from "../managedfields.ts";
 import { updatedManagedFields } from "./patchdefaults.ts";
-import { generateName, hasSpec, nowTimestamp, specOf } from "../objectmeta.ts";
+import { generateName, hasGeneration, nowTimestamp, specOf } from "../objectmeta.ts";
 import { clone, decodeStored, encodeStored } from "../storage/codec.ts";
 import { checkNamespaceLifecycle, checkUnknownFields, externalAdmission, strategyContext, validateOrThrow } from "./admission.ts";
 import { decodeObject, groupResource, isDryRun, keyOf, served, stored } from "./common.ts";
@@ -54,14 +54,15 @@ export async function createObject(call: Call, opts: CreateOptions): Promise<Rep
   await externalAdmission(call, { phase: "mutate", operation: "CREATE", object: obj });
   let persisted = false;
   try {
-    if (kind.prepareForCreate) await asInvalid(call, obj, () => kind.prepareForCreate?.(obj, sctx));
+    // name and uid first: strategies derive from them (a Job's selector carries its uid)
     if (!md.name && md.generateName) md.name = generateName(md.generateName);
     md.uid = randomUUID();
+    if (kind.prepareForCreate) await asInvalid(call, obj, () => kind.prepareForCreate?.(obj, sctx));
     md.creationTimestamp = nowTimestamp();
     delete md.deletionTimestamp;
     delete md.deletionGracePeriodSeconds;
     delete (md as Record<string, unknown>).selfLink;
-    if (hasSpec(obj)) md.generation = 1;
+    if (hasGeneration(kind, obj)) md.generation = 1;
     else delete md.generation;
     await checkNamespaceLifecycle(call, obj);
     validateOrThrow(call, { obj, subresource: "" });
@@ -200,7 +201,7 @@ async function finalizeUpdate(call: Call, u: { cur: KubeObject; next: KubeObject
   if (kind.defaults && u.subresource !== "finalize") kind.defaults(next);
   await externalAdmission(call, { phase: "mutate", operation: "UPDATE", object: next, oldObject: cur });
   if (kind.prepareForUpdate) await asInvalid(call, next, () => kind.prepareForUpdate?.(next, cur, strategyContext(call, u.subresource)));
-  if (cur.metadata.generation !== undefined || hasSpec(next)) {
+  if (cur.metadata.generation !== undefined || hasGeneration(call.kind, next)) {
     const gen = cur.metadata.generation ?? 1;
     nmd.generation = specOf(next) !== specOf(cur) && u.subresource !== "status" ? gen + 1 : gen;
   }
