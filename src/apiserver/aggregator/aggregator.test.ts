@@ -20,7 +20,7 @@ import { createAuthenticator } from "../auth/mod.ts";
 import { serveHttps } from "../mod.ts";
 import { makeServingCerts } from "../admission/testcerts.ts";
 import { kubectl, startTestServer, type TestServer } from "../testenv.ts";
-import { createAggregator, type Aggregator } from "./mod.ts";
+import { createAggregator, publishAuthenticationConfig, type Aggregator } from "./mod.ts";
 
 let ts: TestServer;
 let agg: Aggregator;
@@ -192,4 +192,17 @@ test("without endpoints the APIService turns unavailable and requests get 503", 
   await ok(["delete", "apiservice", "v1beta1.metrics.k8s.io"]);
   for (let i = 0; i < 50 && (await get("/apis/metrics.k8s.io/v1beta1/nodes", { cert: ts.pki.adminCert, key: ts.pki.adminKey })).status !== 404; i++) await new Promise((res) => setTimeout(res, 50));
   assert.equal((await get("/apis/metrics.k8s.io/v1beta1/nodes", { cert: ts.pki.adminCert, key: ts.pki.adminKey })).status, 404);
+});
+
+test("extension-apiserver-authentication is published and kept current", async () => {
+  const client = inProcessClient(ts.api.handler, { username: "system:apiserver", groups: ["system:masters"] });
+  await publishAuthenticationConfig(client, { clientCA: "ca-1", requestHeaderCA: "rh-1", allowedNames: ["system:auth-proxy"] });
+  await publishAuthenticationConfig(client, { clientCA: "ca-2", requestHeaderCA: "rh-1", allowedNames: ["system:auth-proxy"] });
+  const cm = JSON.parse(await ok(["get", "configmap", "-n", "kube-system", "extension-apiserver-authentication", "-o", "json"]));
+  assert.equal(cm.data["client-ca-file"], "ca-2");
+  assert.equal(cm.data["requestheader-client-ca-file"], "rh-1");
+  assert.equal(cm.data["requestheader-allowed-names"], '["system:auth-proxy"]');
+  assert.equal(cm.data["requestheader-username-headers"], '["X-Remote-User"]');
+  assert.equal(cm.data["requestheader-group-headers"], '["X-Remote-Group"]');
+  assert.equal(cm.data["requestheader-extra-headers-prefix"], '["X-Remote-Extra-"]');
 });
