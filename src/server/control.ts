@@ -18,7 +18,10 @@ import {
   tokenRequestHandler,
   withEscalationChecks,
   type ObjectLookup, type RbacAuthorizer, type RequestAuthenticator } from "../apiserver/auth/mod.ts";
-import { buildOpenApiV3, serveOpenApi } from "../apiserver/openapi/mod.ts";
+import { buildOpenApiV3, serveOpenApi, type OpenApiV3Documents } from "../apiserver/openapi/mod.ts";
+import { startCrdController } from "../apiserver/apiextensions/mod.ts";
+import { createWebhookAdmission } from "../apiserver/admission/mod.ts";
+import { createAggregator, keepAuthenticationConfigPublished } from "../apiserver/aggregator/mod.ts";
 import { ApiError, type Client } from "../client/client.ts";
 import { inProcessClient } from "../client/mod.ts";
 import { createBackend, startEtcdServer, type EtcdServer, type KineBackend } from "../datastore/mod.ts";
@@ -88,9 +91,11 @@ async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: E
 
   // the API server's own reads (RBAC, token lookups) go through its handler as a superuser
   let api: ApiServer | undefined;
+  // the aggregator's handler in front of the core, once started (aggregated APIs for in-process clients too)
+  let front: ApiHandler | undefined;
   const viaApi: ApiHandler = (req) => {
     if (!api) throw new Error("api server not started");
-    return api.handler(req);
+    return (front ?? api.handler)(req);
   };
   const self = inProcessClient(viaApi, APISERVER_USER);
   const rbac = createRbacInformers(self);
@@ -98,7 +103,10 @@ async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: E
   const schemas = builtinSchemas();
   // RBAC writes are checked for privilege escalation, as upstream's RBAC storage does
   const kinds = withEscalationChecks(builtinKinds(), authorizer);
+  // webhook admission reads its configurations through the API server itself (started below)
+  const webhooks = createWebhookAdmission({ client: self });
   api = await createApiServer({
+    admission: webhooks,
     backend,
     kinds,
     schemas,
@@ -138,8 +146,19 @@ async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: E
     api.registerPath(r.prefix, r.handler);
   }
   mountPodBinding(api, backend);
-  const openapi = buildOpenApiV3(kinds, schemas);
-  api.registerPath("/openapi/", async (req) => serveOpenApi(openapi, req) ?? { status: 404, headers: {}, body: Buffer.from("404 page not found\n") });
+  // rebuilt after kinds change (CRDs register and unregister kinds at run time)
+  let openapi: OpenApiV3Documents | undefined;
+  api.kinds.onChange(() => (openapi = undefined));
+  api.registerPath("/openapi/", async (req) => serveOpenApi((openapi ??= buildOpenApiV3(api!.kinds.all(), schemas)), req) ?? { status: 404, headers: {}, body: Buffer.from("404 page not found\n") });
+
+  // CRDs, admission webhooks and API aggregation (src/apiserver/{apiextensions,admission,aggregator})
+  const crds = startCrdController({ client: self, kinds: api.kinds, schemas });
+  webhooks.start();
+  const aggregator = createAggregator({ client: self, proxyClientCert: { cert: pki.clientAuthProxy.certPEM, key: pki.clientAuthProxy.keyPEM }, authorizer });
+  aggregator.start();
+  await Promise.all([crds.ready(), webhooks.ready(), aggregator.ready()]);
+  front = aggregator.wrap(api.handler);
+  const authConfig = keepAuthenticationConfigPublished(self, { clientCA: pki.clientCA.certPEM, requestHeaderCA: pki.requestHeaderCA.certPEM, allowedNames: ["system:auth-proxy"] });
 
   rbac.start(authorizer);
   const aggregation = startClusterRoleAggregation(self);
@@ -149,7 +168,7 @@ async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: E
   const supervisor = supervisorHandler({ config, pki, tokens, client: self });
   const listen = (port: number) =>
     serveHttps({
-      handler: api!.handler,
+      handler: front ?? api!.handler,
       authenticator,
       authorizer,
       key: pki.servingKubeAPIServer.keyPEM,
@@ -175,6 +194,10 @@ async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: E
       rbac.stop();
       aggregation.stop();
       stopAllocationRepair();
+      authConfig.stop();
+      webhooks.stop();
+      await crds.stop();
+      await aggregator.stop();
       await apiListener.close();
       await supervisorListener?.close();
       await api!.close();

@@ -43,3 +43,32 @@ export async function publishAuthenticationConfig(client: Client, cfg: Authentic
   if (JSON.stringify(cur.data) === JSON.stringify(data)) return;
   await client.update(CONFIGMAPS, "kube-system", { ...cur, data });
 }
+
+/** Publishes the ConfigMap in the background, retrying each second until it succeeds (kube-system may not exist yet). */
+export function keepAuthenticationConfigPublished(client: Client, cfg: AuthenticationConfig): { stop(): void; published: Promise<boolean> } {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let wake: (() => void) | undefined;
+  const published = (async () => {
+    while (!stopped) {
+      try {
+        await publishAuthenticationConfig(client, cfg);
+        return true;
+      } catch {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          timer = setTimeout(resolve, 1000);
+        });
+      }
+    }
+    return false;
+  })();
+  return {
+    published,
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      wake?.();
+    },
+  };
+}

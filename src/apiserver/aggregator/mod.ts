@@ -6,5 +6,5 @@ export type { ProxyTarget } from "./proxy.ts";
 export { mergeAggregated, mergeGroupList, discoveryVersion } from "./discovery.ts";
 export type { RemoteGroupVersion } from "./discovery.ts";
 export type { APIService, APIServiceSpec, APIResourceList, APIResource } from "./types.ts";
-export { publishAuthenticationConfig, authenticationConfigData } from "./authconfig.ts";
+export { publishAuthenticationConfig, keepAuthenticationConfigPublished, authenticationConfigData } from "./authconfig.ts";
 export type { AuthenticationConfig } from "./authconfig.ts";
