@@ -209,8 +209,9 @@ test("kubectl port-forward reaches busybox httpd in the pod", async () => {
   }
 });
 
+// the first resize races the command, hence the sleep before stty
 test("kubectl exec -it runs with a TTY (through script(1) for a terminal) and sees its size", async () => {
-  const cmd = `/usr/lib/google-cloud-sdk/bin/kubectl.1.32 --kubeconfig ${kubeconfig} --cache-dir ${join(dir, "kcache")} exec -it box -- sh -c 'tty; stty size; exit 4'`;
+  const cmd = `/usr/lib/google-cloud-sdk/bin/kubectl.1.32 --kubeconfig ${kubeconfig} --cache-dir ${join(dir, "kcache")} exec -it box -- sh -c 'tty; sleep 1; stty size; exit 4'`;
   const r = await new Promise<{ code: number; out: string }>((resolve) => {
     execFile("script", ["-qec", `stty cols 91 rows 27; ${cmd}`, "/dev/null"], { timeout: 30_000, env: { ...process.env, HOME: dir } }, (err, stdout) =>
       resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, out: stdout }),
