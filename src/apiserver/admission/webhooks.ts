@@ -147,6 +147,8 @@ export function createWebhookAdmission(opts: WebhookAdmissionOptions): WebhookAd
         }
         if (!next || typeof next !== "object" || !next.metadata) throw internalError(new Error(`webhook ${JSON.stringify(w.name)} patched the object into something that is not an object`));
         replaceInPlace(a.object, next);
+        // a patched object is decoded again upstream: pruning and defaults apply to what the webhook added
+        a.kind.defaults?.(a.object);
       }
     },
     async validate(a) {

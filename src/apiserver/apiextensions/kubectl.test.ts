@@ -46,7 +46,9 @@ spec:
   - name: v1
     served: true
     storage: true
-    subresources: {status: {}}
+    subresources:
+      status: {}
+      scale: {specReplicasPath: .spec.replicas, statusReplicasPath: .status.replicas}
     additionalPrinterColumns:
     - {name: Spec, type: string, jsonPath: .spec.cronSpec, description: the schedule}
     - {name: Replicas, type: integer, jsonPath: .spec.replicas}
@@ -67,6 +69,7 @@ spec:
             type: object
             properties:
               phase: {type: string}
+              replicas: {type: integer}
   - name: v1beta1
     served: true
     storage: false
@@ -112,6 +115,12 @@ test("a CRD is applied, established and served with printer columns, explain and
   assert.equal(cr.status.phase, "Running");
   assert.equal(cr.spec.replicas, 3);
   assert.equal(cr.metadata.generation, 2);
+
+  await ok(["scale", "crontab", "nightly", "--replicas=4"]);
+  const scale = await ts.request("GET", "/apis/stable.example.com/v1/namespaces/default/crontabs/nightly/scale");
+  assert.equal(scale.json().kind, "Scale");
+  assert.equal(scale.json().spec.replicas, 4);
+  assert.equal(JSON.parse(await ok(["get", "crontab", "nightly", "-o", "json"])).spec.replicas, 4);
 
   // re-apply with a changed field: kubectl computes a merge patch for custom resources
   await ok(["apply", "-f", "-"], CR.replace("busybox", "alpine"));
