@@ -1,13 +1,10 @@
 /**
- * The agent's start-up: system images, containerd, image import, the kubelet.
+ * The agent's start-up: containerd with the airgap images, then the kubelet.
  * `k3s server` runs it in-process with an in-process client; `k3s agent`
  * runs it with an HTTPS client after joining.
  */
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import type { Client } from "../client/client.ts";
-import { startContainerd } from "./containerd/mod.ts";
-import { buildSystemImages, importImages } from "./images/mod.ts";
+import { startAgentRuntime } from "./containerd/mod.ts";
 import { registerLocalKubelet, startKubelet, startKubeletServer, type Kubelet, type KubeletServer } from "../kubelet/mod.ts";
 import type { AgentConfig } from "../server/config.ts";
 import { errorMessage, log } from "../util/log.ts";
@@ -30,12 +27,8 @@ export interface RunningAgent {
 export async function startAgent(config: AgentConfig, opts: AgentOptions): Promise<RunningAgent> {
   const labels = k3sNodeLabels(config, opts.controlPlane);
   const taints = parseNodeTaints(config.nodeTaints);
-  const agentDir = join(config.dataDir, "agent");
-  const imagesDir = join(agentDir, "images");
-  mkdirSync(imagesDir, { recursive: true });
-  buildSystemImages(imagesDir);
   log.info("Starting containerd");
-  const containerd = await startContainerd({
+  const runtime = await startAgentRuntime({
     dataDir: config.dataDir,
     pauseImage: config.pauseImage,
     socket: config.containerRuntimeEndpoint?.replace(/^unix:\/\//, ""),
@@ -43,13 +36,7 @@ export async function startAgent(config: AgentConfig, opts: AgentOptions): Promi
     debug: config.debug,
     log: (m) => log.info(`containerd: ${m}`),
   });
-  try {
-    for (const r of await importImages({ socket: containerd.socket, dir: imagesDir })) {
-      log.info(`Imported images from ${r.file}: ${r.images.join(", ")}`);
-    }
-  } catch (err) {
-    log.warn(`image import: ${errorMessage(err)}`);
-  }
+  for (const r of runtime.imported) log.info(`Imported images from ${r.file}: ${r.images.join(", ")}`);
   log.info(`Starting kubelet for node ${config.nodeName}`);
   const kubelet = await startKubelet({
     client: opts.client,
@@ -58,12 +45,12 @@ export async function startAgent(config: AgentConfig, opts: AgentOptions): Promi
     nodeExternalIPs: config.nodeExternalIPs,
     labels,
     taints,
-    criSocket: containerd.socket,
+    criSocket: runtime.socket,
     dataDir: config.dataDir,
     clusterDNS: config.clusterDNS,
     clusterDomain: config.clusterDomain,
     resolvConf: config.resolvConf,
-    cni: { confDir: join(agentDir, "etc", "cni", "net.d") },
+    cni: { confDir: runtime.cniConfDir },
     log: (m) => log.info(`kubelet: ${m}`),
   });
   const unregister = registerLocalKubelet(kubelet);
@@ -81,7 +68,7 @@ export async function startAgent(config: AgentConfig, opts: AgentOptions): Promi
       unregister();
       await kubelet.stop();
       // containers stay up: their shims outlive containerd, and the next start reconnects
-      await containerd.stop();
+      await runtime.stop();
     },
   };
 }
