@@ -51,6 +51,8 @@ export async function startAgent(config: AgentConfig, opts: AgentOptions): Promi
     clusterDomain: config.clusterDomain,
     resolvConf: config.resolvConf,
     cni: { confDir: runtime.cniConfDir },
+    // upstream's thresholds (85/80 % of the image filesystem); the sandbox image is never collected
+    imageGC: { imageFsPath: runtime.root, keep: [config.pauseImage] },
     log: (m) => log.info(`kubelet: ${m}`),
   });
   const unregister = registerLocalKubelet(kubelet);

@@ -3,13 +3,14 @@
  * nodeInfo), periodic status with conditions, and the node Lease in
  * kube-node-lease.
  */
+import { K3S_VERSION } from "../cli/version.ts";
 import { readFileSync, statfsSync } from "node:fs";
 import { arch, cpus, hostname, release, totalmem } from "node:os";
 import type { KubeObject } from "../api/types.ts";
 import { ApiError, microTime, R, type Client, type Condition, type Node } from "../client/mod.ts";
 
 /** kubeletVersion reported in nodeInfo. */
-export const KUBELET_VERSION = "v1.32.6+k3s-ts";
+export const KUBELET_VERSION = K3S_VERSION;
 
 /** Whether the node is ready, and why not. */
 export interface NodeHealth {
