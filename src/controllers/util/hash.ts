@@ -2,12 +2,20 @@
 
 const SAFE = "bcdfghjklmnpqrstvwxz2456789";
 
-/** Canonical JSON: keys sorted, so equal objects give equal text. */
+function isEmptyObject(x: unknown): boolean {
+  return typeof x === "object" && x !== null && !Array.isArray(x) && Object.values(x).every((v) => v === undefined || v === null || isEmptyObject(v));
+}
+
+/**
+ * Canonical JSON: keys sorted, so equal objects give equal text. Fields set
+ * to null or to empty objects count as absent, as Go's zero values do
+ * (kubectl sends "creationTimestamp": null and "resources": {} inside templates).
+ */
 export function canonicalJSON(v: unknown): string {
   if (v === null || typeof v !== "object") return JSON.stringify(v) ?? "null";
   if (Array.isArray(v)) return `[${v.map(canonicalJSON).join(",")}]`;
   const entries = Object.entries(v as Record<string, unknown>)
-    .filter(([, x]) => x !== undefined)
+    .filter(([, x]) => x !== undefined && x !== null && !isEmptyObject(x))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJSON(x)}`).join(",")}}`;
 }
