@@ -45,6 +45,9 @@ export class Batcher {
   private queue: Pending[] = [];
   private scheduled = false;
   private inflight = 0;
+  /** the newest batch's sync, while it runs */
+  private syncing?: Promise<void>;
+  private waitingForSync = false;
   /** acknowledgements in commit order: each waits for its batch to be durable */
   private acks: Promise<void> = Promise.resolve();
 
@@ -77,6 +80,18 @@ export class Batcher {
   /** starts transactions for queued ops while slots are free, sharing the queue between them */
   private pump(): void {
     const slots = this.opts.parallel ?? 1;
+    // while a sync runs, a new commit could not be acknowledged before the sync after it anyway:
+    // gather the ops arriving meanwhile into one transaction instead of many small ones
+    if (slots === 1 && this.syncing) {
+      if (!this.waitingForSync) {
+        this.waitingForSync = true;
+        void this.syncing.finally(() => {
+          this.waitingForSync = false;
+          this.pump();
+        });
+      }
+      return;
+    }
     while (this.queue.length && this.inflight < slots) {
       const size = Math.min(MAX_BATCH, Math.ceil(this.queue.length / (slots - this.inflight)));
       const batch = this.queue.splice(0, size);
@@ -101,6 +116,13 @@ export class Batcher {
       // the next batch may commit while this one is being synced: fsyncs overlap with work
       const alone = batch.length === 1 && this.queue.length === 0 && this.inflight === 1;
       const durable = this.store.sync ? this.store.sync({ alone }) : Promise.resolve();
+      if (this.store.sync) {
+        const mine = durable.catch(() => undefined);
+        this.syncing = mine;
+        void mine.then(() => {
+          if (this.syncing === mine) this.syncing = undefined;
+        });
+      }
       this.acks = this.acks.then(() =>
         durable.then(
           () => {
