@@ -26,6 +26,7 @@ import { startTTLAfterFinishedController } from "./ttlafterfinished/ttlafterfini
 import { startCertificateControllers } from "./certificates/certificates.ts";
 import { startDisruptionController } from "./disruption/disruption.ts";
 import { startPersistentVolumeBinder } from "./volume/binder.ts";
+import { startHPAController } from "./hpa/hpa.ts";
 
 export interface ControllerManagerOptions {
   /** default 10.42.0.0/16 */
@@ -77,6 +78,7 @@ const CONTROLLERS: [string, Starter][] = [
   ["disruption", startDisruptionController],
   ["csrapproving", startCertificateControllers],
   ["persistentvolume-binder", startPersistentVolumeBinder],
+  ["horizontalpodautoscaling", startHPAController],
 ];
 
 // upstream's newer "-controller" names and older aliases map onto ours
@@ -91,6 +93,7 @@ const ALIASES: Record<string, string> = {
   "pod-garbage-collector": "podgc",
   "csrsigning": "csrapproving",
   "persistentvolume": "persistentvolume-binder",
+  "horizontal-pod-autoscaler": "horizontalpodautoscaling",
   "certificatesigningrequest-approving": "csrapproving",
   "certificatesigningrequest-signing": "csrapproving",
 };
