@@ -45,8 +45,9 @@ export async function runServer(config: ServerConfig): Promise<void> {
     }
   };
   try {
-    checkTokensAgainstCA(config);
+    // empty folders are all a refused start leaves behind; the token check writes nothing
     prepareDataDir(config);
+    checkTokensAgainstCA(config);
     const pki = await ensureServerPKI(config);
     for (const c of pki.changed) log.info(`certificate ${c}`);
     const tokens = await ensureTokens(config, pki);

@@ -8,6 +8,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, lstatSync, readlinkSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
+import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { repoRoot, startServer, type RunningServer } from "./harness.ts";
 
@@ -118,6 +119,32 @@ describe("k3s server bad input", () => {
     const r = spawnSync(k3s, ["server", "--no-such-flag"], { encoding: "utf8" });
     assert.equal(r.status, 2);
     assert.match(r.stderr, /no-such-flag/);
+  });
+  it("exits 1 with one line for a busy port, and the next start works", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "k3s-e2e-busy-"));
+    const blocker = createServer().listen(0, "0.0.0.0");
+    await new Promise((r) => blocker.once("listening", r));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const r = spawnSync(k3s, ["server", "--disable-agent", "--data-dir", join(dir, "data"), "--https-listen-port", String(port), "--write-kubeconfig", join(dir, "k.yaml")], { encoding: "utf8", timeout: 60_000 });
+      assert.equal(r.status, 1);
+      const fatal = r.stderr.split("\n").filter((l) => l.startsWith("FATA"));
+      assert.equal(fatal.length, 1, r.stderr);
+      assert.match(fatal[0], new RegExp(`address already in use .*:${port}`));
+    } finally {
+      blocker.close();
+    }
+    const next = await startServer({ args: ["--disable-agent"], dataDir: join(dir, "data") });
+    await next.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  it("exits 1 naming a data dir that cannot be written", () => {
+    const dir = mkdtempSync(join(tmpdir(), "k3s-e2e-ro-"));
+    writeFileSync(join(dir, "file"), "");
+    const r = spawnSync(k3s, ["server", "--disable-agent", "--data-dir", join(dir, "file", "data"), "--write-kubeconfig", join(dir, "k.yaml")], { encoding: "utf8", timeout: 60_000 });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, new RegExp(`FATA.*data dir ${join(dir, "file", "data").replace(/\//g, "\\/")} cannot be written`));
+    rmSync(dir, { recursive: true, force: true });
   });
   it("exits 1 naming the file and line of a config file that does not parse", () => {
     const dir = mkdtempSync(join(tmpdir(), "k3s-e2e-cfg-"));
