@@ -206,8 +206,9 @@ export class Informer<T extends KubeObject = KubeObject> {
           continue;
         }
         if (ev.type === "DELETED") {
-          const old = this.store.remove(objectKey(obj));
-          this.emit("delete", old ? obj : obj);
+          // the event carries the object's last state; handlers get it even if the cache never had it
+          this.store.remove(objectKey(obj));
+          this.emit("delete", obj);
         } else {
           const old = this.store.upsert(obj);
           if (old) this.emit("update", old, obj);

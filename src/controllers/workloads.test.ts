@@ -32,7 +32,7 @@ describe("deployments with the controller manager and scheduler", () => {
   before(async () => {
     c = await startTestCluster();
     for (const n of ["node1", "node2", "node3"]) await addNode(c.client, n);
-    const cm = await startControllerManager(c.client, { leaderElection: false, controllers: ["replicaset", "deployment", "garbagecollector"] });
+    const cm = await startControllerManager(c.client, { leaderElection: false, controllers: ["replicaset", "replicationcontroller", "deployment", "garbagecollector"] });
     const sched = await startScheduler(c.client, { leaderElection: false });
     stops = [() => sched.stop(), () => cm.stop()];
   });
@@ -227,6 +227,23 @@ describe("deployments with the controller manager and scheduler", () => {
     );
     assert.equal(cond.reason, "ProgressDeadlineExceeded");
     assert.match(cond.message ?? "", /^ReplicaSet "pz-\w+" has timed out progressing\.$/);
+  });
+
+  test("a ReplicationController keeps its replicas, adopting a matching orphan and replacing a deleted pod", async () => {
+    await c.client.create(R.pods, "default", { apiVersion: "v1", kind: "Pod", metadata: { name: "stray", namespace: "default", labels: { app: "rc" } }, spec: { containers: [{ name: "c", image: "x" }] } });
+    await c.client.create(R.replicationcontrollers, "default", {
+      apiVersion: "v1",
+      kind: "ReplicationController",
+      metadata: { name: "rc", namespace: "default" },
+      spec: { replicas: 2, selector: { app: "rc" }, template: { metadata: { labels: { app: "rc" } }, spec: { containers: [{ name: "c", image: "x" }] } } },
+    });
+    const ps = await waitFor("2 pods, one adopted", async () => {
+      const l = live(await podsOf("rc"));
+      return l.length === 2 && l.every((p) => p.metadata.ownerReferences?.[0]?.kind === "ReplicationController") && l;
+    });
+    assert.ok(ps.some((p) => p.metadata.name === "stray"), "the orphan was adopted, not duplicated");
+    await c.client.delete(R.pods, "default", "stray", { gracePeriodSeconds: 0 });
+    await waitFor("replaced", async () => live(await podsOf("rc")).length === 2 && !live(await podsOf("rc")).some((p) => p.metadata.name === "stray"));
   });
 
   test("pods that fit nowhere get FailedScheduling, then land when a node with room appears", async () => {

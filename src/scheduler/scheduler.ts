@@ -49,6 +49,7 @@ export class Scheduler {
   private inFlight = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly podInformer;
+  private offs: (() => void)[] = [];
   private readonly volumes: VolumeLookup;
   private readonly nodeInformer;
 
@@ -71,19 +72,19 @@ export class Scheduler {
       storageClass: (name) => classes.store.get(name),
     };
     // a claim that appears or binds may make a waiting pod schedulable
-    pvcs.addEventHandler({ add: () => this.retryUnschedulable(), update: () => this.retryUnschedulable() });
+    this.offs.push(pvcs.addEventHandler({ add: () => this.retryUnschedulable(), update: () => this.retryUnschedulable() }));
   }
 
   /** Registers handlers, starts informers and the worker. */
   async start(): Promise<void> {
-    this.nodeInformer.addEventHandler({
+    const offNodes = this.nodeInformer.addEventHandler({
       add: (n) => this.onNode(n),
       update: (_o, n) => this.onNode(n),
       delete: (n) => {
         this.nodes.delete(n.metadata.name ?? "");
       },
     });
-    this.podInformer.addEventHandler({
+    const offPods = this.podInformer.addEventHandler({
       add: (p) => this.onPod(p),
       update: (_o, p) => this.onPod(p),
       delete: (p) => {
@@ -92,6 +93,7 @@ export class Scheduler {
         this.retryUnschedulable();
       },
     });
+    this.offs.push(offNodes, offPods);
     this.factory.start();
     await this.factory.waitForSync();
     this.loop = runController({ name: "scheduler", queue: this.queue, workers: 1, sync: (k) => this.scheduleOne(k) });
@@ -100,6 +102,7 @@ export class Scheduler {
 
   async stop(): Promise<void> {
     if (this.retryTimer) clearInterval(this.retryTimer);
+    for (const off of this.offs.splice(0)) off();
     await this.loop?.stop();
     for (let i = 0; i < 100 && this.inFlight > 0; i++) await new Promise((r) => setTimeout(r, 20));
     if (this.ownsFactory) this.factory.stop();
