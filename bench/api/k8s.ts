@@ -27,6 +27,10 @@ export interface BenchServer {
   dataDir: string;
   creds: Credentials;
   child: ChildProcess;
+  /** performance.now() when the process was spawned: profile windows are counted from here */
+  spawnedAt: number;
+  /** "FROM-TO" seconds since the spawn, for profile-top.ts --window */
+  window(fromMs: number, toMs?: number): string;
   /** everything the server printed so far (the tail, to keep memory flat) */
   output(): string;
   /** SIGTERM, then SIGKILL after `graceMs`; removes the data dir unless something is still mounted under it */
@@ -69,6 +73,8 @@ export async function startBenchServer(opts: StartOptions = {}): Promise<BenchSe
   const port = await freePort();
   const sup = await freePort();
   const args = ["server", "--data-dir", dataDir, "--https-listen-port", String(port), "--supervisor-port", String(sup), "--write-kubeconfig", kubeconfig, ...(opts.args ?? [])];
+  const spawnedAt = performance.now();
+  const window = (fromMs: number, toMs = performance.now()) => `${((fromMs - spawnedAt) / 1000).toFixed(1)}-${((toMs - spawnedAt) / 1000).toFixed(1)}`;
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), "--enable-source-maps", program, ...args], { stdio: ["ignore", "pipe", "pipe"], cwd: dataDir });
   let out = "";
   const keep = (d: Buffer) => {
@@ -98,7 +104,7 @@ export async function startBenchServer(opts: StartOptions = {}): Promise<BenchSe
         try {
           const creds = readCredentials(kubeconfig, port);
           const r = await call(new Agent({ ...agentOptions(creds), keepAlive: false }), creds, "GET", "/readyz");
-          if (r.status === 200) return { pid: child.pid ?? 0, port, dataDir, creds, child, output: () => out, stop };
+          if (r.status === 200) return { pid: child.pid ?? 0, port, dataDir, creds, child, spawnedAt, window, output: () => out, stop };
         } catch {
           // not listening yet, or the kubeconfig is half written
         }

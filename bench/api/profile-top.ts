@@ -2,7 +2,9 @@
  * Summarizes a V8 .cpuprofile (node --cpu-prof) of dist/k3s.mjs: the
  * functions with the most self time, and self time per source file, mapped
  * back to src/ through the bundle's source map.
- * Run: node --import tsx bench/api/profile-top.ts <file.cpuprofile> [top=30]
+ * Run: node --import tsx bench/api/profile-top.ts <file.cpuprofile> [--top=30]
+ *        [--window=FROM-TO] (seconds after the profile's start, as the benches print them)
+ *        [--callers=NAME] (who calls the functions whose name contains NAME: the 8 heaviest stacks)
  */
 import { existsSync, readFileSync } from "node:fs";
 import { SourceMap, type SourceMapPayload } from "node:module";
@@ -29,9 +31,13 @@ interface CpuProfile {
   endTime: number;
 }
 
-const [file, topArg] = process.argv.slice(2);
-if (!file) throw new Error("usage: profile-top.ts <file.cpuprofile> [top]");
-const top = Number(topArg ?? 30);
+const args = process.argv.slice(2);
+const file = args.find((a) => !a.startsWith("--"));
+if (!file) throw new Error("usage: profile-top.ts <file.cpuprofile> [--top=N] [--window=FROM-TO] [--callers=NAME]");
+const opt = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const top = Number(opt("top") ?? 30);
+const [fromS, toS] = (opt("window") ?? "0-Infinity").split("-").map(Number);
+const callersOf = opt("callers");
 const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
 
 const maps = new Map<string, SourceMap | undefined>();
@@ -62,9 +68,20 @@ function place(f: CallFrame): { name: string; file: string } {
 }
 
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const parentOf = new Map<number, number>();
+for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, n.id);
 const selfUs = new Map<number, number>();
-for (let i = 0; i < profile.samples.length; i++) selfUs.set(profile.samples[i], (selfUs.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0));
-const total = profile.endTime - profile.startTime;
+let t = 0;
+let first = Infinity;
+let last = 0;
+for (let i = 0; i < profile.samples.length; i++) {
+  t += profile.timeDeltas[i] ?? 0;
+  if (t < fromS * 1e6 || t > toS * 1e6) continue;
+  first = Math.min(first, t);
+  last = Math.max(last, t);
+  selfUs.set(profile.samples[i], (selfUs.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0));
+}
+const total = last - first;
 const byFunction = new Map<string, number>();
 const byFile = new Map<string, number>();
 let idle = 0;
@@ -81,8 +98,25 @@ for (const [id, us] of selfUs) {
 }
 const busy = total - idle;
 const pct = (us: number) => `${((us / busy) * 100).toFixed(1).padStart(5)}%`;
-console.log(`${file}: ${(total / 1e6).toFixed(1)} s profiled, ${(busy / 1e6).toFixed(1)} s not idle`);
+console.log(`${file}: ${(total / 1e6).toFixed(1)} s profiled (${(first / 1e6).toFixed(1)}–${(last / 1e6).toFixed(1)} s), ${(busy / 1e6).toFixed(1)} s not idle (${((busy / total) * 100).toFixed(0)}% of one core)`);
 console.log(`top ${top} functions by self time (share of non-idle time):`);
 for (const [name, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${pct(us)} ${(us / 1000).toFixed(0).padStart(7)} ms  ${name}`);
 console.log(`self time by file:`);
 for (const [name, us] of [...byFile].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`  ${pct(us)} ${(us / 1000).toFixed(0).padStart(7)} ms  ${name}`);
+
+if (callersOf) {
+  const stacks = new Map<string, number>();
+  for (const [id, us] of selfUs) {
+    const node = byId.get(id);
+    if (!node || !node.callFrame.functionName.includes(callersOf)) continue;
+    const chain: string[] = [];
+    for (let p = parentOf.get(id); p !== undefined && chain.length < 6; p = parentOf.get(p)) {
+      const f = byId.get(p)?.callFrame;
+      if (f && f.functionName !== "(root)") chain.push(place(f).name);
+    }
+    const key = `${node.callFrame.functionName} ← ${chain.join(" ← ")}`;
+    stacks.set(key, (stacks.get(key) ?? 0) + us);
+  }
+  console.log(`callers of *${callersOf}*:`);
+  for (const [k, us] of [...stacks].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`  ${(us / 1000).toFixed(0).padStart(7)} ms  ${k}`);
+}

@@ -81,8 +81,9 @@ function report(name: string, out: LoadOutcome, costs: string, goalMs?: number):
 
 async function phase(name: string, task: Omit<LoadTask, "clients" | "firstClient" | "count">, clients: number, server: BenchServer, opts: { count?: number; goalMs?: number } = {}): Promise<LoadOutcome> {
   const meter = new Meter(server.pid);
+  const started = performance.now();
   const out = await runLoad(task, clients, opts.count);
-  report(name, out, meter.done(), opts.goalMs);
+  report(name, out, `${meter.done()}; profile window ${server.window(started)} s`, opts.goalMs);
   return out;
 }
 
@@ -116,6 +117,7 @@ async function watchFanOut(server: BenchServer): Promise<void> {
   const openError = ready.find((r) => r.firstError)?.firstError;
   console.log(`watch fan-out: ${opened}/${WATCHERS} watches open in ${((performance.now() - t0) / 1000).toFixed(1)} s${openError ? ` (${openError})` : ""}; server RSS ${before.toFixed(0)} → ${memoryMiB(server.pid).rss.toFixed(0)} MiB with them`);
   // the writes' responses, stamped on the same clock as the events
+  const updatesFrom = performance.now();
   const written = new Map<string, number>();
   const sentAt = new Map<string, number>();
   for (let i = 1; i <= UPDATES; i++) {
@@ -156,7 +158,7 @@ async function watchFanOut(server: BenchServer): Promise<void> {
   console.log(`watch fan-out: ${opened} watchers × ${UPDATES} updates, write response → event ${s.text} (goal p99 ≤ ${WATCH_GOAL_MS} ms: ratio ${(s.p99 / WATCH_GOAL_MS).toFixed(2)}); events missing ${missing}, watches ended early ${ended}`);
   console.log(`  from the write's request instead: ${latencySummary(fromSend).text}; negative figures above are events that arrived before the write's response was read`);
   console.log(`  p99 per update: ${perUpdateP99.map((x) => x.toFixed(0)).join(" ")} ms`);
-  console.log(`  ${costs}; ${load()}`);
+  console.log(`  ${costs}; updates' profile window ${server.window(updatesFrom)} s; ${load()}`);
   agent.destroy();
   for (const w of workers) await w.terminate();
 }

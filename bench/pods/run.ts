@@ -351,7 +351,7 @@ async function main(): Promise<void> {
     const seconds = (performance.now() - started) / 1000;
     stageReport(timelines);
     criReport(timelines, join(server.dataDir, "agent/containerd/containerd.log"));
-    console.log(`  ${PODS} pods Ready in ${seconds.toFixed(1)} s (${(PODS / seconds).toFixed(1)} pods/s); ${load()}`);
+    console.log(`  ${PODS} pods Ready in ${seconds.toFixed(1)} s (${(PODS / seconds).toFixed(1)} pods/s); profile window ${server.window(started)} s; ${load()}`);
     await sleep(5000);
     memoryLine(server, `with ${PODS + 1} pods running`);
   } finally {
