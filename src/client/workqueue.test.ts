@@ -50,6 +50,20 @@ test("addAfter delivers later and the earlier deadline wins", async () => {
   q.shutDown();
 });
 
+test("with a priority function, higher priorities come first and equals stay FIFO", async () => {
+  const prio: Record<string, number> = { a: 0, b: 10, c: 0, d: 10 };
+  const q = new WorkQueue({ priority: (k) => prio[k] });
+  for (const k of ["a", "b", "c", "d"]) q.add(k);
+  const order: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    const k = (await q.get())!;
+    order.push(k);
+    q.done(k);
+  }
+  assert.deepEqual(order, ["b", "d", "a", "c"]);
+  q.shutDown();
+});
+
 test("get resolves undefined after shutDown", async () => {
   const q = new WorkQueue();
   const p = q.get();

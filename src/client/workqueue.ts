@@ -10,6 +10,8 @@ export interface WorkQueueOptions {
   baseDelayMs?: number;
   /** cap of the back-off delay; default 1000 s */
   maxDelayMs?: number;
+  /** hand out higher values first (FIFO among equals); default: plain FIFO */
+  priority?: (key: string) => number;
 }
 
 /** Per-item exponential back-off: base * 2^failures, capped. */
@@ -46,9 +48,26 @@ export class WorkQueue {
   private timers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
   private shuttingDown = false;
   readonly backoff: ItemExponentialBackoff;
+  private readonly priority?: (key: string) => number;
 
   constructor(opts: WorkQueueOptions = {}) {
     this.backoff = new ItemExponentialBackoff(opts.baseDelayMs ?? 5, opts.maxDelayMs ?? 1_000_000);
+    this.priority = opts.priority;
+  }
+
+  /** Moves the highest-priority waiting key to the head (stable among equals). */
+  private promote(): void {
+    if (!this.priority || this.len() < 2) return;
+    let best = this.head;
+    let bestP = this.priority(this.queue[best]);
+    for (let i = this.head + 1; i < this.queue.length; i++) {
+      const p = this.priority(this.queue[i]);
+      if (p > bestP) [best, bestP] = [i, p];
+    }
+    if (best !== this.head) {
+      const [key] = this.queue.splice(best, 1);
+      this.queue.splice(this.head, 0, key);
+    }
   }
 
   /** Queues a key unless it is already waiting. */
@@ -95,6 +114,7 @@ export class WorkQueue {
 
   /** Waits for the next key; undefined once the queue is shut down. */
   get(): Promise<string | undefined> {
+    this.promote();
     if (this.head < this.queue.length) {
       const key = this.queue[this.head++];
       if (this.head > 1024 && this.head * 2 > this.queue.length) {

@@ -36,7 +36,8 @@ const nowISO = (): string => new Date().toISOString().replace(/\.\d+Z$/, "Z");
 export class Scheduler {
   private readonly factory: SharedInformerFactory;
   private readonly ownsFactory: boolean;
-  private readonly queue = new WorkQueue({ baseDelayMs: 100, maxDelayMs: 10_000 });
+  // higher-priority pods are scheduled first, as upstream's activeQ orders them
+  private readonly queue = new WorkQueue({ baseDelayMs: 100, maxDelayMs: 10_000, priority: (key) => this.podInformer.store.get(key)?.spec.priority ?? 0 });
   private readonly nodes = new Map<string, NodeInfo>();
   /** pod key → node it is accounted on (bound, or assumed while binding) */
   private readonly placed = new Map<string, string>();
