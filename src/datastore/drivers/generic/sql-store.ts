@@ -65,6 +65,10 @@ class SqlTx implements StoreTx {
   }
 
   async insert(row: NewRow): Promise<number> {
+    if (this.dialect.insertAndIndex) {
+      const rows = await this.q.all(this.dialect.insertAndIndex, insertParams(row));
+      return Number(rows[0].id);
+    }
     const { insertId } = await this.q.run(INSERT, [
       row.name,
       row.created ? 1 : 0,
@@ -103,6 +107,10 @@ class SqlTx implements StoreTx {
   async deleteLease(id: number): Promise<void> {
     await this.q.run("DELETE FROM kine_lease WHERE id = ?", [id]);
   }
+}
+
+function insertParams(row: NewRow): SqlValue[] {
+  return [row.name, row.created ? 1 : 0, row.deleted ? 1 : 0, row.createRevision, row.prevRevision, row.lease, row.value, row.oldValue, row.version];
 }
 
 function toLease(r: SqlRow): LeaseRow {

@@ -46,6 +46,11 @@ export interface Dialect {
   isSerializationFailure(err: unknown): boolean;
   /** points the newest-row index of a key at a row: params name, id, deleted */
   upsertLatest: string;
+  /**
+   * optional: appends a row and points the newest-row index at it in one statement (saves a round
+   * trip); params as the kine INSERT, returns the id as column `id`
+   */
+  insertAndIndex?: string;
   /** deletes rows superseded by a row at or below the target: params target, target */
   compactSuperseded: string;
   /** the database size in bytes, as one row with column `size` */

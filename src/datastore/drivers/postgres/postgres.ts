@@ -40,6 +40,11 @@ const dialect: Dialect = {
   isSerializationFailure: (err) => ["40001", "40P01"].includes(pgCode(err)),
   upsertLatest:
     "INSERT INTO kine_latest(name, id, deleted) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET id = excluded.id, deleted = excluded.deleted",
+  insertAndIndex: `WITH ins AS (
+      INSERT INTO kine(name, created, deleted, create_revision, prev_revision, lease, value, old_value, version)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, name, deleted)
+    INSERT INTO kine_latest(name, id, deleted) SELECT name, id, deleted FROM ins
+    ON CONFLICT (name) DO UPDATE SET id = excluded.id, deleted = excluded.deleted RETURNING id`,
   compactSuperseded:
     "DELETE FROM kine WHERE id IN (SELECT prev_revision FROM kine WHERE name != 'compact_rev_key' AND prev_revision != 0 AND id <= ?) AND id <= ?",
   sizeQuery: "SELECT pg_total_relation_size('kine') AS size",
@@ -50,6 +55,20 @@ function pgCode(err: unknown): string {
 }
 
 const converted = new Map<string, string>();
+const statementNames = new Map<string, string>();
+
+/** a query config that uses a server-side prepared statement (parsed and planned once per connection) */
+function prepared(sql: string, params: readonly SqlValue[]): pg.QueryConfig {
+  const text = toPg(sql);
+  let name = statementNames.get(text);
+  if (!name) {
+    // list queries inline their LIMIT: stop naming new texts rather than pile up statements per connection
+    if (statementNames.size >= 200) return { text, values: params as SqlValue[] };
+    name = `kine_${statementNames.size}`;
+    statementNames.set(text, name);
+  }
+  return { name, text, values: params as SqlValue[] };
+}
 
 /** rewrites `?` placeholders as $1, $2, ... (values are always bound, never inlined) */
 function toPg(sql: string): string {
@@ -67,11 +86,11 @@ class PgQuerier implements Querier {
   constructor(private client: pg.PoolClient | pg.Pool) {}
 
   async all(sql: string, params: readonly SqlValue[]): Promise<SqlRow[]> {
-    return (await this.client.query(toPg(sql), params as SqlValue[])).rows as SqlRow[];
+    return (await this.client.query(prepared(sql, params))).rows as SqlRow[];
   }
 
   async run(sql: string, params: readonly SqlValue[]): Promise<{ changes: number; insertId: number }> {
-    const r = await this.client.query(toPg(sql), params as SqlValue[]);
+    const r = await this.client.query(prepared(sql, params));
     const id = r.rows[0] && "id" in r.rows[0] ? Number(r.rows[0].id) : 0;
     return { changes: r.rowCount ?? 0, insertId: id };
   }
