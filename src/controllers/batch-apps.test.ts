@@ -106,6 +106,65 @@ describe("daemonsets, statefulsets, jobs and cronjobs", () => {
     });
   });
 
+  test("a StatefulSet rolling update with partition 2 replaces only web-2", async () => {
+    const s0 = await c.client.get<KubeObject & { spec: Record<string, unknown> & { template: { spec: { containers: { image?: string }[] } } } }>(R.statefulsets, "default", "web");
+    s0.spec.updateStrategy = { type: "RollingUpdate", rollingUpdate: { partition: 2 } };
+    s0.spec.template.spec.containers[0].image = "nginx:2";
+    await c.client.update(R.statefulsets, "default", s0);
+    const web2 = await waitFor("web-2 recreated with nginx:2", async () => {
+      // as kubelets: finish terminating pods, report new ones ready
+      for (const p of await listItems<Pod>(c.client, R.pods, "default", "app=sts")) {
+        if (p.metadata.deletionTimestamp) await c.client.delete(R.pods, "default", p.metadata.name ?? "", { gracePeriodSeconds: 0 }).catch(() => undefined);
+        else if (p.spec.nodeName && !p.status?.conditions?.some((x) => x.type === "Ready")) await markPodReady(c.client, p).catch(() => undefined);
+      }
+      const p = (await pods("app=sts")).find((x) => x.metadata.name === "web-2");
+      return p?.spec.containers[0].image === "nginx:2" && p;
+    });
+    assert.ok(web2);
+    await new Promise((r) => setTimeout(r, 300));
+    const images = Object.fromEntries((await pods("app=sts")).map((p) => [p.metadata.name, p.spec.containers[0].image]));
+    assert.deepEqual(images, { "web-0": "nginx", "web-1": "nginx", "web-2": "nginx:2" });
+  });
+
+  test("a DaemonSet image change replaces its pods one node at a time", async () => {
+    for (const p of await pods("app=agent")) await markPodReady(c.client, p).catch(() => undefined);
+    await c.client.patch(R.daemonsets, "default", "agent", "merge", { spec: { template: { spec: { containers: [{ name: "a", image: "busybox:2" }] } } } });
+    let maxOld = 0;
+    await waitFor("all daemon pods updated", async () => {
+      const all = await listItems<Pod>(c.client, R.pods, "default", "app=agent");
+      for (const p of all) {
+        if (p.metadata.deletionTimestamp) await c.client.delete(R.pods, "default", p.metadata.name ?? "", { gracePeriodSeconds: 0 }).catch(() => undefined);
+        else if (p.spec.nodeName && !p.status?.conditions?.some((x) => x.type === "Ready")) await markPodReady(c.client, p).catch(() => undefined);
+      }
+      const live = all.filter((p) => !p.metadata.deletionTimestamp);
+      const down = 3 - live.filter((p) => p.status?.conditions?.some((x) => x.type === "Ready" && x.status === "True")).length;
+      maxOld = Math.max(maxOld, down);
+      return live.length === 3 && live.every((p) => p.spec.containers[0].image === "busybox:2");
+    }, 20_000);
+    assert.ok(maxOld <= 1, `maxUnavailable 1: at most one node without a ready daemon at a time (saw ${maxOld})`);
+  });
+
+  test("an Indexed Job runs one pod per index and records completed indexes", async () => {
+    await c.client.create(R.jobs, "default", {
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: { name: "idx", namespace: "default" },
+      spec: { completions: 3, parallelism: 3, completionMode: "Indexed", template: { spec: { restartPolicy: "Never", containers: [{ name: "c", image: "busybox" }] } } },
+    });
+    const ps = await waitFor("3 indexed pods", async () => {
+      const l = await pods("job-name=idx");
+      return l.length === 3 && l;
+    });
+    assert.deepEqual(ps.map((p) => p.metadata.annotations?.["batch.kubernetes.io/job-completion-index"]).sort(), ["0", "1", "2"]);
+    assert.ok(ps.every((p) => p.spec.hostname === `idx-${p.metadata.annotations?.["batch.kubernetes.io/job-completion-index"]}`));
+    for (const p of ps) await setPhase(p, "Succeeded");
+    const j = await waitFor("complete", async () => {
+      const x = await c.client.get<Job>(R.jobs, "default", "idx");
+      return x.status?.conditions?.some((k) => k.type === "Complete") && x;
+    });
+    assert.equal(j.status?.completedIndexes, "0-2");
+  });
+
   test("a Job with completions 3 and parallelism 2 completes once 3 pods succeed", async () => {
     await c.client.create(R.jobs, "default", {
       apiVersion: "batch/v1",
