@@ -176,6 +176,18 @@ export function cpuSeconds(pid: number): number {
   return (Number(rest[11]) + Number(rest[12])) / 100;
 }
 
+/** Jiffies the whole machine spent busy and in total so far, from /proc/stat. */
+export function machineTicks(): { busy: number; total: number } {
+  const cpu = readFileSync("/proc/stat", "utf8").split("\n")[0].split(/\s+/).slice(1).map(Number);
+  const total = cpu.reduce((a, b) => a + b, 0);
+  return { busy: total - cpu[3] - (cpu[4] ?? 0), total };
+}
+
+/** Share of all cores busy between two machineTicks() readings, in percent. */
+export function machineBusyPct(a: { busy: number; total: number }, b: { busy: number; total: number }): number {
+  return ((b.busy - a.busy) / Math.max(1, b.total - a.total)) * 100;
+}
+
 /** The machine's 1-minute load average and the number of cores, for the report. */
 export function load(): string {
   const [one, five] = readFileSync("/proc/loadavg", "utf8").split(" ");

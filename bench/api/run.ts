@@ -13,7 +13,7 @@
  *      "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server).
  */
 import type { Worker } from "node:worker_threads";
-import { call, cpuSeconds, expectStatus, keepAliveAgent, latencySummary, load, memoryMiB, startBenchServer, wallMs, type BenchServer } from "./k8s.ts";
+import { call, cpuSeconds, expectStatus, machineBusyPct, machineTicks, keepAliveAgent, latencySummary, load, memoryMiB, startBenchServer, wallMs, type BenchServer } from "./k8s.ts";
 import { removeBundles, runThread, tsWorker } from "./threads.ts";
 import type { LoadOutcome, LoadTask } from "./load-worker.ts";
 import type { WatchReport, WatchTask } from "./watch-worker.ts";
@@ -35,11 +35,12 @@ class Meter {
   #cpu0: number;
   #client0 = process.cpuUsage();
   #t0 = performance.now();
+  #machine0 = machineTicks();
   constructor(private readonly pid: number) {
     this.#cpu0 = cpuSeconds(pid);
     this.#timer = setInterval(() => (this.#peak = Math.max(this.#peak, memoryMiB(pid).rss)), 100);
   }
-  /** "server CPU x%, client CPU y% of one core, server RSS peak z MiB" */
+  /** "server CPU x%, client CPU y% of one core, machine busy, server RSS peak z MiB" */
   done(): string {
     clearInterval(this.#timer);
     const wall = (performance.now() - this.#t0) / 1000;
@@ -47,7 +48,7 @@ class Meter {
     const serverPct = ((cpuSeconds(this.pid) - this.#cpu0) / wall) * 100;
     const clientPct = ((client.user + client.system) / 1e6 / wall) * 100;
     const peak = Math.max(this.#peak, memoryMiB(this.pid).rss);
-    return `server CPU ${serverPct.toFixed(0)}%, client CPU ${clientPct.toFixed(0)}% (of one core), server RSS peak ${peak.toFixed(0)} MiB`;
+    return `server CPU ${serverPct.toFixed(0)}%, client CPU ${clientPct.toFixed(0)}% (of one core), machine ${machineBusyPct(this.#machine0, machineTicks()).toFixed(0)}% busy (all cores), server RSS peak ${peak.toFixed(0)} MiB`;
   }
 }
 

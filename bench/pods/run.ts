@@ -14,7 +14,7 @@ import { readFileSync } from "node:fs";
 import { request } from "node:https";
 import { connect } from "node:net";
 import { join } from "node:path";
-import { call, expectStatus, keepAliveAgent, latencySummary, load, memoryMiB, startBenchServer, wallMs, type BenchServer } from "../api/k8s.ts";
+import { call, cpuSeconds, expectStatus, machineBusyPct, machineTicks, keepAliveAgent, latencySummary, load, memoryMiB, startBenchServer, wallMs, type BenchServer } from "../api/k8s.ts";
 
 const PODS = Number(process.env.PODS ?? 100);
 const IN_FLIGHT = Number(process.env.IN_FLIGHT ?? 10);
@@ -347,11 +347,16 @@ async function main(): Promise<void> {
     console.log(`warm-up pod (first sandbox, not counted): create → Ready ${w?.ready === undefined ? "?" : (w.ready - w.created).toFixed(0)} ms`);
     const names = Array.from({ length: PODS }, (_, i) => `p-${i}`);
     const started = performance.now();
+    const ctrdPid = containerdPid();
+    const cpu0 = { k3s: cpuSeconds(server.pid), containerd: cpuSeconds(ctrdPid), machine: machineTicks() };
     const timelines = await runPods(server, names);
     const seconds = (performance.now() - started) / 1000;
+    const pct = (pid: number, from: number) => `${(((cpuSeconds(pid) - from) / seconds) * 100).toFixed(0)}%`;
+    const cpuLine = `CPU while starting them: k3s ${pct(server.pid, cpu0.k3s)}, containerd ${pct(ctrdPid, cpu0.containerd)} (of one core), machine ${machineBusyPct(cpu0.machine, machineTicks()).toFixed(0)}% busy (all cores)`;
     stageReport(timelines);
     criReport(timelines, join(server.dataDir, "agent/containerd/containerd.log"));
     console.log(`  ${PODS} pods Ready in ${seconds.toFixed(1)} s (${(PODS / seconds).toFixed(1)} pods/s); profile window ${server.window(started)} s; ${load()}`);
+    console.log(`  ${cpuLine}`);
     await sleep(5000);
     memoryLine(server, `with ${PODS + 1} pods running`);
   } finally {
