@@ -153,3 +153,42 @@ for (const minor of [27, 28]) {
     assert.match(r.stdout, /env\s+<\[\]Object>/);
   });
 }
+
+for (const minor of [27, 28]) {
+  // kubectl validates a kind: List on the client (it never asks the server to): every item against the v2 schemas
+  test(`kubectl 1.${minor}: a List is validated against the v2 schemas on the client`, { skip: !existsSync(`${BIN}/kubectl.1.${minor}`) }, async () => {
+    const list = (extra: string) =>
+      manifest(
+        `list${minor}.yaml`,
+        `apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: ConfigMap
+    metadata: {name: listed${minor}, namespace: default}
+    data: {k: v}
+  - apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: listed${minor}, namespace: default}
+    spec:
+      selector: {matchLabels: {app: l}}
+      strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 1, maxUnavailable: "25%"}}
+      template:
+        metadata: {labels: {app: l}}
+        spec:
+          containers:
+            - name: web
+              image: nginx
+              ports: [{containerPort: 80}]
+${extra}`,
+      );
+    const bad = await kubectl(minor, ["apply", "-f", list("              colour: blue\n")]);
+    assert.notEqual(bad.code, 0, bad.stdout);
+    assert.match(bad.stderr, /ValidationError\(Deployment\.spec\.template\.spec\.containers\[0\]\): unknown field "colour" in io\.k8s\.api\.core\.v1\.Container/);
+    assert.equal((await ts.request("GET", `/api/v1/namespaces/default/configmaps/listed${minor}`)).status, 404);
+    const good = await kubectl(minor, ["apply", "-f", list("")]);
+    assert.equal(good.code, 0, good.stderr);
+    assert.match(good.stdout, new RegExp(`configmap/listed${minor} created`));
+    assert.match(good.stdout, new RegExp(`deployment.apps/listed${minor} created`));
+  });
+}
