@@ -277,7 +277,9 @@ export function decodeProtobuf(schemas: SchemaRegistry, body: Buffer): KubeObjec
   }
   if (encoding && encoding !== "identity") throw new Error(`unsupported protobuf content encoding ${JSON.stringify(encoding)}`);
   if (!kind || !apiVersion) throw new Error(`protobuf body names no type (apiVersion ${JSON.stringify(apiVersion)}, kind ${JSON.stringify(kind)})`);
-  const defName = definitionFor(apiVersion, kind);
+  let defName = definitionFor(apiVersion, kind);
+  // meta/v1's option kinds (DeleteOptions, ...) are registered in every group version: helm deletes with a "v1" DeleteOptions
+  if (!schemas[defName] && schemas[`io.k8s.apimachinery.pkg.apis.meta.v1.${kind}`]) defName = `io.k8s.apimachinery.pkg.apis.meta.v1.${kind}`;
   if (!schemas[defName]) throw new Error(`no protobuf schema for ${apiVersion} ${kind}`);
   const obj = decodeMessage(schemas, defName, raw);
   const { metadata, ...rest } = obj;

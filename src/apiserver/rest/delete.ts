@@ -30,7 +30,9 @@ export function deleteOptionsOf(call: Call): DeleteOptionsBody {
   const body = call.req.body;
   if (body && body.length > 0) {
     const type = parseMediaTypes(call.req.headers["content-type"])[0]?.type ?? "application/json";
-    const parsed = type.includes("yaml") ? parseYamlBody(body) : parseJson(body);
+    // client-go's typed clients (helm's release storage) send DeleteOptions as protobuf
+    const proto = type === "application/vnd.kubernetes.protobuf" ? call.ctx.protobuf : undefined;
+    const parsed = proto ? proto(call.kind, body) : type.includes("yaml") ? parseYamlBody(body) : parseJson(body);
     if (parsed && typeof parsed === "object") opts = parsed as DeleteOptionsBody;
   }
   const q = call.req.query;
