@@ -6,6 +6,7 @@
  * Run: node --import tsx bench/control-plane/run.ts [replicas] [nodes]
  */
 import { R } from "../../src/client/resources.ts";
+import { SharedInformerFactory } from "../../src/client/factory.ts";
 import type { Pod } from "../../src/client/types.ts";
 import { startControllerManager } from "../../src/controllers/mod.ts";
 import { startScheduler } from "../../src/scheduler/mod.ts";
@@ -19,8 +20,10 @@ const c = await startTestCluster();
 for (let i = 0; i < nodes; i += 10) {
   await Promise.all(Array.from({ length: Math.min(10, nodes - i) }, (_, j) => addNode(c.client, `node-${i + j}`, { cpu: "32", memory: "64Gi", pods: "110" })));
 }
-const cm = await startControllerManager(c.client, { leaderElection: false, controllers: ["replicaset", "deployment", "garbagecollector"] });
-const sched = await startScheduler(c.client, { leaderElection: false });
+// one set of informers for both, as the server wires them
+const factory = new SharedInformerFactory(c.client);
+const cm = await startControllerManager(c.client, { leaderElection: false, controllers: ["replicaset", "deployment", "garbagecollector"], factory });
+const sched = await startScheduler(c.client, { leaderElection: false, factory });
 
 // watch pods and count bindings as they happen
 const bound = new Set<string>();
@@ -61,4 +64,5 @@ console.log(`  pods per node min ${Math.min(...counts)} max ${Math.max(...counts
 watch.stop();
 await sched.stop();
 await cm.stop();
+factory.stop();
 await c.close();

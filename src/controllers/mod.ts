@@ -6,6 +6,7 @@ import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import type { Client } from "../client/client.ts";
 import { startLeaderElection } from "../client/leaderelection.ts";
+import type { SharedInformerFactory } from "../client/factory.ts";
 import { newControllerContext, type ControllerContext, type CSRSignRequest, type RunningController } from "./util/context.ts";
 import { replicaSetAdapter, replicationControllerAdapter, startReplicaController } from "./replicaset/replicaset.ts";
 import { startDeploymentController } from "./deployment/deployment.ts";
@@ -52,6 +53,8 @@ export interface ControllerManagerOptions {
   leaseDurationMs?: number;
   renewDeadlineMs?: number;
   retryPeriodMs?: number;
+  /** share informers with the scheduler (or others) in this process; the manager then never stops it */
+  factory?: SharedInformerFactory;
 }
 
 type Starter = (ctx: ControllerContext) => RunningController | Promise<RunningController>;
@@ -131,6 +134,7 @@ async function startAll(client: Client, opts: ControllerManagerOptions): Promise
     signCSR: opts.signCSR,
     nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriodMs ?? 40_000,
     terminatedPodGCThreshold: opts.terminatedPodGCThreshold ?? 12_500,
+    factory: opts.factory,
   });
   const enabled = new Set(enabledControllers(opts.controllers));
   const running: RunningController[] = [];
@@ -142,7 +146,7 @@ async function startAll(client: Client, opts: ControllerManagerOptions): Promise
   return {
     async stop() {
       await Promise.all(running.map((r) => r.stop()));
-      ctx.factory.stop();
+      if (!opts.factory) ctx.factory.stop();
     },
   };
 }

@@ -42,12 +42,12 @@ export interface RunningController {
   stop(): Promise<void>;
 }
 
-/** Builds the controller context. */
-export function newControllerContext(client: Client, settings: ControllerSettings): ControllerContext {
+/** Builds the controller context (with its own informer factory unless one is shared in). */
+export function newControllerContext(client: Client, settings: ControllerSettings & { factory?: SharedInformerFactory }): ControllerContext {
   const recorders = new Map<string, EventRecorder>();
   return {
     client,
-    factory: new SharedInformerFactory(client),
+    factory: settings.factory ?? new SharedInformerFactory(client),
     settings,
     recorder(component) {
       let r = recorders.get(component);
