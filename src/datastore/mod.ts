@@ -1,16 +1,12 @@
 /** The datastore (kine in TypeScript): a Backend over SQLite, PostgreSQL or MySQL, and the etcd v3 API over it. */
 import { parseEndpoint } from "./endpoint.ts";
-import { sqliteStore } from "./drivers/sqlite/sqlite.ts";
-import type { Store } from "./log/store.ts";
-import { LogBackend, type LogBackendOptions } from "./log/log-backend.ts";
-import type { KineBackend } from "./log/kine-backend.ts";
+import { sqliteStore } from "./drivers/mod.ts";
+import { LogBackend, type KineBackend, type LogBackendOptions, type Store } from "./log/mod.ts";
 
 export type { Backend, KeyValue, ListOptions, ListResult, WatchEvent, WatchOptions } from "./backend.ts";
 export { CompactedError, ConflictError, FutureRevisionError } from "./backend.ts";
-export type { KineBackend, PutOptions } from "./log/kine-backend.ts";
-export type { LeaseStatus } from "./log/leases.ts";
-export type { Compare, TxnOp, TxnRequest, TxnResult, TxnOpResult } from "./log/txn.ts";
-export { LeaseNotFoundError, KeyNotFoundError } from "./log/errors.ts";
+export type { KineBackend, PutOptions, LeaseStatus, Compare, TxnOp, TxnRequest, TxnResult, TxnOpResult, LogBackendOptions } from "./log/mod.ts";
+export { LeaseNotFoundError, KeyNotFoundError } from "./log/mod.ts";
 export { parseEndpoint, type Endpoint } from "./endpoint.ts";
 
 /** Options of createBackend. */
@@ -26,8 +22,14 @@ export interface CreateBackendOptions extends LogBackendOptions {
 
 /** opens the datastore named by the endpoint and returns it started */
 export async function createBackend(opts: CreateBackendOptions): Promise<KineBackend> {
-  const backend = new LogBackend(await openStore(opts), opts);
-  await backend.start();
+  const store = await openStore(opts);
+  const backend = new LogBackend(store, opts);
+  try {
+    await backend.start();
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    throw err;
+  }
   return backend;
 }
 
