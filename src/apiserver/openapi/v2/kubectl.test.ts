@@ -8,15 +8,18 @@ import { execFile } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { builtinKinds, builtinSchemas, decodeProtobuf } from "../../../api/mod.ts";
+import { customResourceKinds } from "../../apiextensions/kinds.ts";
+import type { Crd } from "../../apiextensions/types.ts";
 import { startTestServer, type TestServer } from "../../testenv.ts";
 import { openApiV2Handler } from "./serve.ts";
 
 const BIN = "/usr/lib/google-cloud-sdk/bin";
 let ts: TestServer;
+let schemas: ReturnType<typeof builtinSchemas>;
 const v2Requests: { accept?: string; status: number }[] = [];
 
 before(async () => {
-  const schemas = builtinSchemas();
+  schemas = builtinSchemas();
   ts = await startTestServer({ kinds: builtinKinds(), schemas, protobuf: (_kind, body) => decodeProtobuf(schemas, body) });
   const handler = openApiV2Handler(() => ts.api.kinds.all(), schemas);
   ts.api.registerPath("/openapi/v2", async (req) => {
@@ -192,3 +195,49 @@ ${extra}`,
     assert.match(good.stdout, new RegExp(`deployment.apps/listed${minor} created`));
   });
 }
+
+const gizmos: Crd = {
+  apiVersion: "apiextensions.k8s.io/v1",
+  kind: "CustomResourceDefinition",
+  metadata: { name: "gizmos.example.k3s.io" },
+  spec: {
+    group: "example.k3s.io",
+    names: { kind: "Gizmo", plural: "gizmos", singular: "gizmo", listKind: "GizmoList" },
+    scope: "Namespaced",
+    versions: [
+      {
+        name: "v1",
+        served: true,
+        storage: true,
+        schema: { openAPIV3Schema: { type: "object", properties: { spec: { type: "object", properties: { size: { type: "integer" }, tags: { type: "array", items: { type: "string" } } } } } } },
+      },
+    ],
+  },
+};
+
+test("a custom resource registered after the v2 document was built: kubectl 1.27/1.28 apply, re-apply (merge patch), refuse an unknown field, explain it from v2", async () => {
+  // what the CRD controller does once a CRD is established: schemas into the shared registry, kinds into the server
+  const made = customResourceKinds(gizmos);
+  Object.assign(schemas, made.schemas);
+  for (const k of made.kinds) ts.api.kinds.register(k);
+  for (const minor of [27, 28]) {
+    if (!existsSync(`${BIN}/kubectl.1.${minor}`)) continue;
+    const gizmo = (spec: string) => manifest(`g${minor}.yaml`, `apiVersion: example.k3s.io/v1\nkind: Gizmo\nmetadata: {name: g${minor}, namespace: default}\nspec: {${spec}}\n`);
+    const created = await kubectl(minor, ["apply", "-f", gizmo("size: 1, tags: [a, b]")]);
+    assert.equal(created.code, 0, created.stderr);
+    assert.match(created.stdout, new RegExp(`gizmo.example.k3s.io/g${minor} created`));
+    const updated = await kubectl(minor, ["apply", "-v=8", "-f", gizmo("size: 2")]);
+    assert.equal(updated.code, 0, updated.stderr);
+    assert.match(updated.stderr, /Content-Type: application\/merge-patch\+json/);
+    const got = (await ts.request("GET", `/apis/example.k3s.io/v1/namespaces/default/gizmos/g${minor}`)).json();
+    assert.deepEqual(got.spec, { size: 2 });
+    const bad = await kubectl(minor, ["apply", "-f", gizmo("size: 3, colour: blue")]);
+    assert.notEqual(bad.code, 0, bad.stdout);
+    assert.match(bad.stderr, /unknown field "spec\.colour"/);
+    // only a document rebuilt after the registration knows the new kind
+    const explained = await kubectl(minor, ["explain", "--output=plaintext-openapiv2", "gizmo.spec"]);
+    assert.equal(explained.code, 0, explained.stderr);
+    assert.match(explained.stdout, /size\s+<integer>/);
+    assert.match(explained.stdout, /tags\s+<\[\]string>/);
+  }
+});
