@@ -78,8 +78,7 @@ describe("daemonsets, statefulsets, jobs and cronjobs", () => {
         replicas: 3,
         serviceName: "web",
         selector: { matchLabels: { app: "sts" } },
-        // (no volumeMounts of "data": the REST core's validation does not yet accept claim-template names there)
-        template: { metadata: { labels: { app: "sts" } }, spec: { containers: [{ name: "w", image: "nginx" }] } },
+        template: { metadata: { labels: { app: "sts" } }, spec: { containers: [{ name: "w", image: "nginx", volumeMounts: [{ name: "data", mountPath: "/data" }] }] } },
         volumeClaimTemplates: [{ metadata: { name: "data" }, spec: { storageClassName: "lazy", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } }],
       },
     });
