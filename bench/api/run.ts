@@ -40,6 +40,10 @@ class Meter {
     this.#cpu0 = cpuSeconds(pid);
     this.#timer = setInterval(() => (this.#peak = Math.max(this.#peak, memoryMiB(pid).rss)), 100);
   }
+  /** server CPU milliseconds used since the meter started: unlike latency, this does not depend on how starved the server was */
+  serverCpuMs(): number {
+    return (cpuSeconds(this.pid) - this.#cpu0) * 1000;
+  }
   /** "server CPU x%, client CPU y% of one core, machine busy, server RSS peak z MiB" */
   done(): string {
     clearInterval(this.#timer);
@@ -84,7 +88,8 @@ async function phase(name: string, task: Omit<LoadTask, "clients" | "firstClient
   const meter = new Meter(server.pid);
   const started = performance.now();
   const out = await runLoad(task, clients, opts.count);
-  report(name, out, `${meter.done()}; profile window ${server.window(started)} s`, opts.goalMs);
+  const perRequest = meter.serverCpuMs() / Math.max(1, out.latencies.length);
+  report(name, out, `server CPU per request ${perRequest.toFixed(2)} ms; ${meter.done()}; profile window ${server.window(started)} s`, opts.goalMs);
   return out;
 }
 
@@ -119,6 +124,7 @@ async function watchFanOut(server: BenchServer): Promise<void> {
   console.log(`watch fan-out: ${opened}/${WATCHERS} watches open in ${((performance.now() - t0) / 1000).toFixed(1)} s${openError ? ` (${openError})` : ""}; server RSS ${before.toFixed(0)} → ${memoryMiB(server.pid).rss.toFixed(0)} MiB with them`);
   // the writes' responses, stamped on the same clock as the events
   const updatesFrom = performance.now();
+  const updatesMeter = new Meter(server.pid);
   const written = new Map<string, number>();
   const sentAt = new Map<string, number>();
   for (let i = 1; i <= UPDATES; i++) {
@@ -131,6 +137,8 @@ async function watchFanOut(server: BenchServer): Promise<void> {
     sentAt.set(rv, sent);
     await new Promise((res) => setTimeout(res, 500));
   }
+  const perUpdateCpu = updatesMeter.serverCpuMs() / UPDATES;
+  updatesMeter.done();
   await new Promise((res) => setTimeout(res, 2000));
   const finals = await Promise.all(
     workers.map((w) => {
@@ -158,6 +166,7 @@ async function watchFanOut(server: BenchServer): Promise<void> {
   const s = latencySummary(latencies);
   console.log(`watch fan-out: ${opened} watchers × ${UPDATES} updates, write response → event ${s.text} (goal p99 ≤ ${WATCH_GOAL_MS} ms: ratio ${(s.p99 / WATCH_GOAL_MS).toFixed(2)}); events missing ${missing}, watches ended early ${ended}`);
   console.log(`  from the write's request instead: ${latencySummary(fromSend).text}; negative figures above are events that arrived before the write's response was read`);
+  console.log(`  server CPU per update (the write and its ${opened} events) ${perUpdateCpu.toFixed(1)} ms`);
   console.log(`  p99 per update: ${perUpdateP99.map((x) => x.toFixed(0)).join(" ")} ms`);
   console.log(`  ${costs}; updates' profile window ${server.window(updatesFrom)} s; ${load()}`);
   agent.destroy();
