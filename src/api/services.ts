@@ -75,6 +75,9 @@ function prepareServiceUpdate(obj: KubeObject, old: KubeObject, ctx: StrategyCon
   if (spec.type !== "ExternalName" && oldSpec.type !== "ExternalName") {
     if (!spec.clusterIP && oldSpec.clusterIP) spec.clusterIP = oldSpec.clusterIP;
     if (!Array.isArray(spec.clusterIPs) && Array.isArray(oldSpec.clusterIPs)) spec.clusterIPs = oldSpec.clusterIPs;
+    // upstream's normalizeClusterIPs: a change to the singular field alone changes the primary IP (which validation refuses)
+    const ips = Array.isArray(spec.clusterIPs) ? spec.clusterIPs.map(String) : [];
+    if (spec.clusterIP && spec.clusterIP !== oldSpec.clusterIP && ips[0] === oldSpec.clusterIP) spec.clusterIPs = [spec.clusterIP, ...ips.slice(1)];
     if (!spec.ipFamilies && oldSpec.ipFamilies) spec.ipFamilies = oldSpec.ipFamilies;
     if (!spec.ipFamilyPolicy && oldSpec.ipFamilyPolicy) spec.ipFamilyPolicy = oldSpec.ipFamilyPolicy;
   }
