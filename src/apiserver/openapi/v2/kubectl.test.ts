@@ -1,6 +1,6 @@
 // The real kubectl 1.27 and 1.28 (which fetch /openapi/v2 as protobuf before
 // apply/create/replace/edit and use it for explain and strategic merge) and
-// 1.32 (which uses v3) against the REST core over real SQLite, with the
+// 1.29–1.33 (which use v3 and must not be disturbed) against the REST core over real SQLite, with the
 // built-in kinds and the v2 handler registered as the product registers it.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -33,12 +33,12 @@ after(async () => {
   await ts?.close();
 });
 
-function kubectl(minor: number, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function kubectl(minor: number, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = execFile(
       `${BIN}/kubectl.1.${minor}`,
       ["--kubeconfig", ts.kubeconfig, "--cache-dir", join(ts.dir, `kcache-${minor}`), ...args],
-      { timeout: 60_000, env: { ...process.env, HOME: ts.dir }, maxBuffer: 64 << 20 },
+      { timeout: 60_000, env: { ...process.env, HOME: ts.dir, ...env }, maxBuffer: 64 << 20 },
       (err, stdout, stderr) => {
         const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : 1) : 0;
         resolve({ code, stdout: stdout.toString(), stderr: stderr.toString() });
@@ -90,7 +90,7 @@ async function containerOf(name: string): Promise<Container> {
   return res.json().spec.template.spec.containers[0] as Container;
 }
 
-for (const minor of [27, 28, 32]) {
+for (const minor of [27, 28, 29, 30, 31, 32, 33]) {
   const skip = !existsSync(`${BIN}/kubectl.1.${minor}`);
 
   test(`kubectl 1.${minor}: apply with validation on, then a re-apply patched strategically`, { skip }, async () => {
@@ -145,6 +145,20 @@ for (const minor of [27, 28, 32]) {
 }
 
 for (const minor of [27, 28]) {
+  test(`kubectl 1.${minor}: replace -f and edit with validation on`, { skip: !existsSync(`${BIN}/kubectl.1.${minor}`) }, async () => {
+    const name = `ed${minor}`;
+    assert.equal((await kubectl(minor, ["create", "-f", deployment(name, { image: "nginx:1.1", env: [["A", "1"]] })])).code, 0);
+    const replaced = await kubectl(minor, ["replace", "-f", deployment(name, { image: "nginx:1.2", env: [["A", "2"]] })]);
+    assert.equal(replaced.code, 0, replaced.stderr);
+    assert.match(replaced.stdout, new RegExp(`deployment.apps/${name} replaced`));
+    assert.equal((await containerOf(name)).image, "nginx:1.2");
+    // kubectl runs the editor through sh -c with the temp file's path appended
+    const edited = await kubectl(minor, ["edit", `deployment/${name}`, "-n", "default"], { KUBE_EDITOR: "sed -i -e s/nginx:1.2/nginx:1.3/" });
+    assert.equal(edited.code, 0, edited.stderr);
+    assert.match(edited.stdout, new RegExp(`deployment.apps/${name} edited`));
+    assert.equal((await containerOf(name)).image, "nginx:1.3");
+  });
+
   test(`kubectl 1.${minor}: explain from the v2 document itself`, { skip: !existsSync(`${BIN}/kubectl.1.${minor}`) }, async () => {
     const before = v2Requests.length;
     const r = await kubectl(minor, ["explain", "--output=plaintext-openapiv2", "deployment.spec.template.spec.containers"]);
