@@ -19,6 +19,7 @@ import {
   withEscalationChecks,
   type ObjectLookup, type RbacAuthorizer, type RequestAuthenticator } from "../apiserver/auth/mod.ts";
 import { buildOpenApiV3, serveOpenApi, type OpenApiV3Documents } from "../apiserver/openapi/mod.ts";
+import { openApiV2Handler } from "../apiserver/openapi/v2/mod.ts";
 import { startCrdController } from "../apiserver/apiextensions/mod.ts";
 import { createWebhookAdmission } from "../apiserver/admission/mod.ts";
 import { createAggregator, keepAuthenticationConfigPublished } from "../apiserver/aggregator/mod.ts";
@@ -150,6 +151,8 @@ async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: E
   let openapi: OpenApiV3Documents | undefined;
   api.kinds.onChange(() => (openapi = undefined));
   api.registerPath("/openapi/", async (req) => serveOpenApi((openapi ??= buildOpenApiV3(api!.kinds.all(), schemas)), req) ?? { status: 404, headers: {}, body: Buffer.from("404 page not found\n") });
+  // kubectl 1.27/1.28 validate and compute strategic patches from v2 (protobuf)
+  api.registerPath("/openapi/v2", openApiV2Handler(() => api!.kinds.all(), schemas));
 
   // CRDs, admission webhooks and API aggregation (src/apiserver/{apiextensions,admission,aggregator})
   const crds = startCrdController({ client: self, kinds: api.kinds, schemas });
