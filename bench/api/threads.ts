@@ -4,26 +4,38 @@
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { build } from "esbuild";
 
-const bundles = new Map<string, string>();
+// promises, so that threads started together share one bundle
+const bundles = new Map<string, Promise<string>>();
+const dirs: string[] = [];
+
+async function bundle(module: URL): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), "k3s-bench-thread-"));
+  dirs.push(dir);
+  const outfile = join(dir, "thread.mjs");
+  await build({
+    entryPoints: [fileURLToPath(module)],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    logLevel: "warning",
+    // CommonJS dependencies inside an ESM bundle need a require
+    banner: { js: "import { createRequire as __benchRequire } from 'node:module'; const require = __benchRequire(import.meta.url);" },
+  });
+  return outfile;
+}
 
 /** Starts a worker thread running `module` with `workerData`. */
 export async function tsWorker(module: URL, workerData: unknown): Promise<Worker> {
   let bundled = bundles.get(module.href);
-  if (!bundled) {
-    const outfile = join(mkdtempSync(join(tmpdir(), "k3s-bench-thread-")), "thread.mjs");
-    await build({
-      entryPoints: [fileURLToPath(module)], outfile, bundle: true, platform: "node", format: "esm", target: "node20", logLevel: "warning",
-      // CommonJS dependencies inside an ESM bundle need a require
-      banner: { js: "import { createRequire as __benchRequire } from 'node:module'; const require = __benchRequire(import.meta.url);" },
-    });
-    bundles.set(module.href, (bundled = outfile));
-  }
-  return new Worker(bundled, { workerData });
+  if (!bundled) bundles.set(module.href, (bundled = bundle(module)));
+  return new Worker(await bundled, { workerData });
 }
 
 /** Runs a worker thread to its first message. */
@@ -38,6 +50,6 @@ export async function runThread<T>(module: URL, workerData: unknown): Promise<T>
 
 /** Removes the bundles written so far. */
 export function removeBundles(): void {
-  for (const file of bundles.values()) rmSync(dirname(file), { recursive: true, force: true });
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   bundles.clear();
 }
