@@ -1,0 +1,70 @@
+/**
+ * kube-apiserver's built-in admission plugins as one hook, in upstream's
+ * order: LimitRanger, ServiceAccount, NodeRestriction, PodSecurity, then the
+ * webhooks (MutatingAdmissionWebhook / ValidatingAdmissionWebhook), and
+ * ResourceQuota last so that only requests every other plugin let through
+ * are charged. NamespaceLifecycle stays in the REST core.
+ */
+import type { Client } from "../../../client/client.ts";
+import { SharedInformerFactory } from "../../../client/factory.ts";
+import type { AdmissionAttributes, AdmissionHook } from "../../rest/context.ts";
+import { chainAdmission } from "./chain.ts";
+import { limitRangerAdmission } from "./limitranger.ts";
+import { nodeRestrictionAdmission } from "./noderestriction.ts";
+import { podSecurityAdmission, type PodSecurityOptions } from "./podsecurity.ts";
+import { resourceQuotaAdmission } from "./resourcequota.ts";
+import { serviceAccountAdmission } from "./serviceaccount.ts";
+
+/** The plugins this module provides, by upstream's names. */
+export type BuiltinPluginName = "LimitRanger" | "ServiceAccount" | "NodeRestriction" | "PodSecurity" | "ResourceQuota";
+
+export interface BuiltinAdmissionOptions {
+  /** a superuser client (the API server's own in-process client); used only after start() */
+  client: Client;
+  /** shared informers (default: a factory of its own, started and stopped with the hook) */
+  informers?: SharedInformerFactory;
+  /** runs where upstream runs the admission webhooks: after PodSecurity, before ResourceQuota */
+  webhooks?: AdmissionHook;
+  /** PodSecurity's defaults for unlabelled namespaces and its exempt namespaces */
+  podSecurity?: Pick<PodSecurityOptions, "defaults" | "exemptNamespaces">;
+  /** plugins to leave out (kube-apiserver's --disable-admission-plugins) */
+  disable?: BuiltinPluginName[];
+  /** how long a new pod waits for its namespace's "default" service account (default 2 s) */
+  defaultServiceAccountWaitMs?: number;
+}
+
+/** The combined hook with its informers' life cycle. */
+export interface BuiltinAdmission extends AdmissionHook {
+  /** starts the informers (the API server must be serving in-process requests) */
+  start(): void;
+  /** resolves once the informers have listed */
+  ready(): Promise<void>;
+  stop(): void;
+}
+
+/** Builds the built-in admission chain (with the webhooks in their place). */
+export function createBuiltinAdmission(opts: BuiltinAdmissionOptions): BuiltinAdmission {
+  const { client } = opts;
+  const own = !opts.informers;
+  const informers = opts.informers ?? new SharedInformerFactory(client);
+  const off = new Set(opts.disable ?? []);
+  const hooks: AdmissionHook[] = [];
+  if (!off.has("LimitRanger")) hooks.push(limitRangerAdmission({ client, informers }));
+  if (!off.has("ServiceAccount")) hooks.push(serviceAccountAdmission({ client, informers, defaultWaitMs: opts.defaultServiceAccountWaitMs }));
+  if (!off.has("NodeRestriction")) hooks.push(nodeRestrictionAdmission({ client }));
+  if (!off.has("PodSecurity")) hooks.push(podSecurityAdmission({ client, informers, ...opts.podSecurity }));
+  if (opts.webhooks) hooks.push(opts.webhooks);
+  if (!off.has("ResourceQuota")) hooks.push(resourceQuotaAdmission({ client, informers }));
+  const chain = chainAdmission(hooks);
+  return {
+    mutate: (attrs: AdmissionAttributes) => chain.mutate(attrs),
+    validate: (attrs: AdmissionAttributes) => chain.validate(attrs),
+    start() {
+      informers.start();
+    },
+    ready: () => informers.waitForSync(),
+    stop() {
+      if (own) informers.stop();
+    },
+  };
+}
