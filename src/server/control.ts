@@ -22,7 +22,7 @@ import { buildOpenApiV3, serveOpenApi, type OpenApiV3Documents } from "../apiser
 import { openApiV2Handler } from "../apiserver/openapi/v2/mod.ts";
 import { startCrdController } from "../apiserver/apiextensions/mod.ts";
 import { createWebhookAdmission } from "../apiserver/admission/mod.ts";
-import { createAggregator, keepAuthenticationConfigPublished } from "../apiserver/aggregator/mod.ts";
+import { createAggregator, keepAuthenticationConfigPublished, startAutoRegistration } from "../apiserver/aggregator/mod.ts";
 import { ApiError, type Client } from "../client/client.ts";
 import { inProcessClient } from "../client/mod.ts";
 import { createBackend, startEtcdServer, type EtcdServer, type KineBackend } from "../datastore/mod.ts";
@@ -159,6 +159,7 @@ async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: E
   webhooks.start();
   const aggregator = createAggregator({ client: self, proxyClientCert: { cert: pki.clientAuthProxy.certPEM, key: pki.clientAuthProxy.keyPEM }, authorizer });
   aggregator.start();
+  const localAPIServices = startAutoRegistration({ client: self, kinds: api.kinds });
   await Promise.all([crds.ready(), webhooks.ready(), aggregator.ready()]);
   front = aggregator.wrap(api.handler);
   const authConfig = keepAuthenticationConfigPublished(self, { clientCA: pki.clientCA.certPEM, requestHeaderCA: pki.requestHeaderCA.certPEM, allowedNames: ["system:auth-proxy"] });
@@ -198,6 +199,7 @@ async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: E
       aggregation.stop();
       stopAllocationRepair();
       authConfig.stop();
+      localAPIServices.stop();
       webhooks.stop();
       await crds.stop();
       await aggregator.stop();

@@ -8,3 +8,5 @@ export type { RemoteGroupVersion } from "./discovery.ts";
 export type { APIService, APIServiceSpec, APIResourceList, APIResource } from "./types.ts";
 export { publishAuthenticationConfig, keepAuthenticationConfigPublished, authenticationConfigData } from "./authconfig.ts";
 export type { AuthenticationConfig } from "./authconfig.ts";
+export { startAutoRegistration, localAPIServices } from "./autoregister.ts";
+export type { AutoRegistration, AutoRegistrationOptions } from "./autoregister.ts";
