@@ -229,6 +229,35 @@ describe("deployments with the controller manager and scheduler", () => {
     assert.match(cond.message ?? "", /^ReplicaSet "pz-\w+" has timed out progressing\.$/);
   });
 
+  test("scaling in the middle of a rollout is spread in proportion (within maxSurge), then the rollout completes", async () => {
+    await c.client.create(R.deployments, "default", deployment("mid", 4, "app:1", { strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } }));
+    await waitFor("available", async () => {
+      await readyAll("mid");
+      return (await c.client.get<Deployment>(R.deployments, "default", "mid")).status?.availableReplicas === 4;
+    });
+    await c.client.patch(R.deployments, "default", "mid", "merge", { spec: { template: { spec: { containers: [{ name: "web", image: "app:2", resources: { requests: { cpu: "100m" } } }] } } } });
+    // the new pod is never marked ready: the rollout stalls at old 4 + new 1
+    await waitFor("surge pod", async () => (await listItems<ReplicaSet>(c.client, R.replicasets, "default", "app=mid")).length === 2);
+    await c.client.patch(R.deployments, "default", "mid", "merge", { spec: { replicas: 8 } });
+    const sizes = await waitFor("proportional", async () => {
+      const l = await listItems<ReplicaSet>(c.client, R.replicasets, "default", "app=mid");
+      const byImage = Object.fromEntries(l.map((rs) => [rs.spec.template.spec.containers[0].image, rs.spec.replicas ?? 0]));
+      return byImage["app:1"] + byImage["app:2"] === 9 && byImage;
+    });
+    // 4 more to spread 4:1 → 3 and 0, the rounding leftover to the larger: as upstream
+    assert.deepEqual(sizes, { "app:1": 8, "app:2": 1 });
+    await waitFor(
+      "rollout completes at 8",
+      async () => {
+        await readyAll("mid");
+        await finishTerminating("mid");
+        const d = await c.client.get<Deployment>(R.deployments, "default", "mid");
+        return d.status?.updatedReplicas === 8 && d.status.availableReplicas === 8 && d.status.replicas === 8;
+      },
+      30_000,
+    );
+  });
+
   test("a ReplicationController keeps its replicas, adopting a matching orphan and replacing a deleted pod", async () => {
     await c.client.create(R.pods, "default", { apiVersion: "v1", kind: "Pod", metadata: { name: "stray", namespace: "default", labels: { app: "rc" } }, spec: { containers: [{ name: "c", image: "x" }] } });
     await c.client.create(R.replicationcontrollers, "default", {

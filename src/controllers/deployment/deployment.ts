@@ -12,7 +12,7 @@ import { adoptPatch, controllerRef, isControlledBy, newControllerRef, releasePat
 import { canonicalJSON, templateHash } from "../util/hash.ts";
 import { nowISO } from "../util/pods.ts";
 import { QueueController, type ControllerContext, type RunningController } from "../util/context.ts";
-import { isComplete, newRSReplicas, scaleDownOld, surgeAndUnavailable } from "./rollout.ts";
+import { isComplete, newRSReplicas, proportionalScale, scaleDownOld, surgeAndUnavailable } from "./rollout.ts";
 
 export const REVISION = "deployment.kubernetes.io/revision";
 const DESIRED = "deployment.kubernetes.io/desired-replicas";
@@ -234,6 +234,16 @@ export function startDeploymentController(ctx: ControllerContext): RunningContro
     }
     if (!newRS) return newRS;
     if (activeOld.length === 0) return await scaleRS(d, newRS, replicas);
+    const active = [...activeOld, ...((newRS.spec.replicas ?? 0) > 0 ? [newRS] : [])];
+    if (active.some((rs) => rs.metadata.annotations?.[DESIRED] !== String(replicas))) {
+      // a scale in the middle of a rollout: spread it, then roll on in the next pass
+      const sizes = proportionalScale(d, active);
+      for (const rs of active) {
+        const updated = await scaleRS(d, rs, sizes.get(rs.metadata.name ?? "") ?? rs.spec.replicas ?? 0);
+        if (rs === newRS) newRS = updated;
+      }
+      return newRS;
+    }
     const target = newRSReplicas(d, { all, newRS });
     if (target !== (newRS.spec.replicas ?? 0)) {
       newRS = await scaleRS(d, newRS, target);

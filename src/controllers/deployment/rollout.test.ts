@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Deployment, ReplicaSet } from "../../client/types.ts";
-import { isComplete, newRSReplicas, resolveIntOrPercent, scaleDownOld, surgeAndUnavailable } from "./rollout.ts";
+import { isComplete, newRSReplicas, proportionalScale, resolveIntOrPercent, scaleDownOld, surgeAndUnavailable } from "./rollout.ts";
 
 const dep = (replicas: number, maxSurge?: number | string, maxUnavailable?: number | string): Deployment => ({
   metadata: { name: "d" },
@@ -61,4 +61,16 @@ test("complete when the new set has every replica available and no old pods rema
   assert.equal(isComplete(d, { newRS: neu, all: [neu] }), true);
   assert.equal(isComplete(d, { newRS: neu, all: [neu, rs("old", 0, 0)] }), true);
   assert.equal(isComplete(d, { newRS: neu, all: [neu, rs("old", 1, 1)] }), false);
+});
+
+test("a replicas change mid-rollout is spread over the active ReplicaSets", () => {
+  const d = dep(20, 3, 2);
+  const old = rs("old", 8, 8, "2024-01-01T00:00:00Z");
+  const neu = rs("new", 5, 0, "2024-01-02T00:00:00Z");
+  // allowed 23, active 13: 10 more, split 8:5 → 6 and 3, leftover 1 to the largest
+  assert.deepEqual(Object.fromEntries(proportionalScale(d, [old, neu])), { old: 15, new: 8 });
+  const down = dep(4, 1, 0);
+  // allowed 5, active 13: 8 fewer, the smaller set first
+  const out = proportionalScale(down, [old, neu]);
+  assert.equal((out.get("old") ?? 0) + (out.get("new") ?? 0), 5);
 });

@@ -110,3 +110,40 @@ export function isComplete(d: Deployment, sets: Pick<RolloutSets, "all" | "newRS
   const oldPods = all.filter((rs) => rs !== newRS).reduce((s, rs) => s + (rs.status?.replicas ?? 0) + specReplicas(rs), 0);
   return specReplicas(newRS) === replicas && (newRS.status?.replicas ?? 0) === replicas && available(newRS) >= replicas && oldPods === 0;
 }
+
+/**
+ * Proportional scaling (a replicas change in the middle of a rollout): the
+ * change is spread over the active ReplicaSets in proportion to their size,
+ * the largest absorbing the rounding, so the surge budget is respected.
+ */
+export function proportionalScale(d: Deployment, active: ReplicaSet[]): Map<string, number> {
+  const out = new Map<string, number>();
+  const { maxSurge } = surgeAndUnavailable(d);
+  const allowed = (d.spec.replicas ?? 1) + maxSurge;
+  const total = active.reduce((s, rs) => s + specReplicas(rs), 0);
+  const toAdd = allowed - total;
+  if (toAdd === 0 || total === 0) return out;
+  // scaling up favours the largest (newest on ties); scaling down takes from the smallest (oldest) first
+  const sorted = [...active].sort((a, b) =>
+    toAdd > 0
+      ? specReplicas(b) - specReplicas(a) || (b.metadata.creationTimestamp ?? "").localeCompare(a.metadata.creationTimestamp ?? "")
+      : specReplicas(a) - specReplicas(b) || (a.metadata.creationTimestamp ?? "").localeCompare(b.metadata.creationTimestamp ?? ""),
+  );
+  let added = 0;
+  for (const rs of sorted) {
+    const share = toAdd > 0 ? Math.floor((specReplicas(rs) * toAdd) / total) : -Math.min(specReplicas(rs), Math.floor((specReplicas(rs) * -toAdd) / total));
+    out.set(rs.metadata.name ?? "", specReplicas(rs) + share);
+    added += share;
+  }
+  // the rounding leftover goes to the first in order
+  let left = toAdd - added;
+  for (const rs of sorted) {
+    if (left === 0) break;
+    const name = rs.metadata.name ?? "";
+    const cur = out.get(name)!;
+    const next = Math.max(0, cur + left);
+    left -= next - cur;
+    out.set(name, next);
+  }
+  return out;
+}
