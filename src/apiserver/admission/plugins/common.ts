@@ -113,4 +113,7 @@ export const REFS = {
   limitranges: { group: "", version: "v1", resource: "limitranges", namespaced: true },
   resourcequotas: { group: "", version: "v1", resource: "resourcequotas", namespaced: true },
   persistentvolumeclaims: { group: "", version: "v1", resource: "persistentvolumeclaims", namespaced: true },
+  configmaps: { group: "", version: "v1", resource: "configmaps", namespaced: true },
+  secrets: { group: "", version: "v1", resource: "secrets", namespaced: true },
+  leases: { group: "coordination.k8s.io", version: "v1", resource: "leases", namespaced: true },
 } satisfies Record<string, ResourceRef>;

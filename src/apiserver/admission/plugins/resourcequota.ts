@@ -73,12 +73,12 @@ function missingRequests(pod: KubeObject, tracked: string[]): string | undefined
 /** The quota's status after admitting `delta`, or the refusal text. */
 export function admitAgainst(q: ResourceQuota, change: { delta: ResourceTotals; object: KubeObject; isPod: boolean }): { used?: Record<string, string>; refusal?: string } {
   const name = q.metadata.name ?? "";
-  const tracked = trackedResources(q).filter((r) => change.delta.values.has(r));
-  if (tracked.length === 0) return {};
   if (change.isPod) {
     const missing = missingRequests(change.object, trackedResources(q));
     if (missing) return { refusal: `failed quota: ${name}: ${missing}` };
   }
+  const tracked = trackedResources(q).filter((r) => change.delta.values.has(r));
+  if (tracked.length === 0) return {};
   const hard = q.status?.hard ?? {};
   const used = q.status?.used ?? {};
   const unknown = tracked.filter((r) => hard[r] === undefined || used[r] === undefined);
