@@ -46,11 +46,19 @@ export function tlsRequest(req: TlsRequest): Promise<IncomingMessage> {
       key: req.key,
       rejectUnauthorized: !req.insecureSkipVerify,
       ...(req.insecureSkipVerify ? { checkServerIdentity: () => undefined } : {}),
-      ...(req.signal ? { signal: req.signal } : {}),
       agent: false,
     });
     let timer: NodeJS.Timeout | undefined;
     let response: IncomingMessage | undefined;
+    // the caller going away ends the request and its streamed answer (watches through the aggregator)
+    const onAbort = (): void => {
+      const err = new Error("the client went away");
+      if (response) response.destroy(err);
+      else r.destroy(err);
+    };
+    if (req.signal?.aborted) onAbort();
+    req.signal?.addEventListener("abort", onAbort, { once: true });
+    const detach = (): void => req.signal?.removeEventListener("abort", onAbort);
     if (req.deadlineMs) {
       timer = setTimeout(() => {
         const err = new Error("context deadline exceeded");
@@ -60,10 +68,12 @@ export function tlsRequest(req: TlsRequest): Promise<IncomingMessage> {
     }
     r.on("response", (res) => {
       response = res;
+      res.on("close", detach);
       if (timer) res.on("close", () => clearTimeout(timer));
       resolve(res);
     });
     r.on("error", (err) => {
+      detach();
       if (timer) clearTimeout(timer);
       reject(err);
     });

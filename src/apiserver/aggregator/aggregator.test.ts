@@ -29,6 +29,8 @@ let front: { server: Server; close(): Promise<void> };
 let frontPort = 0;
 let kc: { kubeconfig: string; dir: string };
 const seen: { path: string; headers: IncomingHttpHeaders; clientCN?: string }[] = [];
+let onWatchClosed: () => void = () => undefined;
+const watchClosed = new Promise<void>((resolve) => (onWatchClosed = resolve));
 
 const RESOURCES = {
   kind: "APIResourceList",
@@ -58,6 +60,12 @@ before(async () => {
     const send = (code: number, v: unknown): void => void res.writeHead(code, { "content-type": "application/json" }).end(JSON.stringify(v));
     if (path === "/apis/metrics.k8s.io/v1beta1") return send(200, RESOURCES);
     if (path === "/apis/metrics.k8s.io/v1beta1/nodes") return send(200, NODES);
+    if (path === "/apis/metrics.k8s.io/v1beta1/pods" && (req.url ?? "").includes("watch=true")) {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write(JSON.stringify({ type: "ADDED", object: { kind: "PodMetrics", apiVersion: "metrics.k8s.io/v1beta1", metadata: { name: "p", namespace: "default" } } }) + "\n");
+      res.on("close", () => onWatchClosed());
+      return;
+    }
     if (path === "/apis/metrics.k8s.io/v1beta1/nodes/n1") return send(200, { ...NODES.items[0], kind: "NodeMetrics", apiVersion: "metrics.k8s.io/v1beta1" });
     send(404, { kind: "Status", apiVersion: "v1", status: "Failure", code: 404, reason: "NotFound", message: "not here" });
   });
@@ -179,6 +187,22 @@ test("proxied requests are authorized in front", async () => {
   assert.equal(denied.status, 403);
   assert.match(JSON.parse(denied.body).message, /User "alice" cannot list resource "nodes" in API group "metrics\.k8s\.io" at the cluster scope/);
   assert.equal(seen.length, 0, "the backend was not called");
+});
+
+test("a watch streams through the proxy and ends at the backend when the client leaves", async () => {
+  const first = await new Promise<string>((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port: frontPort, path: "/apis/metrics.k8s.io/v1beta1/pods?watch=true", ca: ts.pki.caCert, cert: ts.pki.adminCert, key: ts.pki.adminKey }, (res) => {
+      res.once("data", (c: Buffer) => {
+        resolve(c.toString());
+        req.destroy();
+      });
+    });
+    req.on("error", (err) => (err.message.includes("socket hang up") ? undefined : reject(err)));
+    req.end();
+  });
+  assert.equal(JSON.parse(first.trim()).type, "ADDED");
+  const closed = await Promise.race([watchClosed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 3000))]);
+  assert.ok(closed, "the backend's watch was closed");
 });
 
 test("without endpoints the APIService turns unavailable and requests get 503", async () => {
