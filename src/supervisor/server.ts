@@ -12,7 +12,7 @@ import type { ServerConfig } from "../server/config.ts";
 import { advertisedHostPort } from "../server/advertise.ts";
 import type { ServerPKI } from "../server/pki/mod.ts";
 import { generateKey, privateKeyPEM, signCertificate } from "../server/pki/mod.ts";
-import { hashNodePassword, verifyNodePassword, type ServerTokens } from "../server/token/mod.ts";
+import { hashNodePassword, rotateServerToken, verifyNodePassword, type ServerTokens } from "../server/token/mod.ts";
 import { log } from "../util/log.ts";
 
 export interface SupervisorOptions {
@@ -41,6 +41,20 @@ type Role = "node" | "server";
 function send(res: ServerResponse, status: number, body: string, type = "text/plain"): void {
   res.writeHead(status, { "content-type": type, "content-length": Buffer.byteLength(body) });
   res.end(body);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > 64 * 1024) req.destroy(new Error("request body over 64 KiB"));
+      else chunks.push(c);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
 }
 
 function same(a: string, b: string): boolean {
@@ -98,7 +112,9 @@ async function checkNodePassword(client: Client, nodeName: string, password: str
 
 /** The RawHandler serving the supervisor's paths; returns false for everything else. */
 export function supervisorHandler(opts: SupervisorOptions): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
-  const { config, pki, tokens } = opts;
+  const { config, pki } = opts;
+  // replaced by token rotation, so every check reads the current one
+  let tokens = opts.tokens;
   const settings: AgentSettings = {
     clusterCIDR: config.clusterCIDR,
     serviceCIDR: config.serviceCIDR,
@@ -129,6 +145,23 @@ export function supervisorHandler(opts: SupervisorOptions): (req: IncomingMessag
     const what = path.slice("/v1-k3s/".length);
     try {
       switch (what) {
+        case "token": {
+          if (req.method !== "PUT" || role !== "server") {
+            send(res, role === "server" ? 405 : 403, "token rotation needs PUT with the server token\n");
+            return true;
+          }
+          try {
+            const body = JSON.parse(await readBody(req)) as { token?: unknown };
+            if (typeof body.token !== "string") throw new Error("the body must carry the new token as {\"token\": \"...\"}");
+            tokens = rotateServerToken(tokens, body.token);
+          } catch (err) {
+            send(res, 400, `${(err as Error).message}\n`);
+            return true;
+          }
+          log.info("supervisor: server token rotated; restart nodes with the new token");
+          send(res, 200, "ok");
+          return true;
+        }
         case "readyz":
           send(res, 200, "ok");
           return true;

@@ -96,6 +96,18 @@ describe("k3s server (--disable-agent)", () => {
     assert.equal(who.stdout, "system:serviceaccount:default:robot", who.stderr);
   });
 
+  it("rotates the server token: the old one is refused, the new one joins", () => {
+    const old = readFileSync(join(server.dataDir, "server/token"), "utf8").trim();
+    const r = spawnSync(join(repoRoot, "bin/k3s"), ["token", "rotate", "--data-dir", server.dataDir, "--kubeconfig", server.kubeconfig, "--server", `https://127.0.0.1:${server.port}`, "--new-token", "rotated-secret-42"], { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    const now = readFileSync(join(server.dataDir, "server/token"), "utf8").trim();
+    assert.equal(now, old.replace(/::server:.*$/, "::server:rotated-secret-42"));
+    const config = (password: string) =>
+      spawnSync("curl", ["-sk", "-o", "/dev/null", "-w", "%{http_code}", "-u", `node:${password}`, `https://127.0.0.1:${server.supervisorPort}/v1-k3s/config`], { encoding: "utf8" }).stdout;
+    assert.equal(config("rotated-secret-42"), "200");
+    assert.equal(config(old.split("::server:")[1]), "401");
+  });
+
   it("keeps CA, token and kubeconfig across a restart", async () => {
     const before = {
       ca: readFileSync(join(server.dataDir, "server/tls/server-ca.crt"), "utf8"),

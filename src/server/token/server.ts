@@ -108,3 +108,16 @@ export async function ensureTokens(config: ServerConfig, pki: TokenCA): Promise<
   if (readIfExists(passwdPath) !== passwd) writeFileAtomic(passwdPath, passwd, { mode: 0o600 });
   return { token, agentToken, serverPassword, agentPassword, caHash: hash, tokenPath, nodeTokenPath, agentTokenPath, passwdPath };
 }
+
+/** Replaces the server password (k3s token rotate): token, agent token when it was the same, passwd; returns the new tokens. */
+export function rotateServerToken(tokens: ServerTokens, newPassword: string): ServerTokens {
+  if (!/^[^\s:,]{8,}$/.test(newPassword)) throw new Error("new token password must be at least 8 characters without spaces, colons or commas");
+  const token = formatToken(tokens.caHash, newPassword);
+  const agentFollows = tokens.agentPassword === tokens.serverPassword;
+  const agentPassword = agentFollows ? newPassword : tokens.agentPassword;
+  const agentToken = agentFollows ? token : tokens.agentToken;
+  writeFileAtomic(tokens.tokenPath, `${token}\n`, { mode: 0o600 });
+  writeFileAtomic(tokens.agentTokenPath, `${agentToken}\n`, { mode: 0o600 });
+  writeFileAtomic(tokens.passwdPath, `${newPassword},server,server,k3s:server\n${agentPassword},node,node,k3s:agent\n`, { mode: 0o600 });
+  return { ...tokens, token, agentToken, serverPassword: newPassword, agentPassword };
+}
