@@ -94,6 +94,7 @@ test("a CRD is applied, established and served with printer columns, explain and
   assert.deepEqual(crd.status.storedVersions, ["v1"]);
   assert.equal(crd.status.conditions.find((c: { type: string }) => c.type === "NamesAccepted").status, "True");
 
+  assert.match(await ok(["apply", "-f", "-"], CRD), /customresourcedefinition.apiextensions.k8s.io\/crontabs.stable.example.com unchanged/);
   const resources = await ok(["api-resources", "--api-group=stable.example.com"]);
   assert.match(resources, /crontabs\s+ct\s+stable\.example\.com\/v1\s+true\s+CronTab/);
 
