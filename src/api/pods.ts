@@ -104,6 +104,12 @@ export function defaultPodSpec(spec: JsonMap, opts: PodSpecDefaultOptions): void
 /** Upstream's defaults for a Pod object. */
 export function defaultPod(obj: KubeObject): void {
   defaultPodSpec(ensureMap(obj, "spec"), { pod: true });
+  // upstream's v1 conversion: the singular podIP/hostIP is authoritative and fills the plural (which printers read)
+  const status = asMap(obj.status);
+  for (const [one, many] of [["podIP", "podIPs"], ["hostIP", "hostIPs"]]) {
+    const ip = asString(status?.[one]);
+    if (status && ip && asString(asMaps(status[many])[0]?.ip) !== ip) status[many] = [{ ip }];
+  }
 }
 
 /** Upstream's QoS class of a pod spec. */
