@@ -61,8 +61,11 @@ test("two schedulers on one datastore: one binds, the other takes over when it s
     });
     await c.client.create(R.pods, "default", pod("p2"));
     await waitFor("p2 bound by the new leader", async () => (await c.client.get<Pod>(R.pods, "default", "p2")).spec.nodeName);
-    const scheduled = ((await c.client.list(R.events, "default")).items as (KubeObject & { reason?: string })[]).filter((e) => e.reason === "Scheduled");
-    assert.equal(scheduled.length, 2, "each pod bound once");
+    // events are written after the binding: wait for them, then make sure no pod was bound twice
+    const scheduledEvents = async (): Promise<number> => ((await c.client.list(R.events, "default")).items as (KubeObject & { reason?: string })[]).filter((e) => e.reason === "Scheduled").length;
+    await waitFor("2 Scheduled events", async () => (await scheduledEvents()) >= 2);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(await scheduledEvents(), 2, "each pod bound once");
   } finally {
     await a.stop();
     await b.stop();
