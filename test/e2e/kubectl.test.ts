@@ -339,6 +339,26 @@ ${minReadySeconds === undefined ? "" : `  minReadySeconds: ${minReadySeconds}\n`
       ok(k(["get", "pods", "-A", "--sort-by=.metadata.name"]));
     });
 
+    it("derives the pod STATUS column from the status a kubelet posts", () => {
+      const pod = (name: string, status: Record<string, unknown>) => {
+        ok(k(["run", name, "--image=busybox", "--restart=Never", "--overrides", '{"spec":{"nodeName":"node-a"}}']));
+        ok(k(["patch", "pod", name, "--subresource=status", "--type=merge", "-p", JSON.stringify({ status })]));
+      };
+      const cs = (name: string, extra: Record<string, unknown>) => [{ name, image: "busybox", imageID: "", ready: false, restartCount: 0, ...extra }];
+      pod("st-creating", { phase: "Pending", containerStatuses: cs("st-creating", { state: { waiting: { reason: "ContainerCreating" } } }) });
+      pod("st-crash", { phase: "Running", containerStatuses: cs("st-crash", { restartCount: 4, state: { waiting: { reason: "CrashLoopBackOff" } } }) });
+      pod("st-done", { phase: "Succeeded", containerStatuses: cs("st-done", { state: { terminated: { exitCode: 0, reason: "Completed" } } }) });
+      // a client that sets only the singular podIP (as older kubelets do) still gets the IP printed
+      pod("st-run", { phase: "Running", podIP: "10.42.7.7", conditions: [{ type: "Ready", status: "True" }], containerStatuses: cs("st-run", { ready: true, state: { running: {} } }) });
+      const out = ok(k(["get", "pods", "-o", "wide"]));
+      assert.match(out, /st-creating\s+0\/1\s+ContainerCreating\s+0\s/);
+      assert.match(out, /st-crash\s+0\/1\s+CrashLoopBackOff\s+4\s/);
+      assert.match(out, /st-done\s+0\/1\s+Completed\s+0\s/);
+      assert.match(out, /st-run\s+1\/1\s+Running\s+0\s+\S+\s+10\.42\.7\.7\s+node-a\s/);
+      ok(k(["delete", "pod", "st-run", "--wait=false"]));
+      assert.match(ok(k(["get", "pod", "st-run"])), /st-run\s+1\/1\s+Terminating\s/);
+    });
+
     it("lists the workloads with kubectl get all", () => {
       const out = ok(k(["get", "all"]));
       for (const re of [/pod\/printed-/, /service\/printed\s+ClusterIP/, /deployment\.apps\/printed\s+0\/1/, /replicaset\.apps\/printed-\w+\s+1\s+1\s+0/, /job\.batch\/printed-job/]) assert.match(out, re);
