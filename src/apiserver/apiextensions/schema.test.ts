@@ -123,6 +123,11 @@ test("structural rules: types, items, exclusive properties, root object, valid d
     "spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[list].items",
     "spec.versions[0].schema.openAPIV3Schema.properties[spec].type",
   ]);
+  // a default that only validates once its nested defaults are in is fine
+  spec.versions[0].schema = {
+    openAPIV3Schema: { type: "object", properties: { spec: { type: "object", default: {}, required: ["level"], properties: { level: { type: "string", default: "info" } } } } },
+  };
+  assert.deepEqual(structuralErrors(spec), []);
   spec.versions[0].schema = { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } };
   assert.deepEqual(structuralErrors(spec), []);
 });

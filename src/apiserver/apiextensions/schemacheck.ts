@@ -6,6 +6,7 @@
 import type { FieldError } from "../../api/kind.ts";
 import { forbidden, invalid, required } from "./fielderrors.ts";
 import type { CrdSpec, Schema } from "./types.ts";
+import { applyDefaults } from "./structural.ts";
 import { validateAgainstSchema } from "./validate.ts";
 
 const TYPES = ["object", "array", "string", "integer", "number", "boolean"];
@@ -34,7 +35,10 @@ function checkNode(s: Schema, path: string, out: FieldError[]): void {
   if (s.items) checkNode(s.items, `${path}.items`, out);
   if (typeof s.additionalProperties === "object") checkNode(s.additionalProperties, `${path}.additionalProperties`, out);
   if (s.default !== undefined && s.default !== null) {
-    for (const e of validateAgainstSchema(s.default, { ...s, default: undefined })) out.push(invalid(`${path}.default`, { value: s.default, detail: e.message }));
+    // a default is checked after its own nested defaults are filled in, as upstream does
+    const filled = structuredClone(s.default);
+    applyDefaults(filled, s);
+    for (const e of validateAgainstSchema(filled, { ...s, default: undefined })) out.push(invalid(`${path}.default`, { value: s.default, detail: e.message }));
   }
   if (s.$ref !== undefined) out.push(forbidden(`${path}.$ref`, "$ref is not supported"));
 }

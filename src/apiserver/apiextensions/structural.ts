@@ -64,3 +64,8 @@ export function defaultObject(obj: Obj, schema: Schema): void {
   delete props.kind;
   defaultValue({ ...schema, properties: props }, obj);
 }
+
+/** Fills nested `default` values into any value (a default value itself, before it is checked). */
+export function applyDefaults(value: unknown, schema: Schema): void {
+  defaultValue(schema, value);
+}
