@@ -8,9 +8,9 @@
 import type { KubeObject } from "../../../api/types.ts";
 import type { Client } from "../../../client/client.ts";
 import type { SharedInformerFactory } from "../../../client/factory.ts";
-import { Lister } from "../../../client/lister.ts";
 import type { AdmissionAttributes, AdmissionHook } from "../../rest/context.ts";
 import { admissionForbidden, isCore, podSpec, REFS, type Container, type ResourceList } from "./common.ts";
+import { NamespacedLookup } from "./lookup.ts";
 import { canonical, milliOf, ResourceTotals } from "./quantity.ts";
 
 const ANNOTATION = "kubernetes.io/limit-ranger";
@@ -181,13 +181,8 @@ function aggregate(errs: string[]): string {
 
 /** Creates the LimitRanger admission plugin. */
 export function limitRangerAdmission(opts: LimitRangerOptions): AdmissionHook {
-  const informer = opts.informers.informerFor(REFS.limitranges);
-  const lister = new Lister(informer);
-
-  async function rangesIn(namespace: string): Promise<KubeObject[]> {
-    if (informer.hasSynced()) return lister.list(namespace);
-    return (await opts.client.list(REFS.limitranges, namespace)).items;
-  }
+  const ranges = new NamespacedLookup(opts.informers.informerFor(REFS.limitranges), { client: opts.client, ref: REFS.limitranges });
+  const rangesIn = (namespace: string): Promise<KubeObject[]> => ranges.list(namespace);
 
   // containers cannot change on update, so only creates are defaulted and checked (as upstream)
   const applies = (attrs: AdmissionAttributes): boolean => attrs.operation === "CREATE" && (isCore(attrs, "pods") || isCore(attrs, "persistentvolumeclaims")) && attrs.object !== undefined;

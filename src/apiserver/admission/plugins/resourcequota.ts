@@ -8,9 +8,9 @@
 import type { KubeObject } from "../../../api/types.ts";
 import { ApiError, type Client } from "../../../client/client.ts";
 import type { SharedInformerFactory } from "../../../client/factory.ts";
-import { Lister } from "../../../client/lister.ts";
 import type { AdmissionAttributes, AdmissionHook } from "../../rest/context.ts";
 import { admissionForbidden, podSpec, REFS } from "./common.ts";
+import { NamespacedLookup } from "./lookup.ts";
 import { formatQuantity, milliOf, ResourceTotals } from "./quantity.ts";
 import { quotaCovers, trackedResources, type ResourceQuota } from "./quotascopes.ts";
 import { usageOf } from "./quotausage.ts";
@@ -108,12 +108,12 @@ export function admitAgainst(q: ResourceQuota, change: { delta: ResourceTotals; 
 /** Creates the ResourceQuota admission plugin. */
 export function resourceQuotaAdmission(opts: ResourceQuotaAdmissionOptions): AdmissionHook {
   const informer = opts.informers.informerFor<ResourceQuota>(REFS.resourcequotas);
-  const lister = new Lister(informer);
+  const cached = new NamespacedLookup(informer, { client: opts.client, ref: REFS.resourcequotas });
   // one admission at a time per namespace in this process: fewer status conflicts between our own writes
   const lanes = new Map<string, Promise<void>>();
 
   async function quotasIn(namespace: string, live: boolean): Promise<ResourceQuota[]> {
-    if (!live && informer.hasSynced()) return lister.list(namespace);
+    if (!live) return cached.list(namespace);
     return (await opts.client.list<ResourceQuota>(REFS.resourcequotas, namespace)).items;
   }
 
@@ -147,7 +147,7 @@ export function resourceQuotaAdmission(opts: ResourceQuotaAdmissionOptions): Adm
     async validate(attrs: AdmissionAttributes): Promise<void> {
       if (attrs.operation === "DELETE" || attrs.subresource !== "" || !attrs.object || !attrs.kind.namespaced) return;
       if (attrs.kind.group === "" && attrs.kind.resource === "resourcequotas") return;
-      if (informer.hasSynced() && lister.list(attrs.namespace).length === 0) return;
+      if ((await cached.list(attrs.namespace)).length === 0) return;
       const prev = lanes.get(attrs.namespace) ?? Promise.resolve();
       const run = prev.then(() => admit(attrs));
       const lane = run.then(
