@@ -134,6 +134,22 @@ describe("https front end", () => {
     assert.match(alice, /cannot create resource \\"configmaps\/exec\\"/);
   });
 
+  it("refuses TLS renegotiation, so a connection keeps the certificate it was authenticated with", async () => {
+    const err = await new Promise<Error | null>((resolve, reject) => {
+      const sock = connect({ host: "127.0.0.1", port: ts.port, ca: ts.pki.caCert, cert: ts.pki.userCert, key: ts.pki.userKey, maxVersion: "TLSv1.2" }, () => {
+        const asked = sock.renegotiate({ rejectUnauthorized: true }, (e) => {
+          sock.destroy();
+          resolve(e);
+        });
+        if (!asked) resolve(new Error("renegotiate refused locally"));
+      });
+      sock.on("error", (e) => resolve(e));
+      sock.on("close", () => resolve(new Error("closed")));
+      setTimeout(() => reject(new Error("no answer to renegotiation")), 5000).unref();
+    });
+    assert.ok(err, "the server must not renegotiate");
+  });
+
   it("serves health checks with verbose output and per-check paths", async () => {
     const v = await ts.request("GET", "/readyz?verbose");
     assert.match(v.body.toString(), /\[\+\]ping ok\n\[\+\]etcd ok\n\[\+\]flaky ok\nreadyz check passed/);

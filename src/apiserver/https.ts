@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { Duplex } from "node:stream";
+import { constants as cryptoConstants } from "node:crypto";
 import type { TLSSocket } from "node:tls";
 import type { UserInfo } from "../api/types.ts";
 import type { Authenticator, Authorizer } from "./auth/types.ts";
@@ -168,6 +169,8 @@ export async function serveHttps(opts: HttpsServeOptions): Promise<{ server: Ser
     ca: opts.clientCA,
     requestCert: opts.clientCA !== undefined,
     rejectUnauthorized: false,
+    // a connection keeps the certificate of its handshake, so x509 authentication resolves it once per socket (Go's TLS server has no renegotiation either)
+    secureOptions: cryptoConstants.SSL_OP_NO_RENEGOTIATION,
   });
 
   async function userOf(req: IncomingMessage, path: string): Promise<UserInfo> {

@@ -1,7 +1,8 @@
 // Checks client-certificate authentication over a real TLS connection with
 // certificates made by the openssl CLI: a certificate from the client CA is
 // accepted (CN user, O groups), one from another CA is refused, and the
-// clientCA option narrows what the TLS layer alone would accept.
+// clientCA option narrows what the TLS layer alone would accept; a connection is
+// verified once and its certificate's expiry is still checked per request.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -13,6 +14,7 @@ import type { AddressInfo } from "node:net";
 import type { UserInfo } from "../../api/types.ts";
 import { createAuthenticator } from "./authenticator.ts";
 import type { AuthenticatorOptions } from "./authenticator.ts";
+import { createX509Authenticator } from "./x509.ts";
 
 let dir = "";
 const file = (name: string) => readFileSync(join(dir, name), "utf8");
@@ -101,4 +103,36 @@ test("clientCA refuses certificates other CAs of the TLS server vouch for", asyn
   assert.equal((await connectAs("mallory", ["client-ca", "other-ca"], {}))?.username, "mallory");
   assert.equal(await connectAs("mallory", ["client-ca", "other-ca"], { clientCA: file("client-ca.crt") }), undefined);
   assert.equal(await connectAs("alice", ["client-ca", "other-ca"], { x509: false }), undefined);
+});
+
+test("a connection's certificate is verified once, its expiry on every request", async () => {
+  let clock = Date.now();
+  const authenticate = createX509Authenticator({ clientCA: file("client-ca.crt"), now: () => new Date(clock) });
+  const server = tls.createServer({ key: file("server.key"), cert: file("server.crt"), ca: file("client-ca.crt"), requestCert: true, rejectUnauthorized: false });
+  const seen: (string | undefined)[] = [];
+  let peerReads = 0;
+  server.on("secureConnection", (socket) => {
+    const read = socket.getPeerX509Certificate.bind(socket);
+    socket.getPeerX509Certificate = () => (peerReads++, read());
+    const first = authenticate(socket);
+    if (first) first.groups.push("tampered");
+    seen.push(first?.username, authenticate(socket)?.groups.join(","));
+    clock += 2 * 24 * 3600 * 1000; // the leaf is valid for one day
+    seen.push(authenticate(socket)?.username);
+    socket.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const port = (server.address() as AddressInfo).port;
+    await new Promise<void>((resolve, reject) => {
+      const socket = tls.connect({ host: "127.0.0.1", port, ca: file("server-ca.crt"), key: file("alice.key"), cert: file("alice.crt") });
+      socket.on("data", () => undefined);
+      socket.on("end", () => resolve());
+      socket.on("error", reject);
+    });
+  } finally {
+    server.close();
+  }
+  assert.deepEqual(seen, ["alice", "dev,ops,system:authenticated", undefined]);
+  assert.equal(peerReads, 1);
 });
