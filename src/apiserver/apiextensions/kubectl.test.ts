@@ -174,6 +174,30 @@ test("a CRD with a non-structural schema is refused", async () => {
   assert.match(r.stderr, /spec\.versions\[0\]\.schema\.openAPIV3Schema\.properties\[spec\]\.properties\[image\]\.type: Required value: must not be empty for specified object fields/);
 });
 
+test("a CRD that claims a built-in resource is not accepted and its deletion leaves the built-in alone", async () => {
+  const ing = await ts.request("POST", "/apis/networking.k8s.io/v1/namespaces/default/ingresses", {
+    body: { apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "web" }, spec: { defaultBackend: { service: { name: "web", port: { number: 80 } } } } },
+  });
+  assert.equal(ing.status, 201);
+  await ok(["apply", "-f", "-"], `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: ingresses.networking.k8s.io}
+spec:
+  group: networking.k8s.io
+  scope: Namespaced
+  names: {plural: ingresses, kind: Ingress}
+  versions:
+  - {name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}}
+`);
+  await ok(["wait", "--for=condition=NamesAccepted=false", "--timeout=20s", "crd/ingresses.networking.k8s.io"]);
+  const crd = JSON.parse(await ok(["get", "crd", "ingresses.networking.k8s.io", "-o", "json"]));
+  assert.equal(crd.status.conditions.find((c: { type: string }) => c.type === "Established").status, "False");
+  await ok(["delete", "crd", "ingresses.networking.k8s.io", "--timeout=20s"]);
+  const still = await ts.request("GET", "/apis/networking.k8s.io/v1/namespaces/default/ingresses/web");
+  assert.equal(still.status, 200);
+  assert.equal(still.json().spec.defaultBackend.service.name, "web");
+});
+
 test("deleting the CRD removes its custom resources and unserves the kind", async () => {
   const before = await ts.backend.count("/registry/stable.example.com/", "/registry/stable.example.com0");
   assert.equal(before.count, 2, "nightly and pruned are stored under the group's prefix");
