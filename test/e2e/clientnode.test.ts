@@ -100,7 +100,8 @@ describe("@kubernetes/client-node 1.4 against k3s server (--disable-agent)", () 
     await apps.createNamespacedDeployment({ namespace: ns, body: deploymentSpec("typed-app", "nginx:1.27") });
     const scale = await apps.readNamespacedDeploymentScale({ namespace: ns, name: "typed-app" });
     assert.equal(scale.spec?.replicas, 1);
-    await apps.replaceNamespacedDeploymentScale({ namespace: ns, name: "typed-app", body: { ...scale, spec: { replicas: 4 } } });
+    // no resourceVersion: the controller's status writes move the deployment's on, and a Scale without one updates unconditionally
+    await apps.replaceNamespacedDeploymentScale({ namespace: ns, name: "typed-app", body: { ...scale, metadata: { ...scale.metadata, resourceVersion: undefined }, spec: { replicas: 4 } } });
     const d = await apps.readNamespacedDeployment({ namespace: ns, name: "typed-app" });
     assert.equal(d.spec?.replicas, 4);
     assert.equal(d.spec?.strategy?.type, "RollingUpdate", "defaults applied");
