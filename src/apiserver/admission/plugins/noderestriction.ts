@@ -96,6 +96,11 @@ export function nodeRestrictionAdmission(opts: NodeRestrictionOptions): Admissio
       }
       return;
     }
+    if (attrs.subresource === "eviction") {
+      const pod = attrs.oldObject ?? (await getOrUndefined(client, { ref: REFS.pods, namespace: attrs.namespace, name: attrs.name }));
+      if (pod && podSpec(pod).nodeName !== nodeName) throw admissionForbidden(attrs, `node "${nodeName}" can only evict pods with spec.nodeName set to itself`);
+      return;
+    }
     if (attrs.subresource !== "") throw admissionForbidden(attrs, `unexpected pod subresource "${attrs.subresource}", only 'status' and 'eviction' are allowed`);
     if (attrs.operation === "CREATE") return admitPodCreate(attrs, nodeName);
     if (attrs.operation === "DELETE") {
