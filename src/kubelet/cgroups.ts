@@ -1,6 +1,7 @@
-/** Pod cgroups: runc creates them under the parent the kubelet names, and nobody else removes them. */
-import { readdirSync, rmdirSync } from "node:fs";
+/** Pod cgroups (cgroupfs, v1 hierarchies): the kubelet creates each pod's with its limits before runc nests the containers in it, and removes it after. */
+import { existsSync, mkdirSync, readdirSync, rmdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { PodCgroupResources } from "./spec.ts";
 
 const ROOT = "/sys/fs/cgroup";
 
@@ -29,4 +30,31 @@ export function removePodCgroups(parent: string): void {
   }
   for (const h of hierarchies) removeTree(join(ROOT, h, parent));
   removeTree(join(ROOT, parent));
+}
+
+function write(file: string, value: number): void {
+  try {
+    writeFileSync(file, String(value));
+  } catch (e) {
+    throw new Error(`cannot set ${file} to ${value}: ${(e as Error).message}`);
+  }
+}
+
+/** Creates the pod cgroup in the cpu and memory hierarchies (cgroup v1) and sets its limits; a no-op where those hierarchies are absent. */
+export function ensurePodCgroup(parent: string, res: PodCgroupResources): void {
+  const cpu = join(ROOT, "cpu", parent);
+  if (existsSync(join(ROOT, "cpu", "cpu.shares"))) {
+    mkdirSync(cpu, { recursive: true });
+    write(join(cpu, "cpu.shares"), res.cpuShares);
+    // the period first: a quota is checked against the current period
+    if (res.cpuQuota !== undefined) {
+      write(join(cpu, "cpu.cfs_period_us"), res.cpuPeriod ?? 100_000);
+      write(join(cpu, "cpu.cfs_quota_us"), res.cpuQuota);
+    }
+  }
+  const mem = join(ROOT, "memory", parent);
+  if (res.memoryLimit !== undefined && existsSync(join(ROOT, "memory", "memory.limit_in_bytes"))) {
+    mkdirSync(mem, { recursive: true });
+    write(join(mem, "memory.limit_in_bytes"), res.memoryLimit);
+  }
 }

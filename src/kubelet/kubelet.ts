@@ -13,7 +13,7 @@ import { rotateContainerLogs, type LogRotateOptions } from "./logrotate.ts";
 import { ImagePuller } from "./images.ts";
 import { podLogStream, type PodLogOptions } from "./logs.ts";
 import { machineResources, nodeStatus, registerNode, renewLease, type NodeInfoOptions } from "./node.ts";
-import { LABEL_POD_UID, podCgroupParent, podLogDir, type SandboxContext } from "./spec.ts";
+import { LABEL_POD_UID, podCgroupCandidates, podLogDir, type SandboxContext } from "./spec.ts";
 import type { KPod } from "./types.ts";
 import { TokenCache, teardownVolumes } from "./volumes/mod.ts";
 import { PodWorker } from "./worker.ts";
@@ -326,7 +326,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
       await cri.removePodSandbox(s.id).catch(() => {});
       const fake = { metadata: { uid, name: s.metadata.name, namespace: s.metadata.namespace }, spec: { containers: [] } } as KPod;
       teardownVolumes(rootDir, uid);
-      removePodCgroups(podCgroupParent(fake, sandbox));
+      for (const cg of podCgroupCandidates(uid, sandbox)) removePodCgroups(cg);
       rmSync(podLogDir(fake, podLogsDir), { recursive: true, force: true });
     }
   };

@@ -7,7 +7,7 @@ import { Backoff } from "./backoff.ts";
 import { expandVars } from "./env.ts";
 import { fieldPathValue, resourceFieldValue } from "./fieldpath.ts";
 import { defaultPullPolicy, registryHost } from "./images.ts";
-import { containerConfig, containerResources, podDNSConfig, qosClass, sandboxConfig } from "./spec.ts";
+import { containerConfig, containerResources, podDNSConfig, podResources, qosClass, sandboxConfig } from "./spec.ts";
 import { podPhase, type ContainerView } from "./status.ts";
 import type { ContainerStatus } from "./cri/mod.ts";
 import type { KPod } from "./types.ts";
@@ -36,7 +36,23 @@ test("sandbox config: hostPorts, namespaces, labels and log dir", () => {
   assert.equal(sc.labels?.["io.kubernetes.pod.uid"], "u-1");
   assert.equal(sc.labels?.app, "x");
   assert.deepEqual(sc.linux?.security_context?.namespace_options, { network: "POD", pid: "NODE", ipc: "POD" });
-  assert.equal(sc.linux?.cgroup_parent, "/kubepods/podu-1");
+  assert.equal(sc.linux?.cgroup_parent, "/kubepods/besteffort/podu-1", "BestEffort pods live in the besteffort tier");
+  const guaranteed = pod({ containers: [{ name: "c", resources: { limits: { cpu: "1", memory: "1Gi" } } }] });
+  assert.equal(sandboxConfig(guaranteed, { ...ctx, attempt: 0 }).linux?.cgroup_parent, "/kubepods/podu-1");
+});
+
+test("pod cgroup resources: requests and limits summed, init containers by maximum, no limit when one container has none", () => {
+  const c = (name: string, requests: Record<string, string>, limits: Record<string, string>) => ({ name, resources: { requests, limits } });
+  assert.deepEqual(podResources(pod({ containers: [c("a", { cpu: "250m" }, { cpu: "500m", memory: "64Mi" }), c("b", { cpu: "100m" }, { cpu: "200m", memory: "16Mi" })] })), {
+    cpuShares: 358,
+    cpuPeriod: 100000,
+    cpuQuota: 70000,
+    memoryLimit: 80 * 1024 * 1024,
+  });
+  assert.deepEqual(podResources(pod({ containers: [c("a", { cpu: "1" }, { memory: "64Mi" }), c("b", {}, {})] })), { cpuShares: 1024 });
+  const withInit = pod({ initContainers: [c("i", { cpu: "2" }, { cpu: "2", memory: "1Gi" })], containers: [c("a", { cpu: "1" }, { cpu: "1", memory: "64Mi" })] });
+  assert.deepEqual(podResources(withInit), { cpuShares: 2048, cpuPeriod: 100000, cpuQuota: 200000, memoryLimit: 1024 * 1024 * 1024 });
+  assert.deepEqual(podResources(pod()), { cpuShares: 2 });
 });
 
 test("container config: $(VAR) expansion, subPath mounts, resources and log path", () => {

@@ -75,9 +75,16 @@ function namespaces(pod: KPod): NamespaceOption {
   };
 }
 
-/** The pod's cgroup parent (cgroupfs syntax). */
+/** The pod's cgroup parent (cgroupfs syntax), under its QoS class as upstream: <root>/pod<uid>, <root>/burstable/pod<uid>, <root>/besteffort/pod<uid>. */
 export function podCgroupParent(pod: KPod, ctx: SandboxContext): string {
-  return `${ctx.cgroupRoot}/pod${pod.metadata.uid}`;
+  const qos = qosClass(pod);
+  const tier = qos === "Guaranteed" ? "" : `/${qos.toLowerCase()}`;
+  return `${ctx.cgroupRoot}${tier}/pod${pod.metadata.uid}`;
+}
+
+/** Every cgroup parent a pod with this uid may have had (cleanup when the spec is no longer known). */
+export function podCgroupCandidates(uid: string, ctx: SandboxContext): string[] {
+  return ["", "/burstable", "/besteffort"].map((tier) => `${ctx.cgroupRoot}${tier}/pod${uid}`);
 }
 
 /** The pod's log directory, /var/log/pods/<ns>_<name>_<uid>. */
@@ -231,4 +238,45 @@ export function qosClass(pod: KPod): "Guaranteed" | "Burstable" | "BestEffort" {
   }
   if (!any) return "BestEffort";
   return guaranteed ? "Guaranteed" : "Burstable";
+}
+
+/** The pod cgroup's limits. */
+export interface PodCgroupResources {
+  cpuShares: number;
+  /** CFS quota in µs per cpuPeriod; absent when some container has no CPU limit */
+  cpuQuota?: number;
+  cpuPeriod?: number;
+  /** bytes; absent when some container has no memory limit */
+  memoryLimit?: number;
+}
+
+/** Pod-level cgroup settings as upstream's ResourceConfigForPod: requests and limits summed over containers, init containers counted by their maximum. */
+export function podResources(pod: KPod): PodCgroupResources {
+  const effective = (pick: (c: ContainerSpec) => string | undefined): number | undefined => {
+    let sum = 0;
+    for (const c of pod.spec.containers) {
+      const v = pick(c);
+      if (v === undefined) return undefined;
+      sum += parseQuantity(v);
+    }
+    let initMax = 0;
+    for (const c of pod.spec.initContainers ?? []) {
+      const v = pick(c);
+      if (v === undefined) return undefined;
+      initMax = Math.max(initMax, parseQuantity(v));
+    }
+    return Math.max(sum, initMax);
+  };
+  const cpuReq = effective((c) => c.resources?.requests?.cpu ?? c.resources?.limits?.cpu ?? "0");
+  const qos = qosClass(pod);
+  const out: PodCgroupResources = { cpuShares: qos === "BestEffort" ? 2 : Math.max(2, Math.floor((cpuReq ?? 0) * 1024)) };
+  if (qos === "BestEffort") return out;
+  const cpuLim = effective((c) => c.resources?.limits?.cpu);
+  if (cpuLim !== undefined) {
+    out.cpuPeriod = 100_000;
+    out.cpuQuota = Math.max(1000, Math.floor(cpuLim * 100_000));
+  }
+  const memLim = effective((c) => c.resources?.limits?.memory);
+  if (memLim !== undefined) out.memoryLimit = Math.floor(memLim);
+  return out;
 }

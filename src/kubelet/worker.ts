@@ -12,12 +12,14 @@ import type { KubeletContext } from "./context.ts";
 import { CriError, type Container, type ContainerStatus, type PodSandboxConfig } from "./cri/mod.ts";
 import { containerEnv, ObjectCache } from "./env.ts";
 import { ProbeSet } from "./probeset.ts";
-import { containerConfig, podCgroupParent, podLogDir, sandboxConfig, LABEL_POD_UID } from "./spec.ts";
+import { containerConfig, podResources, podCgroupCandidates, podCgroupParent, podLogDir, sandboxConfig, LABEL_POD_UID } from "./spec.ts";
 import { buildPodStatus, type ContainerView } from "./status.ts";
 import type { ContainerSpec, ContainerStateK, KPod } from "./types.ts";
 import { setupVolumes, teardownVolumes } from "./volumes/mod.ts";
-import { removePodCgroups } from "./cgroups.ts";
-import { runAction } from "./probes.ts";
+import { ensurePodCgroup, removePodCgroups } from "./cgroups.ts";
+import { runPostStart, stopWithPreStop } from "./hooks.ts";
+import { runAsNonRootViolation } from "./security.ts";
+import { isoNow, nsIso, nsToMs, terminatedOf } from "./timestamps.ts";
 
 /** Per-container bookkeeping across syncs. */
 interface CState {
@@ -31,8 +33,6 @@ interface CState {
   backoff: Backoff;
   probes?: ProbeSet;
 }
-
-const nsToMs = (ns: string): number => Number(BigInt(ns) / 1_000_000n);
 
 /** A pod's worker. */
 export class PodWorker {
@@ -236,6 +236,8 @@ export class PodWorker {
     mkdirSync(logDir, { recursive: true });
     const config = sandboxConfig(this.pod, { ...this.#ctx.sandbox, attempt: this.#sandboxAttempt });
     try {
+      // the pod's own limits (sum of its containers') bound the sandbox and every container runc puts under it
+      ensurePodCgroup(podCgroupParent(this.pod, this.#ctx.sandbox), podResources(this.pod));
       const id = await cri.runPodSandbox(config, this.pod.spec.runtimeClassName ? this.pod.spec.runtimeClassName : "");
       this.#sandboxAttempt++;
       this.#sandboxId = id;
@@ -341,6 +343,10 @@ export class PodWorker {
         podIPs: this.#podIPs,
         nodeName: ctx.nodeName,
       });
+      if (c.securityContext?.runAsNonRoot ?? pod.spec.securityContext?.runAsNonRoot) {
+        const violation = runAsNonRootViolation(pod, { container: c, image: await ctx.cri.imageStatus(pulled.imageRef) });
+        if (violation) throw new Error(violation);
+      }
     } catch (e) {
       s.waiting = { reason: "CreateContainerConfigError", message: (e as Error).message };
       ctx.events.event(pod, "Warning", "Failed", `Error: ${(e as Error).message}`);
@@ -369,12 +375,10 @@ export class PodWorker {
       return;
     }
     await this.#pruneOldInstances(c.name, id);
-    if (c.lifecycle?.postStart) {
-      const r = await runAction(c.lifecycle.postStart, { cri: ctx.cri, containerId: id, container: c, host: this.#podIPs[0] ?? "127.0.0.1", timeoutSeconds: 30 });
-      if (!r.ok) {
-        ctx.events.event(pod, "Warning", "FailedPostStartHook", `PostStartHook failed: ${r.message}`);
-        await ctx.cri.stopContainer(id, pod.spec.terminationGracePeriodSeconds ?? 30).catch(() => {});
-      }
+    const failed = await runPostStart({ cri: ctx.cri, containerId: id, container: c, host: this.#hookHost() });
+    if (failed !== undefined) {
+      ctx.events.event(pod, "Warning", "FailedPostStartHook", `PostStartHook failed: ${failed}`);
+      await this.#stopContainer(c, id, pod.spec.terminationGracePeriodSeconds ?? 30).catch(() => {});
     }
   }
 
@@ -408,15 +412,12 @@ export class PodWorker {
   }
 
   async #stopContainer(c: ContainerSpec | undefined, id: string, graceSeconds: number): Promise<void> {
-    const start = Date.now();
-    if (c?.lifecycle?.preStop && graceSeconds > 0) {
-      const hook = runAction(c.lifecycle.preStop, { cri: this.#ctx.cri, containerId: id, container: c, host: this.#podIPs[0] ?? "127.0.0.1", timeoutSeconds: graceSeconds });
-      await Promise.race([hook, new Promise((r) => setTimeout(r, graceSeconds * 1000))]);
-    }
-    const left = Math.max(graceSeconds > 0 ? 2 : 0, graceSeconds - Math.floor((Date.now() - start) / 1000));
-    await this.#ctx.cri.stopContainer(id, left).catch((e: unknown) => {
-      if (!(e instanceof CriError && e.notFound)) throw e;
-    });
+    const target = { cri: this.#ctx.cri, containerId: id, container: c ?? { name: "" }, host: this.#hookHost() };
+    await stopWithPreStop(target, graceSeconds);
+  }
+
+  #hookHost(): string {
+    return this.pod.spec.hostNetwork ? (this.#ctx.hostIPs[0] ?? "127.0.0.1") : (this.#podIPs[0] ?? "127.0.0.1");
   }
 
   /** Stops every container (preStop, grace) and the sandbox. */
@@ -464,7 +465,7 @@ export class PodWorker {
     teardownVolumes(this.#ctx.rootDir, this.uid);
     this.#ctx.tokens.forget(this.uid);
     this.#ctx.images.forget(this.uid);
-    removePodCgroups(podCgroupParent(pod, this.#ctx.sandbox));
+    for (const cg of podCgroupCandidates(this.uid, this.#ctx.sandbox)) removePodCgroups(cg);
     rmSync(podLogDir(pod, this.#ctx.sandbox.podLogsDir), { recursive: true, force: true });
     if (reason === "deleted") {
       try {
@@ -529,26 +530,3 @@ export class PodWorker {
   }
 }
 
-function isoNow(): string {
-  return new Date().toISOString().replace(/\.\d+Z$/, "Z");
-}
-
-function nsIso(ns: string): string | undefined {
-  const n = BigInt(ns || "0");
-  if (n <= 0n) return undefined;
-  return new Date(Number(n / 1_000_000n)).toISOString().replace(/\.\d+Z$/, "Z");
-}
-
-/** A CRI status of an exited container as a pod status terminated state. */
-export function terminatedOf(st: ContainerStatus): ContainerStateK["terminated"] {
-  return {
-    exitCode: st.exit_code,
-    reason: st.reason || (st.exit_code === 0 ? "Completed" : "Error"),
-    message: st.message || undefined,
-    startedAt: nsIso(st.started_at),
-    finishedAt: nsIso(st.finished_at),
-    containerID: `containerd://${st.id}`,
-  };
-}
-
-export { nsIso };

@@ -8,10 +8,11 @@ import { execFileSync } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { KubeObject } from "../../api/types.ts";
-import { ApiError, R, type Client } from "../../client/mod.ts";
+import { ApiError, parseQuantity, R, type Client } from "../../client/mod.ts";
 import { objectData, type ObjectCache } from "../env.ts";
 import { fieldPathValue, resourceFieldValue, type FieldContext } from "../fieldpath.ts";
 import type { DownwardAPIVolumeFile, KeyToPath, KPod, Volume } from "../types.ts";
+import { applyFsGroup } from "../security.ts";
 import { writeAtomicDir, type PayloadFile } from "./atomic.ts";
 
 /** What setting up volumes needs. */
@@ -135,6 +136,8 @@ async function persistentVolumePath(pod: KPod, claimName: string, ctx: VolumeCon
 export async function setupVolume(pod: KPod, ctx: VolumeContext & { volume: Volume }): Promise<string> {
   const v = ctx.volume;
   const base = join(podDir(ctx.rootDir, pod.metadata.uid!), "volumes");
+  const fsGroup = pod.spec.securityContext?.fsGroup;
+  let mountedNow = false;
   if (v.hostPath) {
     const p = v.hostPath.path;
     const type = v.hostPath.type ?? "";
@@ -148,11 +151,16 @@ export async function setupVolume(pod: KPod, ctx: VolumeContext & { volume: Volu
   if (v.persistentVolumeClaim) return persistentVolumePath(pod, v.persistentVolumeClaim.claimName, ctx);
   if (v.emptyDir || (!v.configMap && !v.secret && !v.downwardAPI && !v.projected)) {
     const dir = join(base, pluginDir("empty-dir"), v.name);
+    const fresh = !existsSync(dir);
     mkdirSync(dir, { recursive: true, mode: 0o777 });
     if (v.emptyDir?.medium === "Memory" && !isMounted(dir)) {
-      const size = v.emptyDir.sizeLimit ? [`-o`, `size=${v.emptyDir.sizeLimit.replace(/i$/, "")}`] : [];
-      execFileSync("mount", ["-t", "tmpfs", ...size, "tmpfs", dir]);
+      // a Quantity ("64Mi", "100M", "1G") to bytes: tmpfs reads "100M" as MiB
+      const size = v.emptyDir.sizeLimit ? [`-o`, `size=${Math.floor(parseQuantity(v.emptyDir.sizeLimit))}`] : [];
+      execFileSync("mount", ["-t", "tmpfs", "-o", "mode=0777", ...size, "tmpfs", dir]);
+      mountedNow = true;
     }
+    // ownership once, at creation: the contents are the pod's afterwards
+    if ((fresh || mountedNow) && fsGroup !== undefined) applyFsGroup(dir, { gid: fsGroup });
     return dir;
   }
   let kind: string;
@@ -181,7 +189,7 @@ export async function setupVolume(pod: KPod, ctx: VolumeContext & { volume: Volu
     }
   }
   const dir = join(base, pluginDir(kind), v.name);
-  writeAtomicDir(dir, files);
+  if (writeAtomicDir(dir, files) && fsGroup !== undefined) applyFsGroup(dir, { gid: fsGroup, readOnly: true });
   return dir;
 }
 
