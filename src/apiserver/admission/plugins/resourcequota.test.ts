@@ -74,6 +74,11 @@ describe("ResourceQuota admission and controller", () => {
     const results = await Promise.allSettled([secret("a"), secret("b"), secret("c")]);
     assert.equal(results.filter((r) => r.status === "fulfilled").length, 1);
     assert.equal((await env.admin.list(REFS.secrets, "q2")).items.length, 1);
+    // quotas count themselves too
+    await env.admin.create(REFS.resourcequotas, "q2", { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "quotas" }, spec: { hard: { resourcequotas: "2" } } });
+    await quotaStatus("q2", "quotas", (q) => q.status?.used?.resourcequotas === "2");
+    const third = await refusal(env.admin.create(REFS.resourcequotas, "q2", { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "third" }, spec: { hard: { pods: "1" } } }));
+    assert.equal(third.message, 'resourcequotas "third" is forbidden: exceeded quota: quotas, requested: resourcequotas=1, used: resourcequotas=2, limited: resourcequotas=2');
   });
 
   it("sums compute requests and insists containers state them", async () => {

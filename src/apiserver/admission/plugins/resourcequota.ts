@@ -146,7 +146,6 @@ export function resourceQuotaAdmission(opts: ResourceQuotaAdmissionOptions): Adm
     async mutate(): Promise<void> {},
     async validate(attrs: AdmissionAttributes): Promise<void> {
       if (attrs.operation === "DELETE" || attrs.subresource !== "" || !attrs.object || !attrs.kind.namespaced) return;
-      if (attrs.kind.group === "" && attrs.kind.resource === "resourcequotas") return;
       if ((await cached.list(attrs.namespace)).length === 0) return;
       const prev = lanes.get(attrs.namespace) ?? Promise.resolve();
       const run = prev.then(() => admit(attrs));
