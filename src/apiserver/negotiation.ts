@@ -6,6 +6,7 @@ import type { KindDef } from "../api/kind.ts";
 import type { KubeObject } from "../api/types.ts";
 import { badRequest, notAcceptable, unsupportedMediaType } from "./errors.ts";
 import type { ApiRequest, ApiResponse } from "./request.ts";
+import { jsonOf } from "./storage/encoded.ts";
 
 const gzip = promisify(gzipCb);
 
@@ -124,7 +125,7 @@ export interface EncodeOptions {
 export async function encodeResponse(req: Pick<ApiRequest, "headers">, opts: EncodeOptions): Promise<ApiResponse> {
   const value = opts.value;
   const yaml = opts.format === "yaml";
-  let body = Buffer.from(yaml ? stringifyYaml(value) : JSON.stringify(value));
+  let body = Buffer.from(yaml ? stringifyYaml(value) : jsonOf(value));
   const headers: Record<string, string> = { ...(opts.headers ?? {}), "content-type": opts.contentType ?? (yaml ? "application/yaml" : "application/json") };
   if (body.length > GZIP_THRESHOLD && acceptsGzip(req)) {
     body = await gzip(body);

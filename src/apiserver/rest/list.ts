@@ -4,6 +4,7 @@ import type { KubeObject, ListMeta } from "../../api/types.ts";
 import { badRequest, expired, failure, ApiStatusError } from "../errors.ts";
 import { apiVersionOf } from "../kinds.ts";
 import { decodeStored, prefixEnd } from "../storage/codec.ts";
+import { withSharedItems } from "../storage/encoded.ts";
 import { intParam, keyOf, listPrefix, predicateOf, readCurrent, served } from "./common.ts";
 import type { Call, Reply } from "./context.ts";
 
@@ -87,7 +88,8 @@ export async function listObjects(call: Call, opts: { ignoreLimit?: boolean } = 
     if (rv === 0 || cache.revision >= rv || (await cache.waitForRevision(rv, 50))) {
       const snap = cache.snapshot(prefix);
       const items = snap.items.map((i) => served(kind, i.obj)).filter((o) => pred.matches(o));
-      return { kind: kind.listKind, apiVersion, metadata: { resourceVersion: String(snap.rev) }, items };
+      // the items are the cache's own objects (or their memoised conversions): their JSON is reused
+      return withSharedItems({ kind: kind.listKind, apiVersion, metadata: { resourceVersion: String(snap.rev) }, items });
     }
     const current = await call.ctx.backend.currentRevision();
     if (rv > current) throw tooLarge(rv, current);

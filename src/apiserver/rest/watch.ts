@@ -8,6 +8,7 @@ import type { KubeObject, Status, WatchEventType } from "../../api/types.ts";
 import { badRequest, expired } from "../errors.ts";
 import { apiVersionOf } from "../kinds.ts";
 import { decodeStored, prefixEnd } from "../storage/codec.ts";
+import { sharedJson } from "../storage/encoded.ts";
 import { TooOldError, type CacheEvent } from "../storage/watchcache.ts";
 import { intParam, listPrefix, predicateOf, served, type Predicate } from "./common.ts";
 import type { Call, Reply } from "./context.ts";
@@ -18,15 +19,9 @@ export type WatchTransform = (type: WatchEventType, obj: KubeObject | Status) =>
 const MAX_QUEUE = 10_000;
 const INITIAL_EVENTS_END = "k8s.io/initial-events-end";
 
-/** Serialised cache objects, shared by every watcher that sends the object unchanged. */
-const encoded = new WeakMap<object, string>();
-
+/** One event line; the text of a shared cache object is made once for all watchers and lists. */
 function line(type: WatchEventType, object: unknown, shared: boolean): Buffer {
-  let json: string | undefined = shared ? encoded.get(object as object) : undefined;
-  if (json === undefined) {
-    json = JSON.stringify(object);
-    if (shared) encoded.set(object as object, json);
-  }
+  const json = shared ? sharedJson(object as object) : JSON.stringify(object);
   return Buffer.from(`{"type":"${type}","object":${json}}\n`);
 }
 
