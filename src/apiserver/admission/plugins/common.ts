@@ -13,9 +13,9 @@ export function admissionForbidden(attrs: AdmissionAttributes, why: string): Api
   return forbidden({ group: attrs.kind.group, resource: attrs.kind.resource }, name, why);
 }
 
-/** Whether the request is for a core-group resource (and subresource). */
-export function isCore(attrs: AdmissionAttributes, resource: string, subresource = ""): boolean {
-  return attrs.kind.group === "" && attrs.kind.resource === resource && attrs.subresource === subresource;
+/** Whether the request is for a core-group resource itself (not a subresource). */
+export function isCore(attrs: AdmissionAttributes, resource: string): boolean {
+  return attrs.kind.group === "" && attrs.kind.resource === resource && attrs.subresource === "";
 }
 
 /** Attributes that may carry Warning headers (the REST core may add this sink; until then warnings are dropped). */
