@@ -31,7 +31,8 @@ import type { ServerConfig } from "./config.ts";
 import { APISERVER_USER } from "./identities.ts";
 import type { ServerPKI } from "./pki/mod.ts";
 import { mountPodStreams } from "./podstreams.ts";
-import { mountPodBinding } from "./podbinding.ts";
+import { createBindingHandler } from "../scheduler/mod.ts";
+import { mountPodEviction } from "./podeviction.ts";
 import { supervisorHandler } from "../supervisor/mod.ts";
 import { advertisedHostPort } from "./advertise.ts";
 import type { ServerTokens } from "./token/mod.ts";
@@ -146,7 +147,8 @@ async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: E
   for (const r of reviewPaths({ authorizer, authenticator, decodeProtobuf: (_gvk, body) => decodeProtobuf(schemas, body) })) {
     api.registerPath(r.prefix, r.handler);
   }
-  mountPodBinding(api, backend);
+  api.registerSubresource("pods", "binding", createBindingHandler(backend));
+  mountPodEviction(api, { client: self, schemas });
   // rebuilt after kinds change (CRDs register and unregister kinds at run time)
   let openapi: OpenApiV3Documents | undefined;
   api.kinds.onChange(() => (openapi = undefined));

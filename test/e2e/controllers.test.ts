@@ -504,7 +504,7 @@ spec:
       assert.match(ok(k(["get", "job", "batch"])), /batch\s+Complete\s+3\/3\s/);
     });
 
-    it("evicts pods through pods/eviction honouring a PodDisruptionBudget (kubectl drain)", { todo: "pods/eviction is listed in discovery but answers 404: no eviction handler is registered (src/server), so kubectl drain cannot honour PDBs" }, async () => {
+    it("evicts pods through pods/eviction honouring a PodDisruptionBudget (kubectl drain)", async () => {
       ok(k(["apply", "-f", "-"], manifest("guarded", "nginx:1.27", 2)));
       await available("guarded", 2);
       ok(k(["create", "pdb", "guarded", "--selector=app=guarded", "--min-available=2"]));

@@ -560,7 +560,7 @@ ${minReadySeconds === undefined ? "" : `  minReadySeconds: ${minReadySeconds}\n`
         r(["delete", "cm", `${n}-cm`]);
       });
     }
-    it("kubectl 1.27 and 1.28: apply with validation (needs /openapi/v2)", { todo: "/openapi/v2 answers 404 (src/apiserver/openapi/serve.ts): kubectl 1.27/1.28 apply fails unless --validate=false" }, () => {
+    it("kubectl 1.27 and 1.28: apply with validation (needs /openapi/v2)", () => {
       for (const minor of [27, 28]) {
         const res = kv(minor, ["-n", ns, "apply", "-f", "-"], `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"v2-${minor}"},"data":{"a":"b"}}`);
         assert.equal(res.status, 0, res.stderr);
