@@ -5,7 +5,8 @@ import { badRequest, expired, failure, ApiStatusError } from "../errors.ts";
 import { apiVersionOf } from "../kinds.ts";
 import { decodeStored, prefixEnd } from "../storage/codec.ts";
 import { withSharedItems } from "../storage/encoded.ts";
-import { intParam, keyOf, listPrefix, predicateOf, readCurrent, served } from "./common.ts";
+import type { WatchCache } from "../storage/watchcache.ts";
+import { intParam, keyOf, listPrefix, predicateOf, readCurrent, served, type Predicate } from "./common.ts";
 import type { Call, Reply } from "./context.ts";
 
 /** GET on an object: from the datastore, or from the cache at resourceVersion=0. */
@@ -62,6 +63,59 @@ function tooLarge(rv: number, current: number): ApiStatusError {
   );
 }
 
+/** How long a consistent LIST waits for the cache to reach the datastore's revision before reading the datastore (upstream: 3 s). */
+const CONSISTENT_WAIT_MS = 500;
+
+/** After the cache missed a revision in time, LISTs read the datastore without waiting for this long (or until the revision moves). */
+const MISSED_BACKOFF_MS = 5000;
+
+/**
+ * The revision a cache last did not reach in time, and when: e.g. a compaction
+ * row, which no watch delivers, or other servers' writes that a multi-writer
+ * datastore polls for once a second. Later LISTs then skip the wait.
+ */
+const missed = new WeakMap<WatchCache, { rev: number; at: number }>();
+
+/** The kind's cache once it holds every change up to the datastore's current revision, or undefined (read the datastore). */
+async function caughtUp(call: Call): Promise<WatchCache | undefined> {
+  const cache = call.ctx.caches.forKind(call.kind);
+  await cache.ready();
+  const current = await call.ctx.backend.currentRevision();
+  if (cache.revision >= current) return cache;
+  const m = missed.get(cache);
+  if (m && (m.rev === current || performance.now() - m.at < MISSED_BACKOFF_MS)) return undefined;
+  if (await cache.waitForRevision(current, CONSISTENT_WAIT_MS)) return cache;
+  missed.set(cache, { rev: current, at: performance.now() });
+  return undefined;
+}
+
+/** One page of the cache's objects from key `start`, with the datastore path's continue and remainingItemCount. */
+function fromCache(call: Call, cache: WatchCache, opts: { pred: Predicate; start: string; limit?: number }): ObjectList {
+  const kind = call.kind;
+  const prefix = listPrefix(call);
+  const snap = cache.snapshot(prefix);
+  const all = snap.items;
+  let i = 0;
+  while (i < all.length && all[i].key < opts.start) i++;
+  const items: KubeObject[] = [];
+  let last = -1;
+  for (; i < all.length; i++) {
+    const obj = served(kind, all[i].obj);
+    if (!opts.pred.matches(obj)) continue;
+    items.push(obj);
+    last = i;
+    if (opts.limit && items.length >= opts.limit) break;
+  }
+  const metadata: ListMeta = { resourceVersion: String(snap.rev) };
+  // as from the datastore: a continue token whenever keys follow the last item, matching or not
+  if (opts.limit && items.length >= opts.limit && last < all.length - 1) {
+    metadata.continue = encodeContinue(snap.rev, `${all[last].key.slice(prefix.length)}\u0000`);
+    if (opts.pred.empty) metadata.remainingItemCount = all.length - 1 - last;
+  }
+  // the items are the cache's own objects (or their memoised conversions): their JSON is reused
+  return withSharedItems({ kind: kind.listKind, apiVersion: apiVersionOf(kind), metadata, items });
+}
+
 /** Lists per the query (selectors, limit/continue, resourceVersion/resourceVersionMatch). */
 export async function listObjects(call: Call, opts: { ignoreLimit?: boolean } = {}): Promise<ObjectList> {
   const q = call.req.query;
@@ -81,23 +135,30 @@ export async function listObjects(call: Call, opts: { ignoreLimit?: boolean } = 
   const kind = call.kind;
   const apiVersion = apiVersionOf(kind);
 
-  // rv=0 or not-older-than a revision the cache has: answer from memory
+  // rv=0 or not-older-than a revision the cache has: answer from memory (limit ignored, as upstream)
   if (!cont && rv !== undefined && match !== "Exact") {
     const cache = call.ctx.caches.forKind(kind);
     await cache.ready();
-    if (rv === 0 || cache.revision >= rv || (await cache.waitForRevision(rv, 50))) {
-      const snap = cache.snapshot(prefix);
-      const items = snap.items.map((i) => served(kind, i.obj)).filter((o) => pred.matches(o));
-      // the items are the cache's own objects (or their memoised conversions): their JSON is reused
-      return withSharedItems({ kind: kind.listKind, apiVersion, metadata: { resourceVersion: String(snap.rev) }, items });
-    }
+    if (rv === 0 || cache.revision >= rv || (await cache.waitForRevision(rv, 50))) return fromCache(call, cache, { pred, start: prefix });
     const current = await call.ctx.backend.currentRevision();
     if (rv > current) throw tooLarge(rv, current);
+  }
+  // a consistent LIST (no resourceVersion): from the cache once it has caught up with the datastore (ConsistentListFromCache)
+  if (!cont && rv === undefined) {
+    const cache = await caughtUp(call);
+    if (cache) return fromCache(call, cache, { pred, start: prefix, limit });
+  }
+  // the next page of a list the cache served, while the cache is still at that revision
+  if (cont) {
+    const t = decodeContinue(cont);
+    const cache = call.ctx.caches.forKind(kind);
+    if (cache.loaded && cache.revision === t.rv) return fromCache(call, cache, { pred, start: prefix + t.start, limit });
   }
 
   let start = prefix;
   let readRev = match === "Exact" && rv !== undefined ? rv : 0;
   if (cont) {
+    // the cache has moved on since this token's page: read the datastore at the token's revision
     const t = decodeContinue(cont);
     start = prefix + t.start;
     readRev = t.rv;

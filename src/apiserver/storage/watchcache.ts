@@ -1,11 +1,12 @@
 /**
- * One watch cache per storage prefix: a single datastore watch feeds the
- * current objects and a ring of recent events, so any number of API watchers
- * and LIST at resourceVersion=0 cost no datastore work.
+ * One watch cache per storage prefix: the shared datastore watch (feed.ts)
+ * feeds the current objects and a ring of recent events, so any number of API
+ * watchers and LISTs cost no datastore work.
  */
 import { CompactedError, type Backend, type WatchEvent } from "../../datastore/backend.ts";
 import type { KubeObject } from "../../api/types.ts";
 import { decodeStored, prefixEnd } from "./codec.ts";
+import type { Feed, FeedSink } from "./feed.ts";
 
 /** One change as the cache saw it; objects are shared and must not be mutated. */
 export interface CacheEvent {
@@ -36,9 +37,10 @@ export class TooOldError extends Error {
 }
 
 /** The cache of one storage prefix (ends with "/"). */
-export class WatchCache {
+export class WatchCache implements FeedSink {
   readonly prefix: string;
   #backend: Backend;
+  #feed: Feed;
   #capacity: number;
   #objects = new Map<string, KubeObject>();
   #ring: CacheEvent[] = [];
@@ -46,59 +48,111 @@ export class WatchCache {
   #ringStart = 0;
   #rev = 0;
   #listeners = new Set<CacheListener>();
-  #abort = new AbortController();
   #ready: Promise<void> | undefined;
+  /** true once loaded and fed, until a reset */
+  #loaded = false;
+  /** events that arrived while the initial list was read */
+  #pending: WatchEvent[] | undefined;
+  #detach: (() => void) | undefined;
+  /** bumped by a reset, so that a load overtaken by one starts over */
+  #generation = 0;
   #closed = false;
   #revWaiters: { rev: number; resolve: () => void }[] = [];
 
-  constructor(backend: Backend, prefix: string, opts: WatchCacheOptions = {}) {
+  constructor(backend: Backend, prefix: string, feed: Feed, opts: WatchCacheOptions = {}) {
     this.#backend = backend;
     this.prefix = prefix;
+    this.#feed = feed;
     this.#capacity = opts.capacity ?? 2000;
   }
 
-  /** the revision of the newest event applied (or of the initial list) */
+  /**
+   * Every change up to this revision is applied: the newest event, the initial
+   * list, or the shared feed's progress (changes of other resources).
+   */
   get revision(): number {
     return this.#rev;
   }
 
-  /** lists then watches; resolves once the cache holds a consistent state */
+  /** whether the cache holds a consistent state now (ready() has resolved and no reset followed) */
+  get loaded(): boolean {
+    return this.#loaded;
+  }
+
+  /** lists then follows the feed; resolves once the cache holds a consistent state */
   ready(): Promise<void> {
     this.#ready ??= this.#load();
     return this.#ready;
   }
 
   async #load(): Promise<void> {
-    const res = await this.#backend.list(this.prefix, { end: prefixEnd(this.prefix) });
+    const generation = this.#generation;
+    await this.#feed.ready();
+    if (generation !== this.#generation) return this.#reload();
+    // attach before listing: what the list misses arrives in #pending, what it has is skipped by revision
+    this.#detach?.();
+    this.#detach = this.#feed.attach(this);
+    if (!this.#detach) {
+      // the feed restarted between ready() and now
+      this.#ready = undefined;
+      return this.#reload();
+    }
+    this.#pending = [];
+    let res: Awaited<ReturnType<Backend["list"]>>;
+    try {
+      res = await this.#backend.list(this.prefix, { end: prefixEnd(this.prefix) });
+    } catch (err) {
+      if (generation === this.#generation) this.#unload();
+      throw err;
+    }
+    if (generation !== this.#generation) return this.#reload();
     this.#objects.clear();
     for (const kv of res.kvs) this.#objects.set(kv.key, decodeStored(kv));
     this.#rev = res.revision;
     this.#ringStart = res.revision;
     this.#ring = [];
-    const signal = this.#abort.signal;
-    const iter = await this.#backend.watch(this.prefix, { end: prefixEnd(this.prefix), startRevision: res.revision + 1, signal });
-    void this.#pump(iter);
+    const pending = this.#pending;
+    this.#pending = undefined;
+    for (const ev of pending) this.#apply(ev);
+    // every change the feed handed over is in #pending, so its progress holds for this prefix too
+    this.#rev = Math.max(this.#rev, this.#feed.revision);
+    this.#loaded = true;
+    this.#wakeRevWaiters();
   }
 
-  async #pump(iter: AsyncIterable<WatchEvent[]>): Promise<void> {
-    try {
-      for await (const batch of iter) {
-        for (const ev of batch) this.#apply(ev);
-        this.#wakeRevWaiters();
-      }
-    } catch (err) {
-      if (this.#closed) return;
-      this.#restart(err instanceof Error ? err : new Error(String(err)));
+  /** a failed load leaves nothing attached, and the next ready() tries again */
+  #unload(): void {
+    this.#detach?.();
+    this.#detach = undefined;
+    this.#pending = undefined;
+    this.#ready = undefined;
+  }
+
+  /** a load that a reset overtook joins the load that followed it */
+  #reload(): Promise<void> {
+    if (this.#closed) throw new Error("watch cache closed");
+    return this.ready();
+  }
+
+  /** FeedSink: this prefix's changes of one datastore batch, and the feed's progress */
+  receive(events: WatchEvent[], progress: number): void {
+    if (this.#pending) {
+      this.#pending.push(...events);
       return;
     }
-    if (!this.#closed) this.#restart(new Error("datastore watch ended"));
+    for (const ev of events) this.#apply(ev);
+    if (progress > this.#rev) this.#rev = progress;
+    this.#wakeRevWaiters();
   }
 
-  /** the datastore watch failed: end every watcher (they relist) and reload */
-  #restart(err: Error): void {
+  /** FeedSink: the datastore watch failed: end every watcher (they relist) and reload */
+  reset(err: Error): void {
+    this.#generation++;
+    this.#loaded = false;
+    this.#pending = undefined;
+    this.#detach = undefined;
     for (const l of this.#listeners) l.end(err instanceof CompactedError ? err : new TooOldError(this.#rev, this.#rev));
     this.#listeners.clear();
-    this.#abort = new AbortController();
     this.#ready = undefined;
     setTimeout(() => {
       if (!this.#closed) this.ready().catch(() => undefined);
@@ -182,7 +236,8 @@ export class WatchCache {
 
   close(): void {
     this.#closed = true;
-    this.#abort.abort();
+    this.#loaded = false;
+    this.#detach?.();
     for (const l of this.#listeners) l.end();
     this.#listeners.clear();
   }
