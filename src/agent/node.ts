@@ -23,12 +23,13 @@ export function parseNodeTaints(taints: string[]): Taint[] {
   });
 }
 
-/** The labels k3s puts on a node, before the user's own. */
-export function k3sNodeLabels(config: AgentConfig, controlPlane: boolean): Record<string, string> {
-  const labels: Record<string, string> = { "node.kubernetes.io/instance-type": "k3s" };
-  if (controlPlane) {
-    labels["node-role.kubernetes.io/control-plane"] = "true";
-    labels["node-role.kubernetes.io/master"] = "true";
-  }
-  return { ...labels, ...parseNodeLabels(config.nodeLabels) };
+/** The labels a kubelet registers its node with (node-role labels are the server's to set: NodeRestriction forbids them). */
+export function k3sNodeLabels(config: AgentConfig): Record<string, string> {
+  return { "node.kubernetes.io/instance-type": "k3s", ...parseNodeLabels(config.nodeLabels) };
 }
+
+/** The labels a server puts on its own node once the kubelet has registered it. */
+export const CONTROL_PLANE_LABELS: Record<string, string> = {
+  "node-role.kubernetes.io/control-plane": "true",
+  "node-role.kubernetes.io/master": "true",
+};

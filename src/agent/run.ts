@@ -8,14 +8,18 @@ import { startAgentRuntime } from "./containerd/mod.ts";
 import { registerLocalKubelet, startKubelet, startKubeletServer, type Kubelet, type KubeletServer } from "../kubelet/mod.ts";
 import type { AgentConfig } from "../server/config.ts";
 import { errorMessage, log } from "../util/log.ts";
-import { k3sNodeLabels, parseNodeTaints } from "./node.ts";
+import { CONTROL_PLANE_LABELS, k3sNodeLabels, parseNodeTaints } from "./node.ts";
+import { R } from "../client/mod.ts";
+import { ApiError } from "../client/client.ts";
 
 export interface AgentOptions {
   client: Client;
   /** the kubelet's HTTPS port 10250: its serving certificate and the CA of clients it accepts */
   kubeletTLS: { certPEM: string; keyPEM: string; clientCAPEM: string };
-  /** this node also runs the control plane (labels it control-plane) */
+  /** this node also runs the control plane: the server labels it control-plane once registered */
   controlPlane: boolean;
+  /** a client allowed to label nodes (the server's own), used when controlPlane */
+  labeller?: Client;
 }
 
 export interface RunningAgent {
@@ -25,7 +29,7 @@ export interface RunningAgent {
 
 /** Starts containerd and the kubelet for this node. */
 export async function startAgent(config: AgentConfig, opts: AgentOptions): Promise<RunningAgent> {
-  const labels = k3sNodeLabels(config, opts.controlPlane);
+  const labels = k3sNodeLabels(config);
   const taints = parseNodeTaints(config.nodeTaints);
   log.info("Starting containerd");
   const runtime = await startAgentRuntime({
@@ -56,6 +60,8 @@ export async function startAgent(config: AgentConfig, opts: AgentOptions): Promi
     log: (m) => log.info(`kubelet: ${m}`),
   });
   const unregister = registerLocalKubelet(kubelet);
+  const labelling = new AbortController();
+  if (opts.controlPlane && opts.labeller) void labelNode(opts.labeller, config.nodeName, CONTROL_PLANE_LABELS, labelling.signal);
   let server: KubeletServer | undefined;
   try {
     server = await startKubeletServer(kubelet, { cert: opts.kubeletTLS.certPEM, key: opts.kubeletTLS.keyPEM, clientCA: opts.kubeletTLS.clientCAPEM });
@@ -66,6 +72,7 @@ export async function startAgent(config: AgentConfig, opts: AgentOptions): Promi
   return {
     kubelet,
     async stop() {
+      labelling.abort();
       await server?.close();
       unregister();
       await kubelet.stop();
@@ -73,4 +80,17 @@ export async function startAgent(config: AgentConfig, opts: AgentOptions): Promi
       await runtime.stop();
     },
   };
+}
+
+/** Adds labels to a node as soon as it exists (retrying while the kubelet registers it). */
+async function labelNode(client: Client, nodeName: string, labels: Record<string, string>, signal: AbortSignal): Promise<void> {
+  while (!signal.aborted) {
+    try {
+      await client.patch(R.nodes, undefined, nodeName, "merge", { metadata: { labels } });
+      return;
+    } catch (err) {
+      if (!(err instanceof ApiError && err.code === 404)) log.warn(`labelling node ${nodeName}: ${errorMessage(err)}`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }

@@ -22,6 +22,8 @@ import { buildOpenApiV3, serveOpenApi, type OpenApiV3Documents } from "../apiser
 import { openApiV2Handler } from "../apiserver/openapi/v2/mod.ts";
 import { startCrdController } from "../apiserver/apiextensions/mod.ts";
 import { createWebhookAdmission } from "../apiserver/admission/mod.ts";
+import { createBuiltinAdmission, type BuiltinPluginName } from "../apiserver/admission/plugins/mod.ts";
+import { componentArg } from "./componentargs.ts";
 import { createAggregator, keepAuthenticationConfigPublished, startAutoRegistration } from "../apiserver/aggregator/mod.ts";
 import { ApiError, type Client } from "../client/client.ts";
 import { inProcessClient } from "../client/mod.ts";
@@ -107,8 +109,14 @@ async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: E
   const kinds = withEscalationChecks(builtinKinds(), authorizer);
   // webhook admission reads its configurations through the API server itself (started below)
   const webhooks = createWebhookAdmission({ client: self });
+  // LimitRanger, ServiceAccount, NodeRestriction, PodSecurity, the webhooks, then ResourceQuota, as kube-apiserver orders them
+  const admission = createBuiltinAdmission({
+    client: self,
+    webhooks,
+    disable: (componentArg(config.kubeAPIServerArgs, "disable-admission-plugins") ?? "").split(",").filter(Boolean) as BuiltinPluginName[],
+  });
   api = await createApiServer({
-    admission: webhooks,
+    admission,
     backend,
     kinds,
     schemas,
@@ -159,10 +167,11 @@ async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: E
   // CRDs, admission webhooks and API aggregation (src/apiserver/{apiextensions,admission,aggregator})
   const crds = startCrdController({ client: self, kinds: api.kinds, schemas });
   webhooks.start();
+  admission.start();
   const aggregator = createAggregator({ client: self, proxyClientCert: { cert: pki.clientAuthProxy.certPEM, key: pki.clientAuthProxy.keyPEM }, authorizer });
   aggregator.start();
   const localAPIServices = startAutoRegistration({ client: self, kinds: api.kinds });
-  await Promise.all([crds.ready(), webhooks.ready(), aggregator.ready()]);
+  await Promise.all([crds.ready(), webhooks.ready(), admission.ready(), aggregator.ready()]);
   front = aggregator.wrap(api.handler);
   const authConfig = keepAuthenticationConfigPublished(self, { clientCA: pki.clientCA.certPEM, requestHeaderCA: pki.requestHeaderCA.certPEM, allowedNames: ["system:auth-proxy"] });
 
@@ -203,6 +212,7 @@ async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: E
       authConfig.stop();
       localAPIServices.stop();
       webhooks.stop();
+      admission.stop();
       await crds.stop();
       await aggregator.stop();
       await apiListener.close();

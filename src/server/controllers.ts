@@ -8,21 +8,13 @@ import type { ControlPlane } from "./control.ts";
 import { CONTROLLER_MANAGER_USER, SCHEDULER_USER } from "./identities.ts";
 import type { ServerPKI } from "./pki/mod.ts";
 import { csrSigner } from "./csrsigner.ts";
+import { componentArg } from "./componentargs.ts";
+import { startResourceQuotaController } from "../apiserver/admission/plugins/mod.ts";
 
 export interface ServerControllersOptions {
   config: ServerConfig;
   control: ControlPlane;
   pki: ServerPKI;
-}
-
-/** The value of `name=value` among --kube-*-arg flags (the last wins, as with repeated flags). */
-export function componentArg(args: string[], name: string): string | undefined {
-  let value: string | undefined;
-  for (const a of args) {
-    const [k, ...v] = a.replace(/^--/, "").split("=");
-    if (k === name) value = v.join("=");
-  }
-  return value;
 }
 
 /** Starts what runs beside the API server; returns their stop function. */
@@ -41,6 +33,8 @@ export async function startServerControllers(opts: ServerControllersOptions): Pr
     rootCAPEM: pki.serverCA.certPEM,
     signCSR: csrSigner(pki),
   });
+  // quota usage is the controller manager's job upstream; admission refuses creates under a quota without it
+  const quota = startResourceQuotaController(cmClient, { informers: factory });
   log.info("Running kube-controller-manager");
   let scheduler: { stop(): Promise<void> } | undefined;
   if (!config.disableScheduler) {
@@ -50,6 +44,7 @@ export async function startServerControllers(opts: ServerControllersOptions): Pr
   return async () => {
     await scheduler?.stop();
     await cm.stop();
+    quota.stop();
     factory.stop();
   };
 }

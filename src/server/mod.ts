@@ -61,6 +61,7 @@ export async function runServer(config: ServerConfig): Promise<void> {
       const agent = await startAgent(config.agent, {
         client: inProcessClient(control.api.handler, nodeUser(config.agent.nodeName)),
         controlPlane: true,
+        labeller: control.admin,
         kubeletTLS: { ...kubeletServingCert(pki, config.agent.nodeName, config.agent.nodeIPs), clientCAPEM: pki.clientCA.certPEM },
       });
       stoppers.push(() => agent.stop());
