@@ -3,6 +3,7 @@ import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { connect } from "node:net";
 import type { CriClient } from "./cri/mod.ts";
+import { grpcHealthCheck } from "./grpcprobe.ts";
 import type { ContainerSpec, Handler } from "./types.ts";
 
 /** The outcome of one probe or hook run. */
@@ -80,7 +81,7 @@ export async function runAction(h: Handler, t: ActionTarget): Promise<ActionResu
       await new Promise((r) => setTimeout(r, h.sleep!.seconds * 1000));
       return { ok: true, message: "" };
     }
-    if (h.grpc) return { ok: false, message: "grpc probes are not supported by this kubelet" };
+    if (h.grpc) return await grpcHealthCheck(h.grpc, t);
     return { ok: false, message: "probe has no action" };
   } catch (e) {
     return { ok: false, message: (e as Error).message };

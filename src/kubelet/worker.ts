@@ -488,8 +488,8 @@ export class PodWorker {
         restartCount: Math.max(0, s.attempts - 1),
         waiting: s.waiting,
         lastTerminated: s.lastTerminated,
-        ready: s.probes ? s.probes.ready : true,
-        started: s.probes ? s.probes.started : true,
+        // until this instance's probes have run, a probed container is neither started nor ready
+        ...(s.probes && s.probes.containerId === s.current?.id ? { ready: s.probes.ready, started: s.probes.started } : { ready: !c.readinessProbe && !c.startupProbe, started: !c.startupProbe }),
         terminationMessage: this.#terminationMessage(c, s),
       };
     });
