@@ -190,7 +190,8 @@ export function containerConfig(pod: KPod, ctx: ContainerContext): ContainerConf
     mounts.push({
       container_path: vm.mountPath,
       host_path: sub ? join(host, sub) : host,
-      readonly: vm.readOnly ?? false,
+      // a claim mounted readOnly in the pod's volume list is read-only in every container
+      readonly: (vm.readOnly ?? false) || pod.spec.volumes?.find((v) => v.name === vm.name)?.persistentVolumeClaim?.readOnly === true,
       propagation: vm.mountPropagation === "Bidirectional" ? "PROPAGATION_BIDIRECTIONAL" : vm.mountPropagation === "HostToContainer" ? "PROPAGATION_HOST_TO_CONTAINER" : "PROPAGATION_PRIVATE",
     });
   }

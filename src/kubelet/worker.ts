@@ -15,7 +15,7 @@ import { ProbeSet } from "./probeset.ts";
 import { containerConfig, podResources, podCgroupCandidates, podCgroupParent, podLogDir, sandboxConfig, LABEL_POD_UID } from "./spec.ts";
 import { buildPodStatus, type ContainerView } from "./status.ts";
 import type { ContainerSpec, ContainerStateK, KPod } from "./types.ts";
-import { setupVolumes, teardownVolumes } from "./volumes/mod.ts";
+import { prepareSubPaths, setupVolumes, teardownVolumes } from "./volumes/mod.ts";
 import { ensurePodCgroup, removePodCgroups } from "./cgroups.ts";
 import { runPostStart, stopWithPreStop } from "./hooks.ts";
 import { runAsNonRootViolation } from "./security.ts";
@@ -343,6 +343,7 @@ export class PodWorker {
         podIPs: this.#podIPs,
         nodeName: ctx.nodeName,
       });
+      prepareSubPaths(c, { volumes: this.#volumes, env });
       if (c.securityContext?.runAsNonRoot ?? pod.spec.securityContext?.runAsNonRoot) {
         const violation = runAsNonRootViolation(pod, { container: c, image: await ctx.cri.imageStatus(pulled.imageRef) });
         if (violation) throw new Error(violation);

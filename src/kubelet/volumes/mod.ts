@@ -3,3 +3,5 @@ export { setupVolume, setupVolumes, teardownVolumes, podDir, TokenCache } from "
 export type { VolumeContext } from "./volumes.ts";
 export { writeAtomicDir } from "./atomic.ts";
 export type { PayloadFile } from "./atomic.ts";
+export { prepareSubPaths } from "./subpath.ts";
+export type { SubPathContext } from "./subpath.ts";
