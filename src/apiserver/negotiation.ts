@@ -125,7 +125,7 @@ export interface EncodeOptions {
 export async function encodeResponse(req: Pick<ApiRequest, "headers">, opts: EncodeOptions): Promise<ApiResponse> {
   const value = opts.value;
   const yaml = opts.format === "yaml";
-  let body = Buffer.from(yaml ? stringifyYaml(value) : jsonOf(value));
+  let body = yaml ? Buffer.from(stringifyYaml(value)) : jsonOf(value);
   const headers: Record<string, string> = { ...(opts.headers ?? {}), "content-type": opts.contentType ?? (yaml ? "application/yaml" : "application/json") };
   if (body.length > GZIP_THRESHOLD && acceptsGzip(req)) {
     body = await gzip(body);

@@ -19,10 +19,12 @@ export type WatchTransform = (type: WatchEventType, obj: KubeObject | Status) =>
 const MAX_QUEUE = 10_000;
 const INITIAL_EVENTS_END = "k8s.io/initial-events-end";
 
-/** One event line; the text of a shared cache object is made once for all watchers and lists. */
+const LINE_END = Buffer.from("}\n");
+
+/** One event line; the bytes of a shared cache object are made once for all watchers and lists. */
 function line(type: WatchEventType, object: unknown, shared: boolean): Buffer {
-  const json = shared ? sharedJson(object as object) : JSON.stringify(object);
-  return Buffer.from(`{"type":"${type}","object":${json}}\n`);
+  if (!shared) return Buffer.from(`{"type":"${type}","object":${JSON.stringify(object)}}\n`);
+  return Buffer.concat([Buffer.from(`{"type":"${type}","object":`), sharedJson(object as object), LINE_END]);
 }
 
 /** What a change means to one watcher's selector: upstream's cacheWatcher rules. */
