@@ -195,3 +195,21 @@ test("a failing httpGet postStart hook is reported with the status code", async 
   await env.client.delete(R.pods, "default", "hooks-http-fail", { gracePeriodSeconds: 0 });
   await waitForPodGone(env, "hooks-http-fail");
 });
+
+test("a preStop hook longer than the grace period is cut short: the container is stopped once the grace is used up", async () => {
+  await env.client.create(
+    R.pods,
+    "default",
+    pod("hooks-long", {
+      terminationGracePeriodSeconds: 3,
+      containers: [{ name: "main", image: BUSYBOX_IMAGE, command: ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 0.2; done"], lifecycle: { preStop: { exec: { command: ["sleep", "60"] } } } }],
+    }),
+  );
+  await waitForPod(env, "hooks-long", "running", running);
+  const t0 = Date.now();
+  await env.client.delete(R.pods, "default", "hooks-long");
+  await waitForPodGone(env, "hooks-long");
+  const took = (Date.now() - t0) / 1000;
+  assert.ok(took >= 3, `the hook had its 3 s (took ${took}s)`);
+  assert.ok(took < 10, `but not its 60 s: grace 3 s + 2 s minimum after the hook (took ${took}s)`);
+});

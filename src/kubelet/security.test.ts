@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { BUSYBOX_IMAGE } from "../agent/images/mod.ts";
 import { R } from "../client/mod.ts";
+import { runAsNonRootViolation } from "./security.ts";
 import { startKubeletTestEnv, waitFor, waitForPod, waitForPodGone, type KubeletTestEnv } from "./testenv.ts";
 import type { KPod } from "./types.ts";
 
@@ -183,4 +184,18 @@ test("CPU and memory limits reach the container's cgroup and, summed, the pod's 
   const be = await waitForPod(env, "res-be", "running", (x) => x.status?.containerStatuses?.[0]?.state.running !== undefined);
   assert.equal(cg("cpu", `${env.cgroupRoot}/besteffort/pod${be.metadata.uid}`, "cpu.shares"), "2");
   await remove("res-be");
+});
+
+test("runAsNonRoot rules as upstream: runAsUser 0 breaks it, a numeric image user decides, a named image user cannot be verified", () => {
+  const p = (sc: KPod["spec"]["securityContext"]): KPod => ({ apiVersion: "v1", kind: "Pod", metadata: { name: "p", namespace: "ns", uid: "u" }, spec: { securityContext: sc, containers: [] } });
+  const c = { name: "c" };
+  const img = (uid: string | null, username = "") => ({ id: "sha256:x", repo_tags: [], repo_digests: [], size: "0", uid: uid === null ? null : { value: uid }, username, pinned: false });
+  assert.equal(runAsNonRootViolation(p({}), { container: c, image: img("0") }), undefined, "not asked for");
+  assert.equal(runAsNonRootViolation(p({ runAsNonRoot: true, runAsUser: 0 }), { container: c, image: img("1000") }), `container's runAsUser breaks non-root policy (pod: "p_ns(u)", container: c)`);
+  assert.equal(runAsNonRootViolation(p({ runAsNonRoot: true, runAsUser: 5 }), { container: c, image: img("0") }), undefined);
+  assert.equal(runAsNonRootViolation(p({ runAsNonRoot: true }), { container: c, image: img("1000") }), undefined);
+  assert.match(runAsNonRootViolation(p({ runAsNonRoot: true }), { container: c, image: img("0") }) ?? "", /image will run as root/);
+  assert.match(runAsNonRootViolation(p({ runAsNonRoot: true }), { container: c, image: img(null) }) ?? "", /image will run as root/, "no user in the image is root");
+  assert.match(runAsNonRootViolation(p({ runAsNonRoot: true }), { container: c, image: img(null, "nobody") }) ?? "", /non-numeric user \(nobody\), cannot verify/);
+  assert.equal(runAsNonRootViolation(p({ runAsNonRoot: true }), { container: { name: "c", securityContext: { runAsUser: 7 } }, image: img("0") }), undefined, "the container's runAsUser wins");
 });
