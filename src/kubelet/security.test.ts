@@ -10,6 +10,7 @@
  */
 import { strict as assert } from "node:assert";
 import { existsSync, readFileSync } from "node:fs";
+import { totalmem } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { BUSYBOX_IMAGE } from "../agent/images/mod.ts";
@@ -173,6 +174,8 @@ test("CPU and memory limits reach the container's cgroup and, summed, the pod's 
   assert.equal(cg("cpu", `${podCg}/${a}`, "cpu.cfs_quota_us"), "50000");
   assert.equal(cg("cpu", `${podCg}/${a}`, "cpu.cfs_period_us"), "100000");
   assert.equal(cg("cpu", `${podCg}/${a}`, "cpu.shares"), "256");
+  const oom = async (id: string): Promise<number> => Number((await env.rt.cri.execSync(id, { cmd: ["cat", "/proc/1/oom_score_adj"], timeoutSeconds: 5 })).stdout.toString().trim());
+  assert.equal(await oom(a), 1000 - Math.floor((1000 * 32 * 1024 * 1024) / totalmem()), "Burstable: OOM score by the memory request's share of the node");
   assert.equal(cg("memory", podCg, "memory.limit_in_bytes"), String(80 * 1024 * 1024), "the pod's memory limit is the sum of its containers'");
   assert.equal(cg("cpu", podCg, "cpu.cfs_quota_us"), "70000");
   assert.equal(cg("cpu", podCg, "cpu.shares"), String(Math.floor(0.35 * 1024)));
@@ -183,7 +186,18 @@ test("CPU and memory limits reach the container's cgroup and, summed, the pod's 
   await env.client.create(R.pods, "default", pod("res-be", { containers: [{ name: "a", image: BUSYBOX_IMAGE, command: ["sleep", "3600"] }] }));
   const be = await waitForPod(env, "res-be", "running", (x) => x.status?.containerStatuses?.[0]?.state.running !== undefined);
   assert.equal(cg("cpu", `${env.cgroupRoot}/besteffort/pod${be.metadata.uid}`, "cpu.shares"), "2");
+  assert.equal(await oom(be.status!.containerStatuses![0]!.containerID!.replace("containerd://", "")), 1000, "BestEffort goes first under memory pressure");
   await remove("res-be");
+
+  const both = { cpu: "100m", memory: "32Mi" };
+  await env.client.create(R.pods, "default", pod("res-g", { containers: [{ name: "a", image: BUSYBOX_IMAGE, command: ["sleep", "3600"], resources: { requests: both, limits: both } }] }));
+  const g = await waitForPod(env, "res-g", "running", (x) => x.status?.containerStatuses?.[0]?.state.running !== undefined);
+  assert.equal(g.status?.qosClass, "Guaranteed");
+  assert.equal(cg("memory", `${env.cgroupRoot}/pod${g.metadata.uid}`, "memory.limit_in_bytes"), String(32 * 1024 * 1024), "Guaranteed pods sit directly under the root");
+  // -997 asked; restrict_oom_score_adj clamps it to containerd's own score
+  const ctdScore = Number(readFileSync(`/proc/${env.rt.containerd.pid()}/oom_score_adj`, "utf8").trim());
+  assert.equal(await oom(g.status!.containerStatuses![0]!.containerID!.replace("containerd://", "")), Math.max(-997, ctdScore));
+  await remove("res-g");
 });
 
 test("runAsNonRoot rules as upstream: runAsUser 0 breaks it, a numeric image user decides, a named image user cannot be verified", () => {

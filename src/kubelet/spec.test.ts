@@ -7,7 +7,7 @@ import { Backoff } from "./backoff.ts";
 import { expandVars } from "./env.ts";
 import { fieldPathValue, resourceFieldValue } from "./fieldpath.ts";
 import { defaultPullPolicy, registryHost } from "./images.ts";
-import { containerConfig, containerResources, podDNSConfig, podResources, qosClass, sandboxConfig } from "./spec.ts";
+import { containerConfig, containerResources, oomScoreAdj, podDNSConfig, podResources, qosClass, sandboxConfig } from "./spec.ts";
 import { podPhase, type ContainerView } from "./status.ts";
 import type { ContainerStatus } from "./cri/mod.ts";
 import type { KPod } from "./types.ts";
@@ -67,11 +67,11 @@ test("container config: $(VAR) expansion, subPath mounts, resources and log path
       },
     ],
   });
-  const cc = containerConfig(p, { container: p.spec.containers[0]!, attempt: 3, env: [["A", "x"]], volumes: new Map([["v", "/host/v"]]), image: "busybox:1" });
+  const cc = containerConfig(p, { container: p.spec.containers[0]!, attempt: 3, env: [["A", "x"]], volumes: new Map([["v", "/host/v"]]), image: "busybox:1", memoryCapacity: 1024 ** 3 });
   assert.deepEqual(cc.command, ["echo", "x", "$(A)", "$(MISSING)"]);
   assert.deepEqual(cc.mounts?.[0], { container_path: "/m", host_path: "/host/v/sub/x", readonly: true, propagation: "PROPAGATION_PRIVATE" });
   assert.equal(cc.log_path, "c/3.log");
-  assert.deepEqual(cc.linux?.resources, { cpu_shares: "256", cpu_quota: "50000", cpu_period: "100000", memory_limit_in_bytes: String(64 * 1024 * 1024) });
+  assert.deepEqual(cc.linux?.resources, { cpu_shares: "256", cpu_quota: "50000", cpu_period: "100000", memory_limit_in_bytes: String(64 * 1024 * 1024), oom_score_adj: "938" });
   assert.deepEqual(cc.linux?.security_context?.run_as_user, { value: 1000 });
   assert.equal(cc.linux?.security_context?.no_new_privs, true);
   assert.throws(() => containerConfig(p, { container: { name: "c", volumeMounts: [{ name: "nope", mountPath: "/x" }] }, attempt: 0, env: [], volumes: new Map(), image: "i" }), /volume "nope"/);
@@ -159,4 +159,15 @@ test("atomic volume writer swaps ..data and keeps links stable", () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("OOM score by QoS: Guaranteed -997, BestEffort 1000, Burstable by memory request share, kept within 3..999", () => {
+  const gi = 1024 ** 3;
+  const c = (requests: Record<string, string>, limits: Record<string, string> = {}) => ({ name: "c", resources: { requests, limits } });
+  const p = (x: ReturnType<typeof c> | { name: string }) => pod({ containers: [x] });
+  assert.equal(oomScoreAdj(p(c({ cpu: "1", memory: "1Gi" }, { cpu: "1", memory: "1Gi" })), { container: c({ cpu: "1", memory: "1Gi" }, { cpu: "1", memory: "1Gi" }), memoryCapacity: 4 * gi }), -997);
+  assert.equal(oomScoreAdj(p({ name: "c" }), { container: { name: "c" }, memoryCapacity: 4 * gi }), 1000);
+  assert.equal(oomScoreAdj(p(c({ memory: "1Gi" })), { container: c({ memory: "1Gi" }), memoryCapacity: 4 * gi }), 750);
+  assert.equal(oomScoreAdj(p(c({ memory: "8Gi" })), { container: c({ memory: "8Gi" }), memoryCapacity: 4 * gi }), 3);
+  assert.equal(oomScoreAdj(p(c({ cpu: "1" })), { container: c({ cpu: "1" }), memoryCapacity: 4 * gi }), 999);
 });

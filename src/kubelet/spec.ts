@@ -1,5 +1,6 @@
 /** Pod and container specs → CRI sandbox and container configs. */
 import { readFileSync } from "node:fs";
+import { totalmem } from "node:os";
 import { join } from "node:path";
 import { parseQuantity } from "../client/mod.ts";
 import type { ContainerConfig, DNSConfig, LinuxContainerSecurityContext, Mount, NamespaceOption, PodSandboxConfig, PortMapping } from "./cri/mod.ts";
@@ -175,6 +176,19 @@ export interface ContainerContext {
   /** host file mounted at terminationMessagePath */
   terminationMessageFile?: string;
   image: string;
+  /** the node's memory in bytes, for Burstable OOM scores; default the machine's */
+  memoryCapacity?: number;
+}
+
+/** The container's oom_score_adj by QoS as upstream: Guaranteed -997, BestEffort 1000, Burstable by its share of the node's memory (3..999). */
+export function oomScoreAdj(pod: KPod, opts: { container: ContainerSpec; memoryCapacity: number }): number {
+  const qos = qosClass(pod);
+  if (qos === "Guaranteed") return -997;
+  if (qos === "BestEffort") return 1000;
+  const req = opts.container.resources?.requests?.memory ?? opts.container.resources?.limits?.memory;
+  const adj = 1000 - Math.floor((1000 * (req ? parseQuantity(req) : 0)) / opts.memoryCapacity);
+  if (adj < 3) return 3;
+  return adj === 1000 ? 999 : adj;
 }
 
 /** The CreateContainer config for one container. */
@@ -218,7 +232,7 @@ export function containerConfig(pod: KPod, ctx: ContainerContext): ContainerConf
     stdin: c.stdin ?? false,
     stdin_once: c.stdinOnce ?? false,
     tty: c.tty ?? false,
-    linux: { resources: containerResources(c), security_context: securityContext(pod, c) },
+    linux: { resources: { ...containerResources(c), oom_score_adj: String(oomScoreAdj(pod, { container: c, memoryCapacity: ctx.memoryCapacity ?? totalmem() })) }, security_context: securityContext(pod, c) },
   };
 }
 
