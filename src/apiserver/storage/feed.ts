@@ -38,6 +38,8 @@ export class Feed {
 
   /** starts the datastore watch once; resolves when changes after `revision` will be delivered */
   ready(): Promise<void> {
+    // a closed feed never starts again (a cache loading after close would otherwise retry forever)
+    if (this.#closed) return Promise.reject(new Error("watch cache feed closed"));
     this.#ready ??= this.#start();
     return this.#ready;
   }
