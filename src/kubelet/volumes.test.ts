@@ -88,8 +88,8 @@ test("hostPath types: a missing Directory is a FailedMount until it appears; OrC
         {
           name: "main",
           image: BUSYBOX_IMAGE,
-          command: ["sh", "-c", "test -d /dir && test -f /file && test -S /sock && test -d /dcreated && test -f /fcreated && echo all-good; sleep 3600"],
-          volumeMounts: ["dir", "file", "sock", "dcreated", "fcreated"].map((n) => ({ name: n, mountPath: `/${n}` })),
+          command: ["sh", "-c", "test -d /dir && test -f /file && test -S /sock && test -d /dcreated && test -f /fcreated && test -c /null && echo all-good; sleep 3600"],
+          volumeMounts: ["dir", "file", "sock", "dcreated", "fcreated", "null"].map((n) => ({ name: n, mountPath: `/${n}` })),
         },
       ],
       volumes: [
@@ -98,6 +98,7 @@ test("hostPath types: a missing Directory is a FailedMount until it appears; OrC
         { name: "sock", hostPath: { path: join(base, "sock"), type: "Socket" } },
         { name: "dcreated", hostPath: { path: join(base, "new", "dir"), type: "DirectoryOrCreate" } },
         { name: "fcreated", hostPath: { path: join(base, "new-file"), type: "FileOrCreate" } },
+        { name: "null", hostPath: { path: "/dev/null", type: "CharDevice" } },
       ],
     }),
   );
@@ -111,17 +112,23 @@ test("hostPath types: a missing Directory is a FailedMount until it appears; OrC
   assert.ok(statSync(join(base, "new-file")).isFile());
   await remove("hostpaths");
 
-  await env.client.create(
-    R.pods,
-    "default",
-    pod("hostpath-wrong", {
-      containers: [{ name: "main", image: BUSYBOX_IMAGE, command: ["sleep", "3600"], volumeMounts: [{ name: "s", mountPath: "/s" }] }],
-      volumes: [{ name: "s", hostPath: { path: join(base, "file"), type: "Socket" } }],
-    }),
-  );
-  const ev2 = await waitFor("FailedMount for a file that is no socket", async () => (await eventsFor(env, "hostpath-wrong")).find((e) => e.reason === "FailedMount"));
-  assert.match(ev2.message, /is not a socket/);
-  await remove("hostpath-wrong");
+  for (const [type, path, why] of [
+    ["Socket", join(base, "file"), /is not a socket/],
+    ["BlockDevice", "/dev/null", /is not a block device/],
+  ] as const) {
+    const name = `hostpath-not-${type.toLowerCase()}`;
+    await env.client.create(
+      R.pods,
+      "default",
+      pod(name, {
+        containers: [{ name: "main", image: BUSYBOX_IMAGE, command: ["sleep", "3600"], volumeMounts: [{ name: "v", mountPath: "/v" }] }],
+        volumes: [{ name: "v", hostPath: { path, type } }],
+      }),
+    );
+    const ev = await waitFor(`FailedMount for ${path} as ${type}`, async () => (await eventsFor(env, name)).find((e) => e.reason === "FailedMount"));
+    assert.match(ev.message, why);
+    await remove(name);
+  }
 });
 
 test("subPath mounts create their path inside the volume and refuse a symlink that leads out", async () => {

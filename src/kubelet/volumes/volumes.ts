@@ -146,6 +146,8 @@ export async function setupVolume(pod: KPod, ctx: VolumeContext & { volume: Volu
     else if (type === "Directory" && !(existsSync(p) && statSync(p).isDirectory())) throw new Error(`hostPath type check failed: ${p} is not a directory`);
     else if (type === "File" && !(existsSync(p) && statSync(p).isFile())) throw new Error(`hostPath type check failed: ${p} is not a file`);
     else if (type === "Socket" && !(existsSync(p) && statSync(p).isSocket())) throw new Error(`hostPath type check failed: ${p} is not a socket`);
+    else if (type === "CharDevice" && !(existsSync(p) && statSync(p).isCharacterDevice())) throw new Error(`hostPath type check failed: ${p} is not a character device`);
+    else if (type === "BlockDevice" && !(existsSync(p) && statSync(p).isBlockDevice())) throw new Error(`hostPath type check failed: ${p} is not a block device`);
     return p;
   }
   if (v.persistentVolumeClaim) return persistentVolumePath(pod, v.persistentVolumeClaim.claimName, ctx);
