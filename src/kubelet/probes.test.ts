@@ -121,3 +121,26 @@ test("a startup probe gates liveness and readiness: not started/ready until it p
   await env.client.delete(R.pods, "default", "slow-start", { gracePeriodSeconds: 0 });
   await waitForPodGone(env, "slow-start");
 });
+
+test("a startup probe that keeps failing kills the container and it is restarted", async () => {
+  await env.client.create(R.pods, "default", {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "never-starts", namespace: "default" },
+    spec: {
+      nodeName: env.nodeName,
+      terminationGracePeriodSeconds: 1,
+      containers: [{ name: "main", image: BUSYBOX_IMAGE, command: ["sleep", "3600"], startupProbe: { exec: { command: ["test", "-f", "/nope"] }, periodSeconds: 1, failureThreshold: 2 } }],
+    },
+  } as KPod);
+  const p = await waitForPod(env, "never-starts", "restarted", (x) => (x.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1, 30_000);
+  assert.equal(p.status!.containerStatuses![0]!.started, false);
+  const events = await waitFor("Killing event", async () => {
+    const all = await eventsFor(env, "never-starts");
+    return all.some((e) => e.reason === "Killing") ? all : undefined;
+  });
+  assert.ok(events.some((e) => e.reason === "Unhealthy" && e.message.startsWith("Startup probe failed")));
+  assert.ok(events.some((e) => e.reason === "Killing" && e.message === "Container main failed startup probe, will be restarted"));
+  await env.client.delete(R.pods, "default", "never-starts", { gracePeriodSeconds: 0 });
+  await waitForPodGone(env, "never-starts");
+});
