@@ -4,21 +4,21 @@
  * policy and back-off, probes) and reports the pod's status. Syncs of one
  * pod never overlap.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ApiError, R } from "../client/mod.ts";
 import { Backoff } from "./backoff.ts";
 import type { KubeletContext } from "./context.ts";
 import { CriError, type Container, type ContainerStatus, type PodSandboxConfig } from "./cri/mod.ts";
-import { containerEnv, ObjectCache } from "./env.ts";
+import { ObjectCache } from "./env.ts";
 import { ProbeSet } from "./probeset.ts";
 import { containerConfig, podResources, podCgroupCandidates, podCgroupParent, podLogDir, sandboxConfig, LABEL_POD_UID } from "./spec.ts";
 import { buildPodStatus, type ContainerView } from "./status.ts";
 import type { ContainerSpec, ContainerStateK, KPod } from "./types.ts";
-import { prepareSubPaths, setupVolumes, teardownVolumes } from "./volumes/mod.ts";
+import { setupVolumes, teardownVolumes } from "./volumes/mod.ts";
 import { ensurePodCgroup, removePodCgroups } from "./cgroups.ts";
 import { runPostStart, stopWithPreStop } from "./hooks.ts";
-import { runAsNonRootViolation } from "./security.ts";
+import { createTerminationFile, prepareContainer, readTerminationMessage } from "./prepare.ts";
 import { isoNow, nsIso, nsToMs, terminatedOf } from "./timestamps.ts";
 
 /** Per-container bookkeeping across syncs. */
@@ -333,31 +333,14 @@ export class PodWorker {
     }
     let env: [string, string][];
     try {
-      env = await containerEnv(pod, {
-        container: c,
-        objects,
-        allocatable: ctx.allocatable(),
-        base: pod.spec.enableServiceLinks === false ? await ctx.serviceEnv("") : await ctx.serviceEnv(pod.metadata.namespace ?? "default"),
-        hostIP: ctx.hostIPs[0],
-        podIP: this.#podIPs[0],
-        podIPs: this.#podIPs,
-        nodeName: ctx.nodeName,
-      });
-      prepareSubPaths(c, { volumes: this.#volumes, env });
-      if (c.securityContext?.runAsNonRoot ?? pod.spec.securityContext?.runAsNonRoot) {
-        const violation = runAsNonRootViolation(pod, { container: c, image: await ctx.cri.imageStatus(pulled.imageRef) });
-        if (violation) throw new Error(violation);
-      }
+      env = await prepareContainer(pod, { ctx, container: c, objects, volumes: this.#volumes, podIPs: this.#podIPs, imageRef: pulled.imageRef });
     } catch (e) {
       s.waiting = { reason: "CreateContainerConfigError", message: (e as Error).message };
       ctx.events.event(pod, "Warning", "Failed", `Error: ${(e as Error).message}`);
       return;
     }
     const attempt = s.attempts;
-    const termDir = join(ctx.rootDir, "pods", this.uid, "containers", c.name);
-    mkdirSync(termDir, { recursive: true });
-    const termFile = join(termDir, `termination-${attempt}`);
-    writeFileSync(termFile, "");
+    const termFile = createTerminationFile(ctx.rootDir, { uid: this.uid, container: c.name, attempt });
     let id: string | undefined;
     try {
       const config = containerConfig(pod, { container: c, attempt, env, volumes: this.#volumes, terminationMessageFile: termFile, image });
@@ -498,12 +481,7 @@ export class PodWorker {
 
   #terminationMessage(c: ContainerSpec, s: CState): string | undefined {
     if (s.currentStatus?.state !== "CONTAINER_EXITED") return undefined;
-    try {
-      const t = readFileSync(join(this.#ctx.rootDir, "pods", this.uid, "containers", c.name, `termination-${s.attempts - 1}`), "utf8");
-      return t ? t.slice(0, 4096) : undefined;
-    } catch {
-      return undefined;
-    }
+    return readTerminationMessage(this.#ctx.rootDir, { uid: this.uid, container: c.name, attempt: s.attempts - 1 });
   }
 
   #status(): ReturnType<typeof buildPodStatus> {
