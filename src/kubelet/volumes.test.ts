@@ -243,3 +243,28 @@ test("a PVC bound to a hostPath PV or a local PV mounts the PV's path; readOnly 
   assert.match(ev.message, /persistentvolumeclaim "claim-unbound" is not bound/);
   await remove("pvc-unbound");
 });
+
+test("a disk emptyDir written past its sizeLimit gets the pod evicted (Failed, Evicted) and its containers stopped", async () => {
+  await env.client.create(
+    R.pods,
+    "default",
+    pod("evict", {
+      containers: [
+        {
+          name: "main",
+          image: BUSYBOX_IMAGE,
+          command: ["sh", "-c", "dd if=/dev/zero of=/data/big bs=1048576 count=3 && sync && echo wrote; sleep 3600"],
+          volumeMounts: [{ name: "data", mountPath: "/data" }],
+        },
+      ],
+      volumes: [{ name: "data", emptyDir: { sizeLimit: "1Mi" } }],
+    }),
+  );
+  const p = await waitForPod(env, "evict", "evicted", (x) => x.status?.phase === "Failed", 40_000);
+  assert.equal(p.status?.reason, "Evicted");
+  assert.equal(p.status?.message, 'Usage of EmptyDir volume "data" exceeds the limit "1Mi". ');
+  await waitForPod(env, "evict", "container stopped", (x) => x.status?.containerStatuses?.[0]?.state.terminated !== undefined, 20_000);
+  const ev = (await eventsFor(env, "evict")).find((e) => e.reason === "Evicted");
+  assert.equal(ev?.type, "Warning");
+  await remove("evict");
+});

@@ -15,7 +15,7 @@ import { ProbeSet } from "./probeset.ts";
 import { containerConfig, podResources, podCgroupCandidates, podCgroupParent, podLogDir, sandboxConfig, LABEL_POD_UID } from "./spec.ts";
 import { buildPodStatus, type ContainerView } from "./status.ts";
 import type { ContainerSpec, ContainerStateK, KPod } from "./types.ts";
-import { setupVolumes, teardownVolumes } from "./volumes/mod.ts";
+import { emptyDirOverLimit, setupVolumes, teardownVolumes } from "./volumes/mod.ts";
 import { ensurePodCgroup, removePodCgroups } from "./cgroups.ts";
 import { runPostStart, stopWithPreStop } from "./hooks.ts";
 import { createTerminationFile, prepareContainer, readTerminationMessage } from "./prepare.ts";
@@ -51,6 +51,7 @@ export class PodWorker {
   #terminated = false;
   #volumes = new Map<string, string>();
   #recovered = false;
+  #usageCheckedAt = 0;
   #podMessage: { reason?: string; message?: string; phase?: "Failed" } = {};
   #terminateReason: "deleted" | "orphaned" | undefined;
   #terminatedWaiters: (() => void)[] = [];
@@ -158,13 +159,9 @@ export class PodWorker {
       return;
     }
     if (!this.#startTime) this.#startTime = isoNow();
-    const deadline = pod.spec.activeDeadlineSeconds;
-    if (deadline !== undefined && Date.now() - Date.parse(this.#startTime) > deadline * 1000) {
-      if (!this.#podMessage.reason) {
-        this.#ctx.events.event(pod, "Normal", "DeadlineExceeded", "Pod was active on the node longer than the specified deadline");
-        this.#podMessage = { reason: "DeadlineExceeded", message: "Pod was active on the node longer than the specified deadline", phase: "Failed" };
-      }
-      await this.#killPod(pod.spec.terminationGracePeriodSeconds ?? 30);
+    if (!this.#podMessage.phase) this.#podMessage = this.#failure() ?? {};
+    if (this.#podMessage.phase === "Failed") {
+      await this.#killPod(this.#podMessage.reason === "Evicted" ? 0 : (pod.spec.terminationGracePeriodSeconds ?? 30));
       await this.#refreshContainers();
       await this.#writeStatus(this.#status());
       this.needsResync = false;
@@ -190,6 +187,23 @@ export class PodWorker {
     }
     await this.#writeStatus(status);
     this.needsResync = !steady;
+  }
+
+  /** Why the pod must fail now (activeDeadlineSeconds passed, an emptyDir over its sizeLimit), recorded as an event. */
+  #failure(): { reason: string; message: string; phase: "Failed" } | undefined {
+    const deadline = this.pod.spec.activeDeadlineSeconds;
+    let f: { reason: string; message: string } | undefined;
+    if (deadline !== undefined && Date.now() - Date.parse(this.#startTime!) > deadline * 1000) {
+      f = { reason: "DeadlineExceeded", message: "Pod was active on the node longer than the specified deadline" };
+    } else if (Date.now() - this.#usageCheckedAt > 10_000) {
+      // walking the volumes costs: at most every 10 s, as upstream's eviction manager
+      this.#usageCheckedAt = Date.now();
+      const over = emptyDirOverLimit(this.pod, this.#ctx.rootDir);
+      if (over) f = { reason: "Evicted", message: over };
+    }
+    if (!f) return undefined;
+    this.#ctx.events.event(this.pod, f.reason === "Evicted" ? "Warning" : "Normal", f.reason, f.message);
+    return { ...f, phase: "Failed" };
   }
 
   async #setupVolumes(objects: ObjectCache): Promise<boolean> {
