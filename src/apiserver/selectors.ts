@@ -1,4 +1,5 @@
 /** Label and field selectors with upstream's grammar and error wording. */
+import { splitSelectorTerms } from "../api/selectorterms.ts";
 import { badRequest } from "./errors.ts";
 
 export type LabelOp = "=" | "!=" | "in" | "notin" | "exists" | "!exists";
@@ -12,23 +13,6 @@ export interface LabelRequirement {
 /** A parsed label selector: every requirement must hold. */
 export type LabelSelector = LabelRequirement[];
 
-/** Splits on commas that are not inside parentheses. */
-function splitTop(text: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = "";
-  for (const ch of text) {
-    if (ch === "(") depth++;
-    if (ch === ")") depth--;
-    if (ch === "," && depth === 0) {
-      out.push(cur);
-      cur = "";
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out.map((s) => s.trim()).filter((s) => s !== "");
-}
-
 const KEY_RE = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 function checkKey(key: string, text: string): string {
@@ -39,7 +23,7 @@ function checkKey(key: string, text: string): string {
 /** Parses `a=b,c!=d,e in (f,g),!h,i`. */
 export function parseLabelSelector(text: string): LabelSelector {
   const reqs: LabelSelector = [];
-  for (const term of splitTop(text)) {
+  for (const term of splitSelectorTerms(text)) {
     let m: RegExpExecArray | null;
     if ((m = /^(\S+)\s+(in|notin)\s*\((.*)\)$/.exec(term))) {
       const values = m[3].split(",").map((v) => v.trim()).filter((v) => v !== "");
@@ -97,7 +81,7 @@ export type FieldSelector = FieldRequirement[];
 /** Parses `metadata.name=x,status.phase!=Failed`, checking fields against the allowed set. */
 export function parseFieldSelector(text: string, allowed: (field: string) => boolean): FieldSelector {
   const reqs: FieldSelector = [];
-  for (const term of splitTop(text)) {
+  for (const term of splitSelectorTerms(text)) {
     const m = /^([^=!]+)(==|=|!=)(.*)$/.exec(term);
     if (!m) throw badRequest(`invalid selector: '${text}'; can't understand '${term}'`);
     const field = m[1].trim();

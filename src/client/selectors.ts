@@ -1,4 +1,5 @@
 /** Label selectors: metav1.LabelSelector objects and the string syntax of ?labelSelector=. */
+import { splitSelectorTerms } from "../api/selectorterms.ts";
 
 export interface LabelSelectorRequirement {
   key: string;
@@ -68,28 +69,10 @@ export function labelSelectorString(sel: LabelSelector | undefined): string {
   return parts.join(",");
 }
 
-function splitTopLevel(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = "";
-  for (const ch of s) {
-    if (ch === "(") depth++;
-    if (ch === ")") depth--;
-    if (ch === "," && depth === 0) {
-      out.push(cur);
-      cur = "";
-    } else cur += ch;
-  }
-  if (cur.trim()) out.push(cur);
-  return out;
-}
-
 /** Parses the string syntax: `a=b, a==b, a!=b, a in (x,y), a notin (x), a, !a`. */
 export function parseLabelSelector(s: string): Selector {
   const checks: ((l: Record<string, string>) => boolean)[] = [];
-  for (const raw of splitTopLevel(s)) {
-    const term = raw.trim();
-    if (!term) continue;
+  for (const term of splitSelectorTerms(s)) {
     let m: RegExpExecArray | null;
     if ((m = /^(\S+)\s+(in|notin)\s+\((.*)\)$/.exec(term))) {
       const [, key, op, list] = m;
