@@ -7,7 +7,7 @@ import type { KubeObject } from "../../api/types.ts";
 import type { Condition } from "../../client/types.ts";
 import { R } from "../../client/resources.ts";
 import { parseCSR } from "../../server/pki/mod.ts";
-import { QueueController, type ControllerContext, type RunningController } from "../util/context.ts";
+import { QueueController, startQueueController, type ControllerContext, type RunningController } from "../util/context.ts";
 import { nowISO } from "../util/pods.ts";
 
 export interface CSR extends KubeObject {
@@ -78,11 +78,5 @@ export function startCertificateControllers(ctx: ControllerContext): RunningCont
     });
     await client.update(R.certificatesigningrequests, undefined, { ...csr, status: { ...(csr.status ?? {}), certificate: Buffer.from(pem).toString("base64") } }, { subresource: "status" });
   }
-  qc.start();
-  return {
-    async stop() {
-      off();
-      await qc.stop();
-    },
-  };
+  return startQueueController(qc, [off]);
 }

@@ -9,7 +9,8 @@ import { Lister } from "../../client/lister.ts";
 import { controllerRef, isControlledBy, newControllerRef } from "../util/owners.ts";
 
 import { canonicalJSON } from "../util/hash.ts";
-import { QueueController, type ControllerContext, type RunningController } from "../util/context.ts";
+import { QueueController, startQueueController, type ControllerContext, type RunningController } from "../util/context.ts";
+import { withKind } from "../util/typemeta.ts";
 import { jobFinished, type Job } from "../job/job.ts";
 import { nextTime, parseCron, scheduledTimes } from "./cron.ts";
 
@@ -58,7 +59,7 @@ export function startCronJobController(ctx: ControllerContext): RunningControlle
   async function deleteJob(cj: CronJob, job: Job): Promise<void> {
     try {
       await client.delete(R.jobs, job.metadata.namespace, job.metadata.name ?? "", { propagationPolicy: "Background" });
-      recorder.event(withKind(cj), "Normal", "SuccessfulDelete", `Deleted job ${job.metadata.name}`);
+      recorder.event(withKind(cj, GVK), "Normal", "SuccessfulDelete", `Deleted job ${job.metadata.name}`);
     } catch (err) {
       if ((err as { code?: number }).code !== 404) throw err;
     }
@@ -74,7 +75,7 @@ export function startCronJobController(ctx: ControllerContext): RunningControlle
       const done = jobFinished(j);
       if (!done) continue;
       const wasActive = (status.active ?? []).some((a) => a.uid === j.metadata.uid);
-      if (wasActive) recorder.event(withKind(cj), "Normal", "SawCompletedJob", `Saw completed job: ${j.metadata.name}, condition: ${done}`);
+      if (wasActive) recorder.event(withKind(cj, GVK), "Normal", "SawCompletedJob", `Saw completed job: ${j.metadata.name}, condition: ${done}`);
       if (done === "Complete") {
         const t = j.status?.completionTime;
         if (t && (!status.lastSuccessfulTime || t > status.lastSuccessfulTime)) status.lastSuccessfulTime = t;
@@ -94,7 +95,7 @@ export function startCronJobController(ctx: ControllerContext): RunningControlle
     try {
       schedule = parseCron(cj.spec.schedule, cj.spec.timeZone);
     } catch (err) {
-      recorder.event(withKind(cj), "Warning", "UnparseableSchedule", `unparseable schedule: ${JSON.stringify(cj.spec.schedule)} : ${(err as Error).message}`);
+      recorder.event(withKind(cj, GVK), "Warning", "UnparseableSchedule", `unparseable schedule: ${JSON.stringify(cj.spec.schedule)} : ${(err as Error).message}`);
       return;
     }
     const now = Date.now();
@@ -102,14 +103,14 @@ export function startCronJobController(ctx: ControllerContext): RunningControlle
     const deadline = cj.spec.startingDeadlineSeconds;
     const earliest = deadline !== undefined ? Math.max(since, now - deadline * 1000) : since;
     const missed = scheduledTimes(schedule, { after: earliest, upTo: now });
-    if (missed.length > 100) recorder.event(withKind(cj), "Warning", "TooManyMissedTimes", "too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew");
+    if (missed.length > 100) recorder.event(withKind(cj, GVK), "Warning", "TooManyMissedTimes", "too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew");
     const latest = missed[missed.length - 1];
     if (latest !== undefined && !cj.spec.suspend) {
       const name = jobNameFor(cj.metadata.name ?? "", latest);
       const policy = cj.spec.concurrencyPolicy ?? "Allow";
       const exists = jobs.some((j) => j.metadata.name === name);
       if (!exists && policy === "Forbid" && active.length > 0) {
-        recorder.event(withKind(cj), "Normal", "JobAlreadyActive", "Not starting job because prior execution is running and concurrency policy is Forbid");
+        recorder.event(withKind(cj, GVK), "Normal", "JobAlreadyActive", "Not starting job because prior execution is running and concurrency policy is Forbid");
       } else if (!exists) {
         if (policy === "Replace") for (const j of active) await deleteJob(cj, j);
         const tmpl = cj.spec.jobTemplate;
@@ -126,7 +127,7 @@ export function startCronJobController(ctx: ControllerContext): RunningControlle
             },
             spec: structuredClone(tmpl.spec),
           });
-          recorder.event(withKind(cj), "Normal", "SuccessfulCreate", `Created job ${job.metadata.name}`);
+          recorder.event(withKind(cj, GVK), "Normal", "SuccessfulCreate", `Created job ${job.metadata.name}`);
           status.active = [...(policy === "Replace" ? [] : status.active ?? []), { apiVersion: "batch/v1", kind: "Job", name: job.metadata.name, namespace: job.metadata.namespace, uid: job.metadata.uid, resourceVersion: job.metadata.resourceVersion }];
         } catch (err) {
           if ((err as { code?: number }).code !== 409) throw err;
@@ -141,16 +142,6 @@ export function startCronJobController(ctx: ControllerContext): RunningControlle
     if (next !== undefined) qc.queue.addAfter(key, next - now + 100);
   }
 
-  qc.start();
-  return {
-    async stop() {
-      for (const off of offs) off();
-      await qc.stop();
-    },
-  };
-}
-
-function withKind<T extends KubeObject>(o: T): T {
-  return { ...o, apiVersion: o.apiVersion ?? "batch/v1", kind: o.kind ?? "CronJob" };
+  return startQueueController(qc, offs);
 }
 

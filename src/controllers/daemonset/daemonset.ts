@@ -17,7 +17,8 @@ import { canonicalJSON } from "../util/hash.ts";
 import { Expectations } from "../util/expectations.ts";
 import { ensureRevision, hashOf, truncateHistory, type ControllerRevision } from "../util/revisions.ts";
 import { resolveIntOrPercent } from "../deployment/rollout.ts";
-import { QueueController, type ControllerContext, type RunningController } from "../util/context.ts";
+import { QueueController, startQueueController, type ControllerContext, type RunningController } from "../util/context.ts";
+import { withKind } from "../util/typemeta.ts";
 
 interface DaemonSet extends KubeObject {
   spec: {
@@ -209,7 +210,7 @@ export function startDaemonSetController(ctx: ControllerContext): RunningControl
         expectations.expectDeletions(key, toDelete.map(objectKey));
         for (const p of toDelete) {
           await client.delete(R.pods, p.metadata.namespace, p.metadata.name ?? "").then(
-            () => recorder.event(withKind(ds), "Normal", "SuccessfulDelete", `Deleted pod: ${p.metadata.name}`),
+            () => recorder.event(withKind(ds, GVK), "Normal", "SuccessfulDelete", `Deleted pod: ${p.metadata.name}`),
             () => expectations.deletionObserved(key, objectKey(p)),
           );
         }
@@ -218,7 +219,7 @@ export function startDaemonSetController(ctx: ControllerContext): RunningControl
         expectations.expectCreations(key, toCreate.length);
         const results = await Promise.allSettled(toCreate.map((n) => client.create<Pod>(R.pods, ds.metadata.namespace, podFor(ds, n, hash))));
         const failed = results.filter((r) => r.status === "rejected").length;
-        for (const r of results) if (r.status === "fulfilled") recorder.event(withKind(ds), "Normal", "SuccessfulCreate", `Created pod: ${r.value.metadata.name}`);
+        for (const r of results) if (r.status === "fulfilled") recorder.event(withKind(ds, GVK), "Normal", "SuccessfulCreate", `Created pod: ${r.value.metadata.name}`);
         if (failed) {
           expectations.lowerCreations(key, failed);
           throw (results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason;
@@ -243,15 +244,5 @@ export function startDaemonSetController(ctx: ControllerContext): RunningControl
     await truncateHistory(client, { all: revs, inUse: new Set([hash, ...pods.map((p) => p.metadata.labels?.[HASH] ?? "")]), limit: ds.spec.revisionHistoryLimit ?? 10 });
   }
 
-  qc.start();
-  return {
-    async stop() {
-      for (const off of offs) off();
-      await qc.stop();
-    },
-  };
-}
-
-function withKind<T extends KubeObject>(o: T): T {
-  return { ...o, apiVersion: o.apiVersion ?? "apps/v1", kind: o.kind ?? "DaemonSet" };
+  return startQueueController(qc, offs);
 }

@@ -11,7 +11,8 @@ import { selectorFromLabelSelector } from "../../client/selectors.ts";
 import { adoptPatch, controllerRef, isControlledBy, newControllerRef, releasePatch } from "../util/owners.ts";
 import { canonicalJSON, templateHash } from "../util/hash.ts";
 import { nowISO } from "../util/pods.ts";
-import { QueueController, type ControllerContext, type RunningController } from "../util/context.ts";
+import { QueueController, startQueueController, type ControllerContext, type RunningController } from "../util/context.ts";
+import { withKind } from "../util/typemeta.ts";
 import { isComplete, newRSReplicas, proportionalScale, scaleDownOld, surgeAndUnavailable } from "./rollout.ts";
 
 export const REVISION = "deployment.kubernetes.io/revision";
@@ -135,7 +136,7 @@ export function startDeploymentController(ctx: ControllerContext): RunningContro
       spec: { replicas },
     });
     if (old !== replicas) {
-      recorder.event(withKind(d), "Normal", "ScalingReplicaSet", `Scaled ${replicas > old ? "up" : "down"} replica set ${rs.metadata.name} to ${replicas} from ${old}`);
+      recorder.event(withKind(d, GVK), "Normal", "ScalingReplicaSet", `Scaled ${replicas > old ? "up" : "down"} replica set ${rs.metadata.name} to ${replicas} from ${old}`);
     }
     return updated;
   }
@@ -191,7 +192,7 @@ export function startDeploymentController(ctx: ControllerContext): RunningContro
     try {
       const rs = await client.create<ReplicaSet>(R.replicasets, d.metadata.namespace, draft);
       if ((rs.spec.replicas ?? 0) > 0) {
-        recorder.event(withKind(d), "Normal", "ScalingReplicaSet", `Scaled up replica set ${rs.metadata.name} to ${rs.spec.replicas} from 0`);
+        recorder.event(withKind(d, GVK), "Normal", "ScalingReplicaSet", `Scaled up replica set ${rs.metadata.name} to ${rs.spec.replicas} from 0`);
       }
       return { rs, created: true };
     } catch (err) {
@@ -310,7 +311,7 @@ export function startDeploymentController(ctx: ControllerContext): RunningContro
         const left = since + deadline * 1000 - Date.now();
         if (left <= 0) {
           conds = setCondition(conds, { type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded", message: `ReplicaSet "${rsName}" has timed out progressing.` });
-          recorder.event(withKind(d), "Warning", "ProgressDeadlineExceeded", `Deployment "${d.metadata.name}" has timed out progressing.`);
+          recorder.event(withKind(d, GVK), "Warning", "ProgressDeadlineExceeded", `Deployment "${d.metadata.name}" has timed out progressing.`);
         } else requeueMs = left + 100;
       }
     }
@@ -324,7 +325,7 @@ export function startDeploymentController(ctx: ControllerContext): RunningContro
     if (!d || d.metadata.deletionTimestamp) return;
     const sel = selectorFromLabelSelector(d.spec.selector);
     if (sel.empty) {
-      recorder.event(withKind(d), "Warning", "SelectingAll", "This deployment is selecting all pods. A non-empty selector is required.");
+      recorder.event(withKind(d, GVK), "Warning", "SelectingAll", "This deployment is selecting all pods. A non-empty selector is required.");
       return;
     }
     let all = await claimReplicaSets(d);
@@ -356,15 +357,5 @@ export function startDeploymentController(ctx: ControllerContext): RunningContro
     if (requeueMs !== undefined) qc.queue.addAfter(key, requeueMs);
   }
 
-  qc.start();
-  return {
-    async stop() {
-      for (const off of offs) off();
-      await qc.stop();
-    },
-  };
-}
-
-function withKind<T extends KubeObject>(o: T): T {
-  return { ...o, apiVersion: o.apiVersion ?? "apps/v1", kind: o.kind ?? "Deployment" };
+  return startQueueController(qc, offs);
 }

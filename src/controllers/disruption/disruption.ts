@@ -7,7 +7,7 @@ import { selectorFromLabelSelector, type LabelSelector } from "../../client/sele
 import { isPodReady, nowISO } from "../util/pods.ts";
 import { canonicalJSON } from "../util/hash.ts";
 import { resolveIntOrPercent } from "../deployment/rollout.ts";
-import { QueueController, type ControllerContext, type RunningController } from "../util/context.ts";
+import { QueueController, startQueueController, type ControllerContext, type RunningController } from "../util/context.ts";
 
 interface PDB extends KubeObject {
   spec: { selector?: LabelSelector; minAvailable?: number | string; maxUnavailable?: number | string };
@@ -58,11 +58,5 @@ export function startDisruptionController(ctx: ControllerContext): RunningContro
       await ctx.client.update(R.poddisruptionbudgets, pdb.metadata.namespace, { ...pdb, status }, { subresource: "status" });
     }
   }
-  qc.start();
-  return {
-    async stop() {
-      for (const off of offs) off();
-      await qc.stop();
-    },
-  };
+  return startQueueController(qc, offs);
 }

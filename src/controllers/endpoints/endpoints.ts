@@ -6,7 +6,7 @@ import { Lister } from "../../client/lister.ts";
 import { objectKey } from "../../client/store.ts";
 import { selectorFromMap } from "../../client/selectors.ts";
 import { canonicalJSON } from "../util/hash.ts";
-import { QueueController, type ControllerContext, type RunningController } from "../util/context.ts";
+import { QueueController, startQueueController, type ControllerContext, type RunningController } from "../util/context.ts";
 import { podEndpoints, portsKey, type PodEndpoint } from "./compute.ts";
 
 interface EndpointAddress {
@@ -94,11 +94,5 @@ export function startEndpointsController(ctx: ControllerContext): RunningControl
     }
   }
 
-  qc.start();
-  return {
-    async stop() {
-      for (const off of offs) off();
-      await qc.stop();
-    },
-  };
+  return startQueueController(qc, offs);
 }

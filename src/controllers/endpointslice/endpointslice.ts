@@ -10,7 +10,7 @@ import { Lister } from "../../client/lister.ts";
 import { selectorFromMap } from "../../client/selectors.ts";
 import { canonicalJSON } from "../util/hash.ts";
 import { newControllerRef } from "../util/owners.ts";
-import { QueueController, type ControllerContext, type RunningController } from "../util/context.ts";
+import { QueueController, startQueueController, type ControllerContext, type RunningController } from "../util/context.ts";
 import { podEndpoints, portsKey, type PodEndpoint } from "../endpoints/compute.ts";
 
 const MANAGED_BY = "endpointslice.kubernetes.io/managed-by";
@@ -117,11 +117,5 @@ export function startEndpointSliceController(ctx: ControllerContext): RunningCon
     for (const extra of have.slice(slices.length)) await client.delete(R.endpointslices, namespace, extra.metadata.name ?? "").catch(() => undefined);
   }
 
-  qc.start();
-  return {
-    async stop() {
-      for (const off of offs) off();
-      await qc.stop();
-    },
-  };
+  return startQueueController(qc, offs);
 }

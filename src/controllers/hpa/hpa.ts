@@ -14,7 +14,10 @@ import { discoverResources } from "../util/discovery.ts";
 import { canonicalJSON } from "../util/hash.ts";
 import { nowISO } from "../util/pods.ts";
 import { QueueController, type ControllerContext, type RunningController } from "../util/context.ts";
+import { withKind } from "../util/typemeta.ts";
 import { desiredFromRatio, stabilize } from "./replicas.ts";
+
+const GVK = { apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler" };
 
 interface MetricTarget {
   type: "Utilization" | "AverageValue" | "Value";
@@ -109,7 +112,7 @@ export function startHPAController(ctx: ControllerContext): RunningController {
     const scale = ref ? await getJSON<KubeObject & { spec?: { replicas?: number }; status?: { replicas?: number; selector?: string } }>(client, `${ref.group ? `/apis/${ref.group}` : "/api"}/${ref.version}/namespaces/${ns}/${ref.resource}/${t.name}/scale`) : undefined;
     if (!ref || !scale) {
       conds = setCond(conds, { type: "AbleToScale", status: "False", reason: "FailedGetScale", message: `the HPA controller was unable to get the target's current scale: ${t.kind}/${t.name}` });
-      recorder.event(withKind(hpa), "Warning", "FailedGetScale", `${t.kind}/${t.name} scale not found`);
+      recorder.event(withKind(hpa, GVK), "Warning", "FailedGetScale", `${t.kind}/${t.name} scale not found`);
       return writeStatus(hpa, { ...(hpa.status ?? {}), conditions: conds });
     }
     conds = setCond(conds, { type: "AbleToScale", status: "True", reason: "SucceededGetScale", message: "the HPA controller was able to get the target's current scale" });
@@ -131,7 +134,7 @@ export function startHPAController(ctx: ControllerContext): RunningController {
     const desired = Math.max(...proposals);
     if (proposals.length === 0) {
       conds = setCond(conds, { type: "ScalingActive", status: "False", reason: "FailedGetResourceMetric", message: "the HPA was unable to compute the replica count: unable to get metrics for resource cpu" });
-      recorder.event(withKind(hpa), "Warning", "FailedGetResourceMetric", "failed to get cpu utilization: unable to get metrics for resource cpu: no metrics returned from resource metrics API");
+      recorder.event(withKind(hpa, GVK), "Warning", "FailedGetResourceMetric", "failed to get cpu utilization: unable to get metrics for resource cpu: no metrics returned from resource metrics API");
       return writeStatus(hpa, { ...(hpa.status ?? {}), currentReplicas: current, desiredReplicas: current, conditions: conds });
     }
     conds = setCond(conds, { type: "ScalingActive", status: "True", reason: "ValidMetricFound", message: "the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)" });
@@ -149,7 +152,7 @@ export function startHPAController(ctx: ControllerContext): RunningController {
     if (final !== current) {
       await client.patch(ref, ns, t.name, "merge", { spec: { replicas: final } }, { subresource: "scale" });
       lastScaleTime = nowISO();
-      recorder.event(withKind(hpa), "Normal", "SuccessfulRescale", `New size: ${final}; reason: ${final > current ? "cpu resource utilization (percentage of request) above target" : "All metrics below target"}`);
+      recorder.event(withKind(hpa, GVK), "Normal", "SuccessfulRescale", `New size: ${final}; reason: ${final > current ? "cpu resource utilization (percentage of request) above target" : "All metrics below target"}`);
     }
     await writeStatus(hpa, { currentReplicas: current, desiredReplicas: final, currentMetrics, lastScaleTime, conditions: conds });
   }
@@ -167,8 +170,4 @@ export function startHPAController(ctx: ControllerContext): RunningController {
       await qc.stop();
     },
   };
-}
-
-function withKind<T extends KubeObject>(o: T): T {
-  return { ...o, apiVersion: o.apiVersion ?? "autoscaling/v2", kind: o.kind ?? "HorizontalPodAutoscaler" };
 }

@@ -14,7 +14,8 @@ import { adoptPatch, controllerRef, isControlledBy, newControllerRef } from "../
 import { isPodReady, nowISO } from "../util/pods.ts";
 import { Expectations } from "../util/expectations.ts";
 import { canonicalJSON } from "../util/hash.ts";
-import { QueueController, type ControllerContext, type RunningController } from "../util/context.ts";
+import { QueueController, startQueueController, type ControllerContext, type RunningController } from "../util/context.ts";
+import { withKind } from "../util/typemeta.ts";
 import { formatIndexes, parseIndexes } from "./indexes.ts";
 
 const INDEX_ANNOTATION = "batch.kubernetes.io/job-completion-index";
@@ -186,7 +187,7 @@ export function startJobController(ctx: ControllerContext): RunningController {
       pods.map(async (p) => {
         try {
           await client.delete(R.pods, p.metadata.namespace, p.metadata.name ?? "", { propagationPolicy: "Background" });
-          recorder.event(withKind(job), "Normal", "SuccessfulDelete", `Deleted pod: ${p.metadata.name}`);
+          recorder.event(withKind(job, GVK), "Normal", "SuccessfulDelete", `Deleted pod: ${p.metadata.name}`);
         } catch {
           expectations.deletionObserved(key, objectKey(p));
         }
@@ -248,11 +249,11 @@ export function startJobController(ctx: ControllerContext): RunningController {
       await deletePods(job, key, active);
       if (failure) {
         conditions = [...conditions.filter((c) => c.type !== "FailureTarget" && c.type !== "Failed"), condition("FailureTarget", failure.reason, failure.message), condition("Failed", failure.reason, failure.message)];
-        recorder.event(withKind(job), "Warning", failure.reason, failure.message);
+        recorder.event(withKind(job, GVK), "Warning", failure.reason, failure.message);
       } else if (complete) {
         conditions = [...conditions.filter((c) => c.type !== "SuccessCriteriaMet" && c.type !== "Complete"), condition("SuccessCriteriaMet", "CompletionsReached", "Reached expected number of succeeded pods"), condition("Complete", "CompletionsReached", "Reached expected number of succeeded pods")];
         status.completionTime = nowISO();
-        recorder.event(withKind(job), "Normal", "Completed", "Job completed");
+        recorder.event(withKind(job, GVK), "Normal", "Completed", "Job completed");
       }
     } else if (expectations.satisfied(key)) {
       await manage(job, key, active, { succeeded, completed, completions, parallelism, indexed });
@@ -260,10 +261,10 @@ export function startJobController(ctx: ControllerContext): RunningController {
     const suspended = conditions.find((c) => c.type === "Suspended");
     if (job.spec.suspend && suspended?.status !== "True" && !finished) {
       conditions = [...conditions.filter((c) => c.type !== "Suspended"), condition("Suspended", "JobSuspended", "Job suspended")];
-      recorder.event(withKind(job), "Normal", "Suspended", "Job suspended");
+      recorder.event(withKind(job, GVK), "Normal", "Suspended", "Job suspended");
     } else if (!job.spec.suspend && suspended?.status === "True") {
       conditions = conditions.map((c) => (c.type === "Suspended" ? { ...c, status: "False" as const, reason: "JobResumed", message: "Job resumed", lastTransitionTime: nowISO() } : c));
-      recorder.event(withKind(job), "Normal", "Resumed", "Job resumed");
+      recorder.event(withKind(job, GVK), "Normal", "Resumed", "Job resumed");
     }
     status.active = finished || failure || complete ? 0 : active.length;
     status.ready = active.filter(isPodReady).length;
@@ -301,26 +302,16 @@ export function startJobController(ctx: ControllerContext): RunningController {
     const results = await Promise.allSettled(toCreate.map((i) => client.create<Pod>(R.pods, job.metadata.namespace, podFromTemplate(job, i))));
     let failures = 0;
     for (const r of results) {
-      if (r.status === "fulfilled") recorder.event(withKind(job), "Normal", "SuccessfulCreate", `Created pod: ${r.value.metadata.name}`);
+      if (r.status === "fulfilled") recorder.event(withKind(job, GVK), "Normal", "SuccessfulCreate", `Created pod: ${r.value.metadata.name}`);
       else failures++;
     }
     if (failures) {
       expectations.lowerCreations(key, failures);
       const err = (results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason as Error;
-      recorder.event(withKind(job), "Warning", "FailedCreate", `Error creating: ${err.message}`);
+      recorder.event(withKind(job, GVK), "Warning", "FailedCreate", `Error creating: ${err.message}`);
       throw err;
     }
   }
 
-  qc.start();
-  return {
-    async stop() {
-      for (const off of offs) off();
-      await qc.stop();
-    },
-  };
-}
-
-function withKind<T extends KubeObject>(o: T): T {
-  return { ...o, apiVersion: o.apiVersion ?? "batch/v1", kind: o.kind ?? "Job" };
+  return startQueueController(qc, offs);
 }

@@ -11,7 +11,7 @@ import { R } from "../../client/resources.ts";
 import { resourcePath } from "../../client/paths.ts";
 import { discoverResources, type DiscoveredResource } from "../util/discovery.ts";
 import { nowISO } from "../util/pods.ts";
-import { QueueController, type ControllerContext, type RunningController } from "../util/context.ts";
+import { QueueController, startQueueController, type ControllerContext, type RunningController } from "../util/context.ts";
 
 interface Namespace extends KubeObject {
   spec?: { finalizers?: string[] };
@@ -149,11 +149,5 @@ export function startNamespaceController(ctx: ControllerContext): RunningControl
     }
   }
 
-  qc.start();
-  return {
-    async stop() {
-      off();
-      await qc.stop();
-    },
-  };
+  return startQueueController(qc, [off]);
 }

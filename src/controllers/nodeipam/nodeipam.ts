@@ -1,7 +1,7 @@
 /** Node IPAM: each node gets spec.podCIDR(s), a /24 (by default) of the cluster CIDR. */
 import type { Node } from "../../client/types.ts";
 import { R } from "../../client/resources.ts";
-import { QueueController, type ControllerContext, type RunningController } from "../util/context.ts";
+import { QueueController, startQueueController, type ControllerContext, type RunningController } from "../util/context.ts";
 import { CIDRAllocator } from "./cidrs.ts";
 
 /** Starts the allocator once the node cache is complete (so held CIDRs are known). */
@@ -44,11 +44,5 @@ export async function startNodeIpamController(ctx: ControllerContext): Promise<R
       throw err;
     }
   }
-  qc.start();
-  return {
-    async stop() {
-      off();
-      await qc.stop();
-    },
-  };
+  return startQueueController(qc, [off]);
 }

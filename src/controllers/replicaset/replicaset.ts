@@ -13,7 +13,7 @@ import { selectorFromLabelSelector, selectorFromMap, type LabelSelector, type Se
 import { adoptPatch, controllerRef, isControlledBy, newControllerRef, releasePatch } from "../util/owners.ts";
 import { compareForDeletion, isPodActive, isPodAvailable, isPodReady } from "../util/pods.ts";
 import { Expectations } from "../util/expectations.ts";
-import { QueueController, type ControllerContext, type RunningController } from "../util/context.ts";
+import { QueueController, startQueueController, type ControllerContext, type RunningController } from "../util/context.ts";
 
 /** A ReplicaSet or ReplicationController, seen through the fields both share. */
 interface ReplicatedObject extends KubeObject {
@@ -235,11 +235,5 @@ export function startReplicaController(ctx: ControllerContext, adapter: ReplicaK
     if (minReady > 0 && status.readyReplicas !== status.availableReplicas) qc.queue.addAfter(key, minReady * 1000);
   }
 
-  qc.start();
-  return {
-    async stop() {
-      for (const off of offs) off();
-      await qc.stop();
-    },
-  };
+  return startQueueController(qc, offs);
 }

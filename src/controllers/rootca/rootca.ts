@@ -1,7 +1,7 @@
 /** The root CA publisher: the kube-root-ca.crt ConfigMap in every active namespace. */
 import type { KubeObject } from "../../api/types.ts";
 import { R } from "../../client/resources.ts";
-import { QueueController, type ControllerContext, type RunningController } from "../util/context.ts";
+import { QueueController, startQueueController, type ControllerContext, type RunningController } from "../util/context.ts";
 
 const NAME = "kube-root-ca.crt";
 const DESCRIPTION =
@@ -40,11 +40,5 @@ export function startRootCAPublisher(ctx: ControllerContext): RunningController 
       if ((err as { code?: number }).code !== 409) throw err;
     }
   }
-  qc.start();
-  return {
-    async stop() {
-      for (const off of offs) off();
-      await qc.stop();
-    },
-  };
+  return startQueueController(qc, offs);
 }

@@ -1,7 +1,7 @@
 /** The ServiceAccount controller: every active namespace has a "default" ServiceAccount. */
 import type { KubeObject } from "../../api/types.ts";
 import { R } from "../../client/resources.ts";
-import { QueueController, type ControllerContext, type RunningController } from "../util/context.ts";
+import { QueueController, startQueueController, type ControllerContext, type RunningController } from "../util/context.ts";
 
 /** Starts the controller. */
 export function startServiceAccountController(ctx: ControllerContext): RunningController {
@@ -27,11 +27,5 @@ export function startServiceAccountController(ctx: ControllerContext): RunningCo
       if ((err as { code?: number }).code !== 409) throw err;
     }
   }
-  qc.start();
-  return {
-    async stop() {
-      for (const off of offs) off();
-      await qc.stop();
-    },
-  };
+  return startQueueController(qc, offs);
 }

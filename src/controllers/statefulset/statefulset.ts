@@ -14,7 +14,8 @@ import { controllerRef, isControlledBy, newControllerRef } from "../util/owners.
 import { isPodAvailable, isPodReady } from "../util/pods.ts";
 import { canonicalJSON } from "../util/hash.ts";
 import { ensureRevision, hashOf, truncateHistory, type ControllerRevision } from "../util/revisions.ts";
-import { QueueController, type ControllerContext, type RunningController } from "../util/context.ts";
+import { QueueController, startQueueController, type ControllerContext, type RunningController } from "../util/context.ts";
+import { withKind } from "../util/typemeta.ts";
 
 interface StatefulSet extends KubeObject {
   spec: {
@@ -114,7 +115,7 @@ export function startStatefulSetController(ctx: ControllerContext): RunningContr
           metadata: { name, namespace: sts.metadata.namespace, labels, annotations: tmpl.metadata.annotations },
           spec: structuredClone(tmpl.spec),
         });
-        recorder.event(withKind(sts), "Normal", "SuccessfulCreate", `create Claim ${name} Pod ${sts.metadata.name}-${ordinal} in StatefulSet ${sts.metadata.name} success`);
+        recorder.event(withKind(sts, GVK), "Normal", "SuccessfulCreate", `create Claim ${name} Pod ${sts.metadata.name}-${ordinal} in StatefulSet ${sts.metadata.name} success`);
       } catch (err) {
         if ((err as { code?: number }).code !== 409) throw err;
       }
@@ -166,7 +167,7 @@ export function startStatefulSetController(ctx: ControllerContext): RunningContr
         const tmplSts = data?.spec?.template ? { ...sts, spec: { ...sts.spec, template: stripPatch(data.spec.template) } } : sts;
         try {
           const created = await client.create<Pod>(R.pods, sts.metadata.namespace, podFor(tmplSts, o, hashOf(rev)));
-          recorder.event(withKind(sts), "Normal", "SuccessfulCreate", `create Pod ${created.metadata.name} in StatefulSet ${name} successful`);
+          recorder.event(withKind(sts, GVK), "Normal", "SuccessfulCreate", `create Pod ${created.metadata.name} in StatefulSet ${name} successful`);
         } catch (err) {
           if ((err as { code?: number }).code !== 409) throw err;
         }
@@ -192,7 +193,7 @@ export function startStatefulSetController(ctx: ControllerContext): RunningContr
           continue;
         }
         await client.delete(R.pods, p.metadata.namespace, p.metadata.name ?? "").catch(() => undefined);
-        recorder.event(withKind(sts), "Normal", "SuccessfulDelete", `delete Pod ${p.metadata.name} in StatefulSet ${name} successful`);
+        recorder.event(withKind(sts, GVK), "Normal", "SuccessfulDelete", `delete Pod ${p.metadata.name} in StatefulSet ${name} successful`);
         blocked = true;
         if (!parallel) break;
       }
@@ -207,7 +208,7 @@ export function startStatefulSetController(ctx: ControllerContext): RunningContr
           const p = byOrdinal.get(o)!;
           if (p.metadata.labels?.[HASH] !== updateHash) {
             await client.delete(R.pods, p.metadata.namespace, p.metadata.name ?? "").catch(() => undefined);
-            recorder.event(withKind(sts), "Normal", "SuccessfulDelete", `delete Pod ${p.metadata.name} in StatefulSet ${name} successful`);
+            recorder.event(withKind(sts, GVK), "Normal", "SuccessfulDelete", `delete Pod ${p.metadata.name} in StatefulSet ${name} successful`);
             break;
           }
         }
@@ -235,20 +236,10 @@ export function startStatefulSetController(ctx: ControllerContext): RunningContr
     await truncateHistory(client, { all: revs, inUse: new Set([updateHash, currentHash, ...pods.map((p) => p.metadata.labels?.[HASH] ?? "")]), limit: sts.spec.revisionHistoryLimit ?? 10 });
   }
 
-  qc.start();
-  return {
-    async stop() {
-      for (const off of offs) off();
-      await qc.stop();
-    },
-  };
+  return startQueueController(qc, offs);
 }
 
 function stripPatch(t: PodTemplateSpec & { $patch?: string }): PodTemplateSpec {
   const { $patch: _p, ...rest } = t;
   return rest;
-}
-
-function withKind<T extends KubeObject>(o: T): T {
-  return { ...o, apiVersion: o.apiVersion ?? "apps/v1", kind: o.kind ?? "StatefulSet" };
 }

@@ -1,6 +1,6 @@
 /** TTL after finished: a finished Job with ttlSecondsAfterFinished is deleted (with its pods) once the TTL passes. */
 import { R } from "../../client/resources.ts";
-import { QueueController, type ControllerContext, type RunningController } from "../util/context.ts";
+import { QueueController, startQueueController, type ControllerContext, type RunningController } from "../util/context.ts";
 import { jobFinished, type Job } from "../job/job.ts";
 
 /** When a finished job expires (ms), or undefined when it never does. */
@@ -30,11 +30,5 @@ export function startTTLAfterFinishedController(ctx: ControllerContext): Running
         if (err.code !== 404 && err.code !== 409) throw err;
       });
   }
-  qc.start();
-  return {
-    async stop() {
-      off();
-      await qc.stop();
-    },
-  };
+  return startQueueController(qc, [off]);
 }

@@ -79,3 +79,18 @@ export class QueueController {
     await this.loop?.stop();
   }
 }
+
+/**
+ * Starts the controller's workers and returns its handle; stop() first removes
+ * the informer handlers (so nothing enqueues into a stopping queue), then waits
+ * for the workers to finish.
+ */
+export function startQueueController(qc: QueueController, offs: readonly (() => void)[]): RunningController {
+  qc.start();
+  return {
+    async stop() {
+      for (const off of offs) off();
+      await qc.stop();
+    },
+  };
+}
