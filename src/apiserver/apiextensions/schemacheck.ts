@@ -4,7 +4,7 @@
  * exclusive, an object at the root), worded as apiextensions validation.
  */
 import type { FieldError } from "../../api/kind.ts";
-import { forbidden, invalid, required } from "./fielderrors.ts";
+import { forbidden, invalid, required } from "../../api/validation.ts";
 import type { CrdSpec, Schema } from "./types.ts";
 import { applyDefaults } from "./structural.ts";
 import { validateAgainstSchema } from "./validate.ts";

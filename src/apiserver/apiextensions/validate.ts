@@ -4,7 +4,7 @@
  * ("spec.replicas in body must be of type integer: \"x\"").
  */
 import type { FieldError } from "../../api/kind.ts";
-import { duplicate, invalid, notSupported, required, showValue, tooLong } from "./fielderrors.ts";
+import { duplicate, invalid, notSupported, required, showValue, tooLong } from "../../api/validation.ts";
 import type { Schema } from "./types.ts";
 
 function typeOf(v: unknown): string {
