@@ -2,7 +2,7 @@
  * The DaemonSet controller: one pod per eligible node (node selector,
  * affinity, taints against the pod's and the DaemonSet defaults'
  * tolerations), pinned by node affinity and placed by the scheduler;
- * RollingUpdate by maxUnavailable, OnDelete; ControllerRevisions.
+ * RollingUpdate by maxUnavailable or by maxSurge, OnDelete; ControllerRevisions.
  */
 import type { KubeObject } from "../../api/types.ts";
 import type { Node, Pod, PodTemplateSpec, Toleration } from "../../client/types.ts";
@@ -170,6 +170,12 @@ export function startDaemonSetController(ctx: ControllerContext): RunningControl
     const eligibleNames = new Set(eligible.map((n) => n.metadata.name ?? ""));
     const toCreate: string[] = [];
     const toDelete: Pod[] = [];
+    const strategy = ds.spec.updateStrategy?.type ?? "RollingUpdate";
+    const minReady = ds.spec.minReadySeconds ?? 0;
+    const desired = eligibleNames.size;
+    // maxSurge only means something for RollingUpdate; unset is upstream's default of 0
+    const maxSurge = strategy === "RollingUpdate" ? Math.max(0, resolveIntOrPercent(ds.spec.updateStrategy?.rollingUpdate?.maxSurge, { total: desired, roundUp: true, dflt: "0" })) : 0;
+    const isNew = (p: Pod): boolean => p.metadata.labels?.[HASH] === hash;
     // failed pods are replaced: delete them
     for (const p of pods) if (p.status?.phase === "Failed" && !p.metadata.deletionTimestamp) toDelete.push(p);
     for (const n of eligibleNames) {
@@ -177,15 +183,52 @@ export function startDaemonSetController(ctx: ControllerContext): RunningControl
       if (list.length === 0) toCreate.push(n);
       else if (list.length > 1) {
         const sorted = [...list].sort((a, b) => (a.metadata.creationTimestamp ?? "").localeCompare(b.metadata.creationTimestamp ?? ""));
-        toDelete.push(...sorted.slice(1));
+        if (maxSurge > 0) {
+          // a surging node legitimately runs one old and one new pod: keep the oldest of each, as upstream does
+          const keepNew = sorted.find(isNew);
+          const keepOld = sorted.find((p) => !isNew(p));
+          toDelete.push(...sorted.filter((p) => p !== keepNew && p !== keepOld));
+        } else toDelete.push(...sorted.slice(1));
       }
     }
     for (const [n, list] of byNode) if (!eligibleNames.has(n)) toDelete.push(...list);
 
-    // rolling update: replace old-hash pods, at most maxUnavailable unavailable at a time
-    const strategy = ds.spec.updateStrategy?.type ?? "RollingUpdate";
-    if (strategy === "RollingUpdate" && toCreate.length === 0) {
-      const desired = eligibleNames.size;
+    // rolling update with surge (upstream's rollingUpdate when maxSurge > 0): a node's new pod is
+    // created next to its old one, and the old one goes only once the new one is available, so a
+    // node is never without a serving daemon; maxUnavailable plays no part here
+    const surgeCreate: string[] = [];
+    if (strategy === "RollingUpdate" && maxSurge > 0) {
+      let numSurge = 0;
+      const candidates: string[] = [];
+      for (const n of eligibleNames) {
+        const list = byNode.get(n) ?? [];
+        const news = list.filter(isNew);
+        const olds = list.filter((p) => !isNew(p));
+        // duplicates of one kind are being cleaned up above; count the node as surging meanwhile
+        if (news.length > 1 || olds.length > 1) {
+          numSurge++;
+          continue;
+        }
+        const [newPod] = news;
+        const [oldPod] = olds;
+        if (!oldPod) continue;
+        if (!newPod) {
+          // an unavailable old pod serves nothing: replace it at once, outside the surge budget
+          if (!isPodAvailable(oldPod, minReady)) surgeCreate.push(n);
+          else candidates.push(n);
+        } else if (isPodAvailable(newPod, minReady)) toDelete.push(oldPod);
+        else {
+          numSurge++;
+          // Ready but not yet for minReadySeconds: no pod event will come when it turns available
+          const since = Date.parse(newPod.status?.conditions?.find((c) => c.type === "Ready" && c.status === "True")?.lastTransitionTime ?? "");
+          if (minReady && Number.isFinite(since)) qc.queue.addAfter(key, Math.max(0, since + minReady * 1000 - Date.now()) + 10);
+        }
+      }
+      surgeCreate.push(...candidates.slice(0, Math.max(0, maxSurge - numSurge)));
+    }
+
+    // rolling update without surge: replace old-hash pods, at most maxUnavailable unavailable at a time
+    if (strategy === "RollingUpdate" && maxSurge === 0 && toCreate.length === 0) {
       const maxUnavailable = Math.max(1, resolveIntOrPercent(ds.spec.updateStrategy?.rollingUpdate?.maxUnavailable, { total: desired, roundUp: true, dflt: "1" }));
       let unavailable = 0;
       const old: Pod[] = [];
@@ -215,6 +258,7 @@ export function startDaemonSetController(ctx: ControllerContext): RunningControl
           );
         }
       }
+      toCreate.push(...surgeCreate);
       if (toCreate.length) {
         expectations.expectCreations(key, toCreate.length);
         const results = await Promise.allSettled(toCreate.map((n) => client.create<Pod>(R.pods, ds.metadata.namespace, podFor(ds, n, hash))));
@@ -226,15 +270,18 @@ export function startDaemonSetController(ctx: ControllerContext): RunningControl
         }
       }
     }
-    const live = [...byNode.entries()].filter(([n]) => eligibleNames.has(n)).map(([, l]) => l[0]);
+    // a surging node runs two pods: the node counts as ready, updated or available when any of its pods is,
+    // as the fields are documented ("one or more of the daemon pod"); without surge, the first pod as before
+    const live = [...byNode.entries()].filter(([n]) => eligibleNames.has(n)).map(([, l]) => (maxSurge > 0 ? l : l.slice(0, 1)));
+    const numberAvailable = live.filter((l) => l.some((p) => isPodAvailable(p, minReady))).length;
     const status = {
       currentNumberScheduled: live.length,
       numberMisscheduled: [...byNode.keys()].filter((n) => !eligibleNames.has(n)).length,
       desiredNumberScheduled: eligibleNames.size,
-      numberReady: live.filter(isPodReady).length,
-      updatedNumberScheduled: live.filter((p) => p.metadata.labels?.[HASH] === hash).length,
-      numberAvailable: live.filter((p) => isPodAvailable(p, ds.spec.minReadySeconds ?? 0)).length,
-      numberUnavailable: Math.max(0, eligibleNames.size - live.filter((p) => isPodAvailable(p, ds.spec.minReadySeconds ?? 0)).length),
+      numberReady: live.filter((l) => l.some(isPodReady)).length,
+      updatedNumberScheduled: live.filter((l) => l.some(isNew)).length,
+      numberAvailable,
+      numberUnavailable: Math.max(0, eligibleNames.size - numberAvailable),
       observedGeneration: ds.metadata.generation,
     };
     const prev = ds.status ?? {};
