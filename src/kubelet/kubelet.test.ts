@@ -32,6 +32,7 @@ import { request as httpsRequest } from "node:https";
 import type { AddressInfo } from "node:net";
 import WebSocket from "ws";
 import type { KPod } from "./types.ts";
+import { waitFor } from "./testenv.ts";
 
 let rt: TestRuntime;
 let dir: string;
@@ -40,21 +41,6 @@ let backend: Awaited<ReturnType<typeof createBackend>>;
 let client: Client;
 let kubelet: Kubelet;
 const nodeName = `k3sts-node-${process.pid}`;
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 function kubeletOptions(): Parameters<typeof startKubelet>[0] {
   return {
