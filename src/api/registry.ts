@@ -5,7 +5,7 @@ import { batchKinds } from "./kinds/batch.ts";
 import { clusterKinds } from "./kinds/cluster.ts";
 import { controlKinds } from "./kinds/control.ts";
 import { coreKinds } from "./kinds/core.ts";
-import { withDescriptions } from "./descriptions.ts";
+import { withDescriptions } from "./descriptions/mod.ts";
 import { generatedDefinitions } from "./schemas/index.ts";
 
 /** Every kind upstream 1.32 serves by default, as data. */

@@ -1,0 +1,21 @@
+/** Every description table, merged: one import per schema file's table. */
+import type { DescriptionTable } from "./table.ts";
+import { descriptions as metaV1 } from "./meta_v1.ts";
+
+/** The tables in the order they are merged; a later entry for the same text wins. */
+const TABLES: DescriptionTable[] = [
+  metaV1,
+];
+
+function merge(tables: DescriptionTable[]): DescriptionTable {
+  const out: DescriptionTable = {};
+  for (const table of tables) {
+    for (const [definition, texts] of Object.entries(table)) {
+      out[definition] = { ...out[definition], ...texts };
+    }
+  }
+  return out;
+}
+
+/** All our descriptions, keyed by upstream's definition names. */
+export const descriptions: DescriptionTable = merge(TABLES);
