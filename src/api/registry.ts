@@ -15,5 +15,5 @@ export function builtinKinds(): KindDef[] {
 
 /** Every definition the built-in kinds reference, keyed by upstream's OpenAPI names. */
 export function builtinSchemas(): SchemaRegistry {
-  return withDescriptions(structuredClone(generatedDefinitions), builtinKinds());
+  return withDescriptions(structuredClone(generatedDefinitions));
 }

@@ -1,10 +1,16 @@
 /** Every description table, merged: one import per schema file's table. */
 import type { DescriptionTable } from "./table.ts";
+import { descriptions as intstr } from "./intstr.ts";
 import { descriptions as metaV1 } from "./meta_v1.ts";
+import { descriptions as resource } from "./resource.ts";
+import { descriptions as runtime } from "./runtime.ts";
 
 /** The tables in the order they are merged; a later entry for the same text wins. */
 const TABLES: DescriptionTable[] = [
   metaV1,
+  runtime,
+  intstr,
+  resource,
 ];
 
 function merge(tables: DescriptionTable[]): DescriptionTable {

@@ -4,7 +4,7 @@
  * texts are data (one table per schema file, merged in index.ts); the
  * fallbacks here cover only fields that mean the same everywhere.
  */
-import type { FieldSchema, KindDef, SchemaRegistry } from "../kind.ts";
+import type { FieldSchema, SchemaRegistry } from "../kind.ts";
 import { descriptions } from "./index.ts";
 import type { DescriptionTable } from "./table.ts";
 
@@ -14,16 +14,12 @@ const META = "io.k8s.apimachinery.pkg.apis.meta.v1";
 
 /** Texts for fields every kind and list shares; a table entry wins over these. */
 const GENERIC: Record<string, string> = {
-  apiVersion: "The versioned schema of this representation of an object, as group/version (just the version for the core group). Servers convert recognized schemas to their latest internal form.",
-  kind: "The REST resource this object represents, in CamelCase. Set by clients on writes; the server fills it in on reads.",
+  apiVersion: "The API group and version this object is written in, such as v1 or apps/v1; the server converts the versions it knows into the one it stores.",
+  kind: "The type of this object in CamelCase, such as Pod or Deployment; the server can tell it from the URL a request is sent to.",
 };
 
 const OBJECT_METADATA = "Standard object metadata: name, namespace, labels, annotations, owners and the fields the server maintains.";
 const LIST_METADATA = "Standard list metadata: the resourceVersion the list was read at and the continue token of a paged list.";
-
-function describeKind(kind: string): string {
-  return `${kind} is a Kubernetes ${kind.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()} object.`;
-}
 
 function applyTable(schemas: SchemaRegistry, table: DescriptionTable): void {
   for (const [name, texts] of Object.entries(table)) {
@@ -46,7 +42,9 @@ function itemKind(field: FieldSchema | undefined): string | undefined {
 function applyGeneric(name: string, def: FieldSchema): void {
   const props = def.properties ?? {};
   for (const [field, text] of Object.entries(GENERIC)) {
-    if (props[field] && props[field].type === "string") props[field].description ??= text;
+    // an embedded TypeMeta's fields carry no protobuf number; a reference's own kind/apiVersion do
+    const p = props[field];
+    if (p && p.type === "string" && p.protobuf === undefined) p.description ??= text;
   }
   if (props.metadata?.ref === `${META}.ObjectMeta`) props.metadata.description ??= OBJECT_METADATA;
   if (props.metadata?.ref === `${META}.ListMeta`) {
@@ -61,12 +59,8 @@ function applyGeneric(name: string, def: FieldSchema): void {
 }
 
 /** Adds our descriptions to the registry in place and returns it. */
-export function withDescriptions(schemas: SchemaRegistry, kinds: KindDef[]): SchemaRegistry {
+export function withDescriptions(schemas: SchemaRegistry): SchemaRegistry {
   applyTable(schemas, descriptions);
   for (const [name, def] of Object.entries(schemas)) applyGeneric(name, def);
-  for (const k of kinds) {
-    const def = schemas[k.schemaRef];
-    if (def) def.description ??= describeKind(k.kind);
-  }
   return schemas;
 }
