@@ -1,7 +1,10 @@
 /**
  * Datastore benchmark: durable puts/s and p50/p99 latency with 1, 8 and 32
  * concurrent clients, for kine-ts on SQLite, real etcd (Debian etcd-server)
- * and kine-ts on PostgreSQL, with the same client in the same run.
+ * and kine-ts on PostgreSQL, with the same client in the same run. Also CPU
+ * microseconds per put of each server process (all threads; for kine-ts also
+ * its main thread, and for PostgreSQL the database server's processes), read
+ * from /proc: on a shared machine that moves far less with load than puts/s.
  * Usage: node --import tsx bench/datastore/run.ts [--seconds=N] [--rounds=N] [--client-processes=N] [--clients=1,8,32] [--pause-ms=N] [--no-postgres]
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -10,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort, startPostgres } from "../../src/datastore/testing/databases.ts";
+import { childrenNamed, mainThreadCpuUs, processCpuUs, treeCpuUs } from "./cpu.ts";
 import { runLoad, summarize, type LoadResult, type LoadSample } from "./load.ts";
 
 const args = process.argv.slice(2);
@@ -21,10 +25,28 @@ const pauseMs = Number(args.find((a) => a.startsWith("--pause-ms="))?.split("=")
 const processes = Number(args.find((a) => a.startsWith("--client-processes="))?.split("=")[1] ?? 2);
 const CONCURRENCY = (args.find((a) => a.startsWith("--clients="))?.split("=")[1] ?? "1,8,32").split(",").map(Number);
 
+/** CPU used so far, in microseconds. */
+interface CpuSample {
+  /** the server process, all threads */
+  server: number;
+  /** the server's main thread (kine-ts: the event loop) */
+  main?: number;
+  /** the database server behind it (PostgreSQL) */
+  db?: number;
+}
+
 interface Target {
   name: string;
   url: string;
+  cpu(): CpuSample;
   stop(): Promise<void>;
+}
+
+/** one run's figures plus CPU per put */
+interface Measured extends LoadResult {
+  cpuPerPut: number;
+  mainPerPut?: number;
+  dbPerPut?: number;
 }
 
 function stopChild(child: ChildProcess, dir?: string): () => Promise<void> {
@@ -45,7 +67,7 @@ function stopChild(child: ChildProcess, dir?: string): () => Promise<void> {
   };
 }
 
-async function startKine(name: string, endpoint?: string, cleanup?: () => Promise<void>): Promise<Target> {
+async function startKine(name: string, endpoint?: string, db?: { pid: number; cleanup(): Promise<void> }): Promise<Target> {
   const dir = mkdtempSync(join(tmpdir(), "kine-bench-"));
   const script = fileURLToPath(new URL("./server.ts", import.meta.url));
   const child = spawn(process.execPath, ["--import", "tsx", script, dir, endpoint ?? ""], { stdio: ["ignore", "pipe", "inherit"] });
@@ -59,7 +81,13 @@ async function startKine(name: string, endpoint?: string, cleanup?: () => Promis
     child.once("exit", (code) => reject(new Error(`kine-ts server exited with ${code}`)));
   });
   const stop = stopChild(child, dir);
-  return { name, url: `http://127.0.0.1:${port}`, stop: async () => (await stop(), await cleanup?.()) };
+  const pid = child.pid as number;
+  return {
+    name,
+    url: `http://127.0.0.1:${port}`,
+    cpu: () => ({ server: processCpuUs(pid), main: mainThreadCpuUs(pid), db: db ? treeCpuUs(db.pid) : undefined }),
+    stop: async () => (await stop(), await db?.cleanup()),
+  };
 }
 
 async function startEtcd(): Promise<Target> {
@@ -92,7 +120,8 @@ async function startEtcd(): Promise<Target> {
       await new Promise((r) => setTimeout(r, 200));
     }
   }
-  return { name: "etcd 3.4", url, stop: stopChild(child, dir) };
+  const pid = child.pid as number;
+  return { name: "etcd 3.4", url, cpu: () => ({ server: processCpuUs(pid) }), stop: stopChild(child, dir) };
 }
 
 function loadProcess(url: string, clients: number, prefix: string): Promise<LoadSample> {
@@ -108,20 +137,33 @@ function loadProcess(url: string, clients: number, prefix: string): Promise<Load
 }
 
 /** one run of `clients` against a target */
-async function measureOnce(t: Target, clients: number, round: number): Promise<LoadResult> {
+async function measureOnce(t: Target, clients: number, round: number): Promise<Measured> {
   const procs = Math.min(processes, clients);
   const shares = Array.from({ length: procs }, (_, i) => Math.floor(clients / procs) + (i < clients % procs ? 1 : 0));
+  const before = t.cpu();
   const samples = await Promise.all(shares.map((n, i) => loadProcess(t.url, n, `/bench/${clients}/${round}/${i}`)));
-  return summarize(clients, samples);
+  const after = t.cpu();
+  const r = summarize(clients, samples);
+  // each client also makes one warm-up put outside the timed window
+  const puts = r.puts + clients;
+  const per = (a?: number, b?: number) => (a === undefined || b === undefined ? undefined : (b - a) / puts);
+  return { ...r, cpuPerPut: (after.server - before.server) / puts, mainPerPut: per(before.main, after.main), dbPerPut: per(before.db, after.db) };
 }
 
-function median(results: LoadResult[]): LoadResult {
-  return [...results].sort((a, b) => a.putsPerSec - b.putsPerSec)[Math.floor(results.length / 2)];
+function median(results: Measured[]): Measured {
+  const mid = <T>(xs: T[], key: (x: T) => number) => [...xs].sort((a, b) => key(a) - key(b))[Math.floor(xs.length / 2)];
+  const m = mid(results, (r) => r.putsPerSec);
+  // CPU per put is the median of its own, not the figure of the median-throughput round
+  const cpu = (key: (r: Measured) => number | undefined) => (key(m) === undefined ? undefined : key(mid(results, (r) => key(r) ?? 0)));
+  return { ...m, cpuPerPut: cpu((r) => r.cpuPerPut) ?? 0, mainPerPut: cpu((r) => r.mainPerPut), dbPerPut: cpu((r) => r.dbPerPut) };
 }
 
-function print(name: string, r: LoadResult): void {
+function print(name: string, r: Measured): void {
+  const cpu = [`cpu ${r.cpuPerPut.toFixed(0)} us/put`];
+  if (r.mainPerPut !== undefined) cpu.push(`main thread ${r.mainPerPut.toFixed(0)}`);
+  if (r.dbPerPut !== undefined) cpu.push(`database ${r.dbPerPut.toFixed(0)}`);
   console.log(
-    `${name.padEnd(18)} clients=${String(r.clients).padStart(2)}  ${r.putsPerSec.toFixed(0).padStart(6)} puts/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms${r.errors ? `  errors ${r.errors}` : ""}`,
+    `${name.padEnd(18)} clients=${String(r.clients).padStart(2)}  ${r.putsPerSec.toFixed(0).padStart(6)} puts/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  ${cpu.join(", ")}${r.errors ? `  errors ${r.errors}` : ""}`,
   );
 }
 
@@ -136,8 +178,8 @@ interface TargetKind {
  * the targets take turns round after round so a noisy neighbour hurts them
  * alike; each figure is the median round
  */
-async function compare(kinds: TargetKind[]): Promise<Map<string, LoadResult[]>> {
-  const runs = new Map<string, LoadResult[][]>(kinds.map((k) => [k.name, CONCURRENCY.map(() => [])]));
+async function compare(kinds: TargetKind[]): Promise<Map<string, Measured[]>> {
+  const runs = new Map<string, Measured[][]>(kinds.map((k) => [k.name, CONCURRENCY.map(() => [])]));
   for (let round = 0; round < rounds; round++) {
     for (const kind of kinds) {
       const t = await kind.start();
@@ -151,7 +193,7 @@ async function compare(kinds: TargetKind[]): Promise<Map<string, LoadResult[]>> 
       }
     }
   }
-  const out = new Map<string, LoadResult[]>();
+  const out = new Map<string, Measured[]>();
   for (const [i] of CONCURRENCY.entries()) {
     for (const kind of kinds) {
       const m = median(runs.get(kind.name)?.[i] ?? []);
@@ -171,15 +213,20 @@ if (withPostgres) {
     name: "kine-ts postgres",
     start: async () => {
       const pg = await startPostgres();
-      return startKine("kine-ts postgres", pg.endpoint("kubernetes"), () => pg.stop());
+      const [pid] = childrenNamed(process.pid, "postgres");
+      return startKine("kine-ts postgres", pg.endpoint("kubernetes"), { pid, cleanup: () => pg.stop() });
     },
   });
 }
 const results = await compare(kinds);
 const etcd = results.get("etcd 3.4") ?? [];
-console.log("\nratio to etcd (puts/s):");
+console.log("\nratio to etcd (puts/s; CPU per put, server process):");
 CONCURRENCY.forEach((c, i) => {
   const line = [`clients=${String(c).padStart(2)}`];
-  for (const k of kinds) if (k.name !== "etcd 3.4") line.push(`${k.name} ${((results.get(k.name) ?? [])[i].putsPerSec / etcd[i].putsPerSec).toFixed(2)}x`);
+  for (const k of kinds) {
+    if (k.name === "etcd 3.4") continue;
+    const r = (results.get(k.name) ?? [])[i];
+    line.push(`${k.name} ${(r.putsPerSec / etcd[i].putsPerSec).toFixed(2)}x, cpu ${(r.cpuPerPut / etcd[i].cpuPerPut).toFixed(2)}x`);
+  }
   console.log("  " + line.join("  "));
 });
