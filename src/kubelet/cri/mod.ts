@@ -5,3 +5,5 @@ export { CRI_PROTO } from "./proto.ts";
 export type * from "./types.ts";
 export { parseCriLogLine, criTimestampToRFC3339 } from "./log.ts";
 export type { CriLogLine } from "./log.ts";
+export { ContainerdImages, CRI_NAMESPACE } from "./images-api.ts";
+export type { ImageRecord, ImageTarget } from "./images-api.ts";
