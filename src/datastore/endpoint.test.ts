@@ -39,5 +39,19 @@ test("bad endpoints name the wrong part", () => {
   assert.throws(() => parseEndpoint("localhost:5432", opts), /missing scheme/);
   assert.throws(() => parseEndpoint("mysql://root:pw@tcp(host:99999)/db", opts), /bad mysql port/);
   assert.throws(() => parseEndpoint("mysql://root:pw@host/db/extra", opts), /expected user:pass@tcp\(host:port\)\/database/);
-  assert.throws(() => parseEndpoint("https://etcd:2379", opts), /external etcd/);
+});
+
+test("http(s) endpoints are an external etcd cluster, comma-separated, port 2379 by default", () => {
+  const ep = parseEndpoint("https://etcd1:2379, https://10.0.0.2:32379,https://etcd3", opts);
+  assert.deepEqual(ep, { driver: "etcd", endpoints: ["https://etcd1:2379", "https://10.0.0.2:32379", "https://etcd3:2379"] });
+  const v6 = parseEndpoint("http://[::1]:2379", opts);
+  assert.deepEqual(v6, { driver: "etcd", endpoints: ["http://[::1]:2379"] });
+});
+
+test("bad etcd URLs name the part and what is wrong with it", () => {
+  assert.throws(() => parseEndpoint("https://etcd1:2379,", opts), /part 2 "": empty etcd URL/);
+  assert.throws(() => parseEndpoint("https://etcd1:2379,etcd2:2379", opts), /part 2 "etcd2:2379": scheme "etcd2" is not http or https/);
+  assert.throws(() => parseEndpoint("http://etcd1:99999", opts), /part 1 "http:\/\/etcd1:99999": not a valid URL/);
+  assert.throws(() => parseEndpoint("http://etcd1:2379/registry", opts), /part 1 .*no path, got "\/registry"/);
+  assert.throws(() => parseEndpoint("http://root:pw@etcd1:2379", opts), /part 1 "http:\/\/root:\*\*\*@etcd1:2379": etcd user names/);
 });

@@ -5,7 +5,9 @@ import { join } from "node:path";
 export type Endpoint =
   | { driver: "sqlite"; path: string; params: URLSearchParams }
   | { driver: "postgres"; url: string; database: string }
-  | { driver: "mysql"; user: string; password: string; host: string; port: number; socketPath?: string; database: string; params: URLSearchParams };
+  | { driver: "mysql"; user: string; password: string; host: string; port: number; socketPath?: string; database: string; params: URLSearchParams }
+  /** an external etcd cluster: its client URLs (scheme://host:port), tried in order */
+  | { driver: "etcd"; endpoints: string[] };
 
 /** Options of parseEndpoint. */
 export interface ParseEndpointOptions {
@@ -28,10 +30,30 @@ export function parseEndpoint(endpoint: string | undefined, opts: ParseEndpointO
       return parseMysql(rest);
     case "http":
     case "https":
-      throw new Error(`datastore endpoint ${JSON.stringify(endpoint)}: external etcd is not supported by this build`);
+      return { driver: "etcd", endpoints: endpoint.split(",").map((part, i) => parseEtcdUrl(part.trim(), i)) };
     default:
       throw new Error(`datastore endpoint ${JSON.stringify(endpoint)}: unknown scheme ${JSON.stringify(scheme)}`);
   }
+}
+
+/** etcd's default client port, used when a URL names none (clientv3 would refuse the address) */
+const ETCD_CLIENT_PORT = 2379;
+
+function parseEtcdUrl(part: string, index: number): string {
+  const what = `datastore endpoint part ${index + 1} ${JSON.stringify(redact(part))}`;
+  if (!part) throw new Error(`${what}: empty etcd URL (check the commas)`);
+  let url: URL;
+  try {
+    url = new URL(part);
+  } catch {
+    throw new Error(`${what}: not a valid URL`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`${what}: scheme ${JSON.stringify(url.protocol.slice(0, -1))} is not http or https`);
+  if (!url.hostname) throw new Error(`${what}: missing host`);
+  if (url.pathname !== "/" && url.pathname !== "") throw new Error(`${what}: etcd URLs take no path, got ${JSON.stringify(url.pathname)}`);
+  if (url.search || url.hash) throw new Error(`${what}: etcd URLs take no query or fragment`);
+  if (url.username || url.password) throw new Error(`${what}: etcd user names and passwords are not supported, use client certificates`);
+  return `${url.protocol}//${url.hostname}:${url.port || ETCD_CLIENT_PORT}`;
 }
 
 function parseSqlite(rest: string, opts: ParseEndpointOptions): Endpoint {
@@ -74,5 +96,7 @@ function parseMysql(rest: string): Endpoint {
 
 /** the endpoint with its password hidden, for messages */
 export function redact(endpoint: string): string {
-  return endpoint.replace(/(\/\/[^:/@]*:)[^@]*@/, "$1***@").replace(/^([^:/@]*:)[^@]*@/, "$1***@");
+  // a URL (scheme://user:pw@host) or a go-sql-driver DSN without its scheme (user:pw@tcp(host))
+  if (endpoint.includes("//")) return endpoint.replace(/(\/\/[^:/@]*:)[^@]*@/, "$1***@");
+  return endpoint.replace(/^([^:/@]*:)[^@]*@/, "$1***@");
 }
