@@ -1,5 +1,6 @@
 /** Every description table, merged: one import per schema file's table. */
 import type { DescriptionTable } from "./table.ts";
+import { descriptions as coreV1Container } from "./core_v1_container.ts";
 import { descriptions as intstr } from "./intstr.ts";
 import { descriptions as metaV1 } from "./meta_v1.ts";
 import { descriptions as resource } from "./resource.ts";
@@ -11,6 +12,7 @@ const TABLES: DescriptionTable[] = [
   runtime,
   intstr,
   resource,
+  coreV1Container,
 ];
 
 function merge(tables: DescriptionTable[]): DescriptionTable {
