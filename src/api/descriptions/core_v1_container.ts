@@ -35,6 +35,14 @@ const CONTAINER_FIELDS: Record<string, string> = {
   tty: "Give the container a terminal; needs stdin to be useful. Defaults to false.",
 };
 
+/** The actions Probe and ProbeHandler share. */
+const PROBE_ACTIONS: Record<string, string> = {
+  exec: "Run a command in the container; exit status 0 is success.",
+  httpGet: "Send an HTTP GET; a status from 200 to 399 is success.",
+  tcpSocket: "Open a TCP connection; connecting is success.",
+  grpc: "Call the standard gRPC health service; SERVING is success.",
+};
+
 const containers: DescriptionTable = {
   [`${C}.Container`]: { "": "One container of a pod: the image to run, how to run it and what it needs.", ...CONTAINER_FIELDS },
   [`${C}.EphemeralContainer`]: {
@@ -153,10 +161,7 @@ const resources: DescriptionTable = {
 const probes: DescriptionTable = {
   [`${C}.Probe`]: {
     "": "A periodic health check of a container: one action (exec, httpGet, tcpSocket or grpc) plus timing and thresholds.",
-    exec: "Run a command in the container; exit status 0 is success.",
-    httpGet: "Send an HTTP GET; a status from 200 to 399 is success.",
-    tcpSocket: "Open a TCP connection; connecting is success.",
-    grpc: "Call the standard gRPC health service; SERVING is success.",
+    ...PROBE_ACTIONS,
     initialDelaySeconds: "Seconds after the container starts before the first check. Defaults to 0.",
     timeoutSeconds: "Seconds a check may take before it counts as failed. Defaults to 1; minimum 1.",
     periodSeconds: "Seconds between checks. Defaults to 10; minimum 1.",
@@ -166,10 +171,7 @@ const probes: DescriptionTable = {
   },
   [`${C}.ProbeHandler`]: {
     "": "The action of a probe; exactly one field is set.",
-    exec: "Run a command in the container; exit status 0 is success.",
-    httpGet: "Send an HTTP GET; a status from 200 to 399 is success.",
-    tcpSocket: "Open a TCP connection; connecting is success.",
-    grpc: "Call the standard gRPC health service; SERVING is success.",
+    ...PROBE_ACTIONS,
   },
   [`${C}.ExecAction`]: {
     "": "Runs a command inside the container.",

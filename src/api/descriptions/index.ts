@@ -1,6 +1,8 @@
 /** Every description table, merged: one import per schema file's table. */
 import type { DescriptionTable } from "./table.ts";
 import { descriptions as coreV1Container } from "./core_v1_container.ts";
+import { descriptions as coreV1Pod } from "./core_v1_pod.ts";
+import { descriptions as coreV1Scheduling } from "./core_v1_scheduling.ts";
 import { descriptions as intstr } from "./intstr.ts";
 import { descriptions as metaV1 } from "./meta_v1.ts";
 import { descriptions as resource } from "./resource.ts";
@@ -13,6 +15,8 @@ const TABLES: DescriptionTable[] = [
   intstr,
   resource,
   coreV1Container,
+  coreV1Pod,
+  coreV1Scheduling,
 ];
 
 function merge(tables: DescriptionTable[]): DescriptionTable {
