@@ -6,6 +6,8 @@
  */
 import type { AuthConfig, CriClient } from "./cri/mod.ts";
 import { objectData, type ObjectCache } from "./env.ts";
+import { pullThroughRewrites } from "./images/mirrorpull.ts";
+import { RegistryRewrites, type PullRegistries } from "./images/rewrite.ts";
 import type { ContainerSpec, KPod } from "./types.ts";
 import type { EventRecorder } from "../client/mod.ts";
 
@@ -65,14 +67,27 @@ interface AuthEntry {
   identitytoken?: string;
 }
 
+/** Options of the image puller. */
+export interface ImagePullerOptions {
+  /** registries.yaml (mirrors and configs), for the rewrites containerd 1.6 cannot apply itself */
+  registries?: PullRegistries;
+  log?: (msg: string) => void;
+}
+
 /** Pulls images with back-off per image. */
 export class ImagePuller {
   readonly #backoff = new Map<string, { until: number; delay: number; message: string }>();
   readonly #inflight = new Map<string, Promise<string>>();
+  readonly #rewrites: RegistryRewrites;
+  readonly #log: (msg: string) => void;
   constructor(
     private readonly cri: CriClient,
     private readonly events: EventRecorder,
-  ) {}
+    opts: ImagePullerOptions = {},
+  ) {
+    this.#log = opts.log ?? (() => {});
+    this.#rewrites = new RegistryRewrites(opts.registries ?? { mirrors: {}, configs: {} }, this.#log);
+  }
 
   /** Makes the container's image present according to its pull policy. */
   async ensure(pod: KPod, c: ContainerSpec, objects: ObjectCache): Promise<EnsureResult> {
@@ -102,8 +117,7 @@ export class ImagePuller {
     try {
       let p = this.#inflight.get(image);
       if (!p) {
-        const auth = await pullAuth(pod, { image, objects });
-        p = this.cri.pullImage(image, { auth }).finally(() => this.#inflight.delete(image));
+        p = this.#pull(pod, { image, objects }).finally(() => this.#inflight.delete(image));
         this.#inflight.set(image, p);
       }
       const ref = await p;
@@ -118,6 +132,25 @@ export class ImagePuller {
       this.events.event(pod, "Warning", "Failed", "Error: ErrImagePull");
       return { ok: false, reason: "ErrImagePull", message };
     }
+  }
+
+  /**
+   * One pull: through the rewritten mirror names when a rewrite applies,
+   * else (or when all of those fail) containerd's own pull, which tries the
+   * mirrors unrewritten and then the default endpoint, as k3s falls back.
+   */
+  async #pull(pod: KPod, ref: { image: string; objects: ObjectCache }): Promise<string> {
+    const pulls = this.#rewrites.plan(ref.image);
+    if (pulls.length) {
+      const authFor = async (p: { ref: string; auth?: AuthConfig }): Promise<AuthConfig | undefined> => (await pullAuth(pod, { image: p.ref, objects: ref.objects })) ?? p.auth;
+      const r = await pullThroughRewrites(ref.image, { cri: this.cri, pulls, authFor });
+      if (r.ok) {
+        this.#log(`pulled ${ref.image} from mirror ${r.endpoint} under a rewritten name`);
+        return r.imageRef;
+      }
+      this.#log(`rewritten pulls of ${ref.image} failed, falling back to the registry: ${r.errors.join("; ")}`);
+    }
+    return this.cri.pullImage(ref.image, { auth: await pullAuth(pod, ref) });
   }
 
   /** Forgets a pod's back-off entries. */

@@ -1,7 +1,9 @@
 /**
  * /etc/rancher/k3s/registries.yaml → containerd's certs.d/<host>/hosts.toml
  * (mirrors, endpoints, TLS) plus the credentials containerd 1.6 only reads
- * from config.toml.
+ * from config.toml. Rewrites are applied by the kubelet, which pulls the
+ * rewritten name from each endpoint directly: so every endpoint of a mirror
+ * with rewrites also gets a hosts.toml of its own (its scheme and TLS).
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -23,7 +25,7 @@ export interface RegistryTLS {
 
 export interface RegistryMirror {
   endpoint?: string[];
-  /** regexp → replacement; upstream containerd 1.6 cannot rewrite, so these are kept only as a comment */
+  /** regexp → replacement; containerd 1.6 cannot rewrite, so the kubelet applies these (src/kubelet/images/rewrite.ts) */
   rewrite?: Record<string, string>;
 }
 
@@ -77,11 +79,26 @@ function defaultServer(registry: string): string | undefined {
   return `https://${registry}`;
 }
 
-/** The hosts.toml text for one registry name (as written under mirrors:). */
+/** Endpoint host[:port] → endpoint URL, for the endpoints of mirrors that have rewrites (first mention wins). */
+function rewriteEndpoints(regs: Registries): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const mirror of Object.values(regs.mirrors)) {
+    if (!mirror?.rewrite || !Object.keys(mirror.rewrite).length) continue;
+    for (const raw of mirror.endpoint ?? []) {
+      const url = withScheme(raw);
+      const host = /^[a-z]+:\/\/([^/]+)/.exec(url)?.[1] ?? hostOf(url);
+      if (!out.has(host)) out.set(host, url);
+    }
+  }
+  return out;
+}
+
+/** The hosts.toml text for one registry name (as written under mirrors:, or a rewrite endpoint's host). */
 export function hostsToml(registry: string, regs: Registries): string {
   const mirror = regs.mirrors[registry] ?? {};
   const lines: string[] = [];
-  const server = defaultServer(registry);
+  // a rewrite endpoint without its own mirrors entry is reached with the endpoint's scheme
+  const server = (regs.mirrors[registry] ? undefined : rewriteEndpoints(regs).get(registry)) ?? defaultServer(registry);
   if (server) lines.push(`server = ${JSON.stringify(server)}`);
   const own = regs.configs[registry];
   if (server && own?.tls) {
@@ -89,7 +106,7 @@ export function hostsToml(registry: string, regs: Registries): string {
     lines.push(...tlsLines(own.tls).map((l) => l.trim()));
   }
   if (mirror.rewrite && Object.keys(mirror.rewrite).length) {
-    lines.push(`# rewrites ${JSON.stringify(mirror.rewrite)} are not supported by this containerd`);
+    lines.push(`# rewrites ${JSON.stringify(mirror.rewrite)} are applied by the kubelet: containerd 1.6 cannot`);
   }
   for (const raw of mirror.endpoint ?? []) {
     const url = withScheme(raw);
@@ -116,7 +133,9 @@ export function writeCertsDir(certsDir: string, regs: Registries): string[] {
   mkdirSync(certsDir, { recursive: true });
   const names = new Set<string>(Object.keys(regs.mirrors));
   // A config with TLS for a registry that has no mirror entry still needs a hosts.toml.
-  for (const [host, cfg] of Object.entries(regs.configs)) if (cfg.tls) names.add(host);
+  for (const [host, cfg] of Object.entries(regs.configs)) if (cfg?.tls) names.add(host);
+  // the kubelet pulls rewritten names from the endpoints themselves
+  for (const host of rewriteEndpoints(regs).keys()) names.add(host);
   const written: string[] = [];
   for (const name of [...names].sort()) {
     const dir = join(certsDir, name === "*" ? "_default" : name);
