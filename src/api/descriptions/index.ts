@@ -3,6 +3,8 @@ import type { DescriptionTable } from "./table.ts";
 import { descriptions as coreV1Container } from "./core_v1_container.ts";
 import { descriptions as coreV1Pod } from "./core_v1_pod.ts";
 import { descriptions as coreV1Scheduling } from "./core_v1_scheduling.ts";
+import { descriptions as coreV1VolumePlugins } from "./core_v1_volume_plugins.ts";
+import { descriptions as coreV1Volumes } from "./core_v1_volumes.ts";
 import { descriptions as intstr } from "./intstr.ts";
 import { descriptions as metaV1 } from "./meta_v1.ts";
 import { descriptions as resource } from "./resource.ts";
@@ -17,6 +19,8 @@ const TABLES: DescriptionTable[] = [
   coreV1Container,
   coreV1Pod,
   coreV1Scheduling,
+  coreV1Volumes,
+  coreV1VolumePlugins,
 ];
 
 function merge(tables: DescriptionTable[]): DescriptionTable {
