@@ -148,7 +148,7 @@ export const descriptions: DescriptionTable = {
     minProperties: "The fewest properties an object may have.",
     required: "Property names an object must have.",
     items: "The schema of an array's items.",
-    allOf: "Every one of the listed schemas must be satisfied."
+    allOf: "Every one of the listed schemas must be satisfied.",
     oneOf: "Exactly one of the listed schemas must be satisfied.",
     anyOf: "At least one of the listed schemas must be satisfied.",
     not: "A schema the value must not satisfy.",
