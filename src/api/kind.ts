@@ -87,9 +87,9 @@ export interface StrategyContext {
 /** Allocation state the Service strategy claims from (see src/api/allocators/services.ts). */
 export interface ServiceAllocation {
   /** fills and claims clusterIPs/nodePorts of svc (old: what it held before an update); throws on refusal */
-  allocate(svc: KubeObject, old?: KubeObject): void;
+  allocate(svc: KubeObject, old?: KubeObject): void | Promise<void>;
   /** frees what svc holds and keep does not */
-  release(svc: KubeObject, keep?: KubeObject): void;
+  release(svc: KubeObject, keep?: KubeObject): void | Promise<void>;
 }
 
 /** Context of KindDef.release: keep is the object whose holdings must stay. */
@@ -154,7 +154,7 @@ export interface KindDef {
    * after a delete (obj = deleted), after a failed create (obj = attempted), after a failed
    * update (obj = attempted, keep = old) and after a successful update (obj = old, keep = new).
    */
-  release?(obj: KubeObject, ctx: ReleaseContext): void;
+  release?(obj: KubeObject, ctx: ReleaseContext): void | Promise<void>;
   /** server-side printing (kubectl get columns) */
   columns?: PrinterColumn[];
   row?(obj: KubeObject): unknown[];

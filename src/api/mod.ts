@@ -3,7 +3,8 @@ export { builtinKinds, builtinSchemas } from "./registry.ts";
 export { decodeProtobuf, definitionFor } from "./protobuf.ts";
 export { bootstrapObjects, kubernetesEndpointObjects, kubernetesServiceIP, type ApiEndpointOptions } from "./bootstrap.ts";
 export { InvalidObjectError } from "./errors.ts";
-export { ServiceAllocators, serviceAllocatorsFor, nodePortsOf } from "./allocators/services.ts";
+export { ServiceAllocators, serviceAllocatorsFor, nodePortsOf, type ServiceAllocatorsOptions } from "./allocators/services.ts";
+export { withServiceAllocation } from "./services.ts";
 export { parseCidr, cidrContains, nthIp, type Cidr } from "./allocators/ip.ts";
 export { podPhaseOf, podStatusCells, qosClassOf, defaultPullPolicy } from "./pods.ts";
 export { humanDuration, since, formatLabelSelector, formatLabels } from "./printing.ts";
@@ -11,4 +12,4 @@ export { selectorMatches, dns1123Label, dns1123Subdomain, dns1035Label } from ".
 export { definitionPrefix } from "./kinds/define.ts";
 export { protobufInlines, pointerFields } from "./schemas/index.ts";
 export { eventFromCore, eventToCore, hpaV1ToV2, hpaV2ToV1 } from "./conversion.ts";
-export { startServiceAllocationRepair, type AllocationRepairOptions } from "./allocators/repair.ts";
+export { AllocationRepair, startServiceAllocationRepair, type AllocationRepairOptions, type RepairReport } from "./allocators/repair.ts";

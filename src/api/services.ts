@@ -1,6 +1,6 @@
 /** Services: defaults, validation, allocation and the kubectl printer, as upstream. */
 import { isIP } from "node:net";
-import type { FieldError, KindDef, PrinterColumn, ReleaseContext, StrategyContext } from "./kind.ts";
+import type { FieldError, KindDef, PrinterColumn, ReleaseContext, ServiceAllocation, StrategyContext } from "./kind.ts";
 import type { KubeObject } from "./types.ts";
 import { type JsonMap, asMap, asMaps, asNumber, asString, ensureMap, setDefaults } from "./access.ts";
 import { serviceAllocatorsFor } from "./allocators/services.ts";
@@ -59,15 +59,15 @@ function defaultFamilies(spec: JsonMap, ctx: StrategyContext): void {
 }
 
 /** Strategy before create: families, cluster IPs and node ports. */
-function prepareServiceCreate(obj: KubeObject, ctx: StrategyContext): void {
+async function prepareServiceCreate(obj: KubeObject, ctx: StrategyContext): Promise<void> {
   const spec = ensureMap(obj, "spec");
   obj.status = { loadBalancer: {} };
   defaultFamilies(spec, ctx);
-  allocationOf(ctx).allocate(obj);
+  await allocationOf(ctx).allocate(obj);
 }
 
 /** Strategy before update: keep allocated values the client omitted, claim new ones. */
-function prepareServiceUpdate(obj: KubeObject, old: KubeObject, ctx: StrategyContext): void {
+async function prepareServiceUpdate(obj: KubeObject, old: KubeObject, ctx: StrategyContext): Promise<void> {
   if (ctx.subresource === "status") return;
   const spec = ensureMap(obj, "spec");
   const oldSpec = asMap(old.spec) ?? {};
@@ -96,12 +96,29 @@ function prepareServiceUpdate(obj: KubeObject, old: KubeObject, ctx: StrategyCon
     delete spec.clusterIPs;
   }
   defaultFamilies(spec, ctx);
-  allocationOf(ctx).allocate(obj, old);
+  await allocationOf(ctx).allocate(obj, old);
+}
+
+/**
+ * The kinds with core/v1 Service's allocation hooks bound to alloc: one API server's
+ * allocators (over its datastore) instead of the process-wide in-memory default.
+ */
+export function withServiceAllocation(kinds: KindDef[], alloc: ServiceAllocation): KindDef[] {
+  return kinds.map((k) => {
+    if (k.kind !== "Service" || k.group !== "") return k;
+    const bind = <C extends StrategyContext>(ctx: C): C => ({ ...ctx, serviceAllocation: alloc });
+    return {
+      ...k,
+      prepareForCreate: (obj, ctx) => k.prepareForCreate?.(obj, bind(ctx)),
+      prepareForUpdate: (obj, old, ctx) => k.prepareForUpdate?.(obj, old, bind(ctx)),
+      release: (obj, ctx) => k.release?.(obj, bind(ctx)),
+    };
+  });
 }
 
 /** Frees a Service's IPs and ports (see KindDef.release). */
-function releaseService(obj: KubeObject, ctx: ReleaseContext): void {
-  allocationOf(ctx).release(obj, ctx.keep);
+async function releaseService(obj: KubeObject, ctx: ReleaseContext): Promise<void> {
+  await allocationOf(ctx).release(obj, ctx.keep);
 }
 
 const PORT_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;

@@ -5,8 +5,9 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { builtinKinds, builtinSchemas, decodeProtobuf, startServiceAllocationRepair } from "../api/mod.ts";
+import { ServiceAllocators, builtinKinds, builtinSchemas, decodeProtobuf, startServiceAllocationRepair, withServiceAllocation } from "../api/mod.ts";
 import type { ClusterSettings } from "../api/kind.ts";
+import type { KubeObject } from "../api/types.ts";
 import { createApiServer, serveHttps, type ApiHandler, type ApiServer } from "../apiserver/mod.ts";
 import {
   createAuthenticator,
@@ -90,6 +91,16 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   }
 }
 
+/** A stored Service, or undefined when there is none (the allocators ask whether a re-created Service already holds a value). */
+async function getService(client: Client, namespace: string, name: string): Promise<KubeObject | undefined> {
+  try {
+    return await client.get({ group: "", version: "v1", resource: "services", namespaced: true }, namespace, name);
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 404) return undefined;
+    throw err;
+  }
+}
+
 async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: EtcdServer): Promise<ControlPlane> {
   const { config, pki, tokens } = opts;
 
@@ -105,8 +116,11 @@ async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: E
   const rbac = createRbacInformers(self);
   const authorizer = createRbacAuthorizer({ lister: rbac.lister, maxAgeMs: 60_000 });
   const schemas = builtinSchemas();
+  const settings = clusterSettings(config);
+  // Service IPs and ports are allocated in the datastore, so servers sharing it never hand out one twice
+  const serviceAllocation = new ServiceAllocators(settings, { store: backend, storedService: (ns, name) => getService(self, ns, name) });
   // RBAC writes are checked for privilege escalation, as upstream's RBAC storage does
-  const kinds = withEscalationChecks(builtinKinds(), authorizer);
+  const kinds = withServiceAllocation(withEscalationChecks(builtinKinds(), authorizer), serviceAllocation);
   // webhook admission reads its configurations through the API server itself (started below)
   const webhooks = createWebhookAdmission({ client: self });
   // LimitRanger, ServiceAccount, NodeRestriction, PodSecurity, the webhooks, then ResourceQuota, as kube-apiserver orders them
@@ -120,16 +134,18 @@ async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: E
     backend,
     kinds,
     schemas,
-    cluster: clusterSettings(config),
+    cluster: settings,
     authorizer,
     version: versionInfo(),
     protobuf: (_kind, body) => decodeProtobuf(schemas, body),
     serverAddress: advertisedHostPort(config),
   });
-  // allocations live in memory: re-learn what stored Services hold before any write can allocate
+  // the stored ranges are built (or reconciled) from the stored Services before any write can allocate
   const stopAllocationRepair = await startServiceAllocationRepair(self, {
-    settings: clusterSettings(config),
+    settings,
+    allocators: serviceAllocation,
     onError: (err) => log.warn(`service allocation repair: ${(err as Error).message}`),
+    onRepair: (r) => log.info(`service allocation repair: re-marked ${JSON.stringify(r.remarked)}, freed leaked ${JSON.stringify(r.freed)}`),
   });
   const lookup: ObjectLookup = {
     getObject: async (resource, namespace, name) => {

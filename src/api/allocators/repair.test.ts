@@ -1,44 +1,89 @@
-/** A restarted server's allocators learn what storage holds before handing out addresses. */
+/**
+ * Allocation kept in the datastore on one API server: nothing is handed out before repair
+ * has built the ranges, a restarted server's allocators refuse what storage holds, deletes
+ * free, and repair re-marks lost values and frees leaked ones only after several passes.
+ */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startTestServer } from "../../apiserver/testenv.ts";
+import { startTestServer, type TestServer } from "../../apiserver/testenv.ts";
 import { inProcessClient } from "../../client/mod.ts";
-import type { KindDef, StrategyContext } from "../kind.ts";
+import type { ServiceAllocation } from "../kind.ts";
 import { builtinKinds, builtinSchemas } from "../registry.ts";
-import { startServiceAllocationRepair } from "./repair.ts";
+import { withServiceAllocation } from "../services.ts";
+import { AllocationRepair, startServiceAllocationRepair } from "./repair.ts";
 import { ServiceAllocators } from "./services.ts";
 
 const settings = { serviceCIDR: "10.43.0.0/24", clusterCIDR: "10.42.0.0/16", serviceNodePortRange: [30000, 30100] as [number, number], clusterDNS: "10.43.0.10", clusterDomain: "cluster.local" };
+const SERVICES = { group: "", version: "v1", resource: "services", namespaced: true };
 
-/** The Service kind bound to one allocator (a stand-in for one server process's state). */
-function serviceKindWith(alloc: ServiceAllocators): KindDef {
-  const k = builtinKinds().find((d) => d.kind === "Service" && d.group === "")!;
-  const bind = (ctx: StrategyContext) => ({ ...ctx, serviceAllocation: alloc });
-  return { ...k, prepareForCreate: (o, c) => k.prepareForCreate?.(o, bind(c)), prepareForUpdate: (o, old, c) => k.prepareForUpdate?.(o, old, bind(c)), release: (o, c) => k.release?.(o, { ...c, serviceAllocation: alloc }) };
+/** A test server whose Service kind allocates through `holder.current` (swapped to simulate a restart). */
+async function serverWithSwappableAllocators(): Promise<{ ts: TestServer; holder: { current?: ServiceAllocators } }> {
+  const holder: { current?: ServiceAllocators } = {};
+  const via: ServiceAllocation = {
+    allocate: (svc, old) => holder.current!.allocate(svc, old),
+    release: (svc, keep) => holder.current!.release(svc, keep),
+  };
+  const ts = await startTestServer({ kinds: withServiceAllocation(builtinKinds(), via), schemas: builtinSchemas(), cluster: settings });
+  return { ts, holder };
 }
 
-test("after a restart, repair loads stored Services so no held IP or port is handed out again", async () => {
-  let alloc = new ServiceAllocators(settings);
-  const kinds = builtinKinds().map((k) => (k.kind === "Service" && k.group === "" ? serviceKindWith(alloc) : k));
-  const ts = await startTestServer({ kinds, schemas: builtinSchemas(), cluster: settings });
+function nodePortService(name: string, extra: Record<string, unknown> = {}): unknown {
+  return { apiVersion: "v1", kind: "Service", metadata: { name }, spec: { type: "NodePort", ports: [{ port: 80 }], ...extra } };
+}
+
+test("stored allocation: nothing before repair, held values survive a restart, deletes free, repair heals", async () => {
+  const { ts, holder } = await serverWithSwappableAllocators();
   try {
-    const held: string[] = [];
-    for (let i = 0; i < 20; i++) {
-      const r = await ts.request("POST", "/api/v1/namespaces/default/services", { body: { apiVersion: "v1", kind: "Service", metadata: { name: `s${i}` }, spec: { type: "NodePort", ports: [{ port: 80 }] } } });
-      assert.equal(r.status, 201, r.body.toString());
-      held.push(r.json().spec.clusterIP);
-    }
-    // "restart": a fresh allocator knows nothing until repair has run
-    alloc = new ServiceAllocators(settings);
-    const fresh = alloc;
-    ts.api.kinds.register(serviceKindWith(fresh));
     const client = inProcessClient(ts.api.handler, { username: "system:apiserver", groups: ["system:masters"] });
-    const stop = await startServiceAllocationRepair(client, { settings, allocators: fresh, intervalMs: 60_000 });
+    const list = async () => (await client.list(SERVICES, undefined)).items;
+    holder.current = new ServiceAllocators(settings, { store: ts.backend });
+    const early = await ts.request("POST", "/api/v1/namespaces/default/services", { body: nodePortService("early") });
+    assert.notEqual(early.status, 201, "no allocation before repair has created the ranges");
+    assert.match(early.body.toString(), /cannot allocate resources of type serviceipallocations at this time/);
+    const stop = await startServiceAllocationRepair(client, { settings, allocators: holder.current, intervalMs: 60_000 });
     stop();
-    for (const ip of held) assert.equal(fresh.ipAllocated(ip), true, `${ip} not restored`);
-    const taken = await ts.request("POST", "/api/v1/namespaces/default/services", { body: { apiVersion: "v1", kind: "Service", metadata: { name: "clash" }, spec: { clusterIP: held[0], ports: [{ port: 80 }] } } });
-    assert.equal(taken.status, 422);
-    assert.match(taken.json().message, /provided IP is already allocated/);
+    const made = await Promise.all(Array.from({ length: 20 }, (_, i) => ts.request("POST", "/api/v1/namespaces/default/services", { body: nodePortService(`s${i}`) })));
+    for (const r of made) assert.equal(r.status, 201, r.body.toString());
+    const ips = made.map((r) => r.json().spec.clusterIP as string);
+    const ports = made.map((r) => r.json().spec.ports[0].nodePort as number);
+    assert.equal(new Set(ips).size, 20);
+    assert.equal(new Set(ports).size, 20);
+
+    // "restart": fresh allocators with nothing in memory still refuse what storage holds
+    holder.current = new ServiceAllocators(settings, { store: ts.backend });
+    const clash = await ts.request("POST", "/api/v1/namespaces/default/services", { body: nodePortService("clash", { clusterIP: ips[0] }) });
+    assert.equal(clash.status, 422);
+    assert.match(clash.json().message, /provided IP is already allocated/);
+    const portClash = await ts.request("POST", "/api/v1/namespaces/default/services", { body: nodePortService("clash", { ports: [{ port: 80, nodePort: ports[0] }] }) });
+    assert.equal(portClash.status, 422);
+    assert.match(portClash.json().message, /provided port is already allocated/);
+    assert.equal((await holder.current.ranges[0].offsets.read())?.bits.count, 20, "refused creates leave no IP behind");
+    assert.equal((await holder.current.ports.read())?.bits.count, 20, "refused creates leave no port behind");
+
+    const del = await ts.request("DELETE", "/api/v1/namespaces/default/services/s0");
+    assert.equal(del.status, 200);
+    assert.equal(await holder.current.ipAllocated(ips[0]), false, "delete frees the IP");
+    assert.equal(await holder.current.portAllocated(ports[0]), false, "delete frees the node port");
+
+    const repair = new AllocationRepair(holder.current);
+    // a lost mark (s1's IP cleared behind the allocator's back) comes back on the next pass
+    await holder.current.ranges[0].offsets.release(Number(ips[1].split(".")[3]) - 1);
+    assert.equal(await holder.current.ipAllocated(ips[1]), false);
+    const healed = await repair.runOnce(list);
+    assert.deepEqual(healed.remarked, { "/registry/ranges/serviceips": 1 });
+    assert.equal(await holder.current.ipAllocated(ips[1]), true);
+
+    // a leak (taken, no Service holds it) is freed on the third pass, not before
+    assert.equal(await holder.current.ports.take(100), true);
+    for (let pass = 1; pass <= 2; pass++) {
+      const r = await repair.runOnce(list);
+      assert.deepEqual(r.freed, {}, `pass ${pass} frees nothing yet`);
+      assert.equal(await holder.current.portAllocated(30100), true);
+    }
+    const third = await repair.runOnce(list);
+    assert.deepEqual(third.freed, { "/registry/ranges/servicenodeports": 1 });
+    assert.equal(await holder.current.portAllocated(30100), false);
+    for (const p of ports.slice(1)) assert.equal(await holder.current.portAllocated(p), true, `held port ${p} kept`);
   } finally {
     await ts.close();
   }

@@ -1,10 +1,11 @@
-/** Service ClusterIP/NodePort allocation: uniqueness, requests, refusals, release and restore. */
+/** Service ClusterIP/NodePort allocation on one server: uniqueness, requests, refusals, release and repair after a restart. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { ClusterSettings, StrategyContext } from "../kind.ts";
 import type { KubeObject } from "../types.ts";
 import { builtinKinds } from "../registry.ts";
 import { InvalidObjectError } from "../errors.ts";
+import { AllocationRepair } from "./repair.ts";
 import { ServiceAllocators } from "./services.ts";
 
 const settings: ClusterSettings = {
@@ -89,14 +90,14 @@ test("a refused create leaves nothing allocated", async () => {
   const alloc = new ServiceAllocators(settings);
   await create(alloc, service("holder", { type: "NodePort", ports: [{ port: 80, nodePort: 30100 }] }));
   await assert.rejects(create(alloc, service("bad", { clusterIP: "10.43.1.1", type: "NodePort", ports: [{ port: 80, nodePort: 30100 }] })));
-  assert.equal(alloc.ipAllocated("10.43.1.1"), false);
+  assert.equal(await alloc.ipAllocated("10.43.1.1"), false);
 });
 
 test("release on delete frees the IP and ports for reuse; headless and ExternalName take none", async () => {
   const alloc = new ServiceAllocators(settings);
   const a = await create(alloc, service("a", { clusterIP: "10.43.5.5", type: "NodePort", ports: [{ port: 80, nodePort: 31000 }] }));
-  svcKind.release!(a, ctxWith(alloc));
-  assert.equal(alloc.ipAllocated("10.43.5.5"), false);
+  await svcKind.release!(a, ctxWith(alloc));
+  assert.equal(await alloc.ipAllocated("10.43.5.5"), false);
   const b = await create(alloc, service("b", { clusterIP: "10.43.5.5", type: "NodePort", ports: [{ port: 80, nodePort: 31000 }] }));
   assert.equal(spec(b).clusterIP, "10.43.5.5");
   const h = await create(alloc, service("h", { clusterIP: "None" }));
@@ -109,8 +110,8 @@ test("restore after a restart keeps stored allocations taken", async () => {
   const first = new ServiceAllocators(settings);
   const stored = await Promise.all(Array.from({ length: 50 }, (_, i) => create(first, service(`s${i}`, { type: "NodePort" }))));
   const second = new ServiceAllocators(settings);
-  second.restore(stored);
-  for (const s of stored) assert.equal(second.ipAllocated(spec(s).clusterIP), true);
+  await new AllocationRepair(second).runOnce(async () => stored);
+  for (const s of stored) assert.equal(await second.ipAllocated(spec(s).clusterIP), true);
   const more = await Promise.all(Array.from({ length: 200 }, (_, i) => create(second, service(`m${i}`, { type: "NodePort" }))));
   const ips = new Set([...stored, ...more].map((o) => spec(o).clusterIP));
   const ports = new Set([...stored, ...more].map((o) => spec(o).ports[0].nodePort));
@@ -126,8 +127,8 @@ test("updates keep allocated values the client omitted and free dropped node por
   await svcKind.prepareForUpdate!(next, old, ctxWith(alloc));
   assert.equal(spec(next).clusterIP, spec(old).clusterIP);
   assert.equal(spec(next).ports[0].nodePort, undefined);
-  svcKind.release!(old, { ...ctxWith(alloc), keep: next });
-  assert.equal(alloc.ipAllocated(spec(next).clusterIP), true, "the kept IP stays");
+  await svcKind.release!(old, { ...ctxWith(alloc), keep: next });
+  assert.equal(await alloc.ipAllocated(spec(next).clusterIP), true, "the kept IP stays");
   const again = await create(alloc, service("v", { type: "NodePort", ports: [{ port: 80, nodePort: oldPort }] }));
   assert.equal(spec(again).ports[0].nodePort, oldPort);
 });
@@ -157,17 +158,17 @@ test("releasing a refused create frees nothing another Service holds", async () 
   const b = service("b", { clusterIP: "10.43.0.10", type: "NodePort", ports: [{ port: 53, nodePort: 30053 }] });
   await assert.rejects(create(alloc, b));
   // the REST core releases what a failed create holds: here nothing, the IP and port stay a's
-  svcKind.release!(b, ctxWith(alloc));
-  assert.equal(alloc.ipAllocated("10.43.0.10"), true);
+  await svcKind.release!(b, ctxWith(alloc));
+  assert.equal(await alloc.ipAllocated("10.43.0.10"), true);
   // a second "a" passes allocation (storage then answers AlreadyExists) and its release frees nothing either
   const again = await create(alloc, service("a", { clusterIP: "10.43.0.10", type: "NodePort", ports: [{ port: 53, nodePort: 30053 }] }));
-  svcKind.release!(again, ctxWith(alloc));
-  assert.equal(alloc.ipAllocated("10.43.0.10"), true);
+  await svcKind.release!(again, ctxWith(alloc));
+  assert.equal(await alloc.ipAllocated("10.43.0.10"), true);
   await assert.rejects(create(alloc, service("c", { type: "NodePort", ports: [{ port: 80, nodePort: 30053 }] })));
   // a create that succeeded in the strategy but failed in storage gives back what it claimed
   const d = await create(alloc, service("d", { clusterIP: "10.43.0.11" }));
-  svcKind.release!(d, ctxWith(alloc));
-  assert.equal(alloc.ipAllocated("10.43.0.11"), false);
+  await svcKind.release!(d, ctxWith(alloc));
+  assert.equal(await alloc.ipAllocated("10.43.0.11"), false);
 });
 
 test("a malformed clusterIP is refused as an invalid address, not as out of range", async () => {
@@ -183,7 +184,7 @@ test("bootstrap objects re-created after a restart keep their IP instead of a 42
   const alloc = new ServiceAllocators(settings);
   const stored = await create(alloc, service("kubernetes", { clusterIP: "10.43.0.1", ports: [{ name: "https", port: 443, targetPort: 6443 }] }));
   const restarted = new ServiceAllocators(settings);
-  restarted.restore([stored]);
+  await new AllocationRepair(restarted).runOnce(async () => [stored]);
   const again = await create(restarted, service("kubernetes", { clusterIP: "10.43.0.1", ports: [{ name: "https", port: 443, targetPort: 6443 }] }));
   assert.equal(spec(again).clusterIP, "10.43.0.1");
   await assert.rejects(create(restarted, service("other", { clusterIP: "10.43.0.1" })));

@@ -1,27 +1,37 @@
 /**
- * ClusterIP and NodePort allocation for Services. State is rebuilt from the
- * stored Services (restore, at start and on repair) and kept in-process;
- * strategy hooks run on one thread so check-and-take is atomic.
+ * ClusterIP and NodePort allocation for Services. Each range's truth is a
+ * RangeAllocation in the datastore, changed only by compare-and-swap (see
+ * range.ts), so API servers sharing one datastore never hand out the same IP
+ * or port. Without a datastore a process-local store applies the same rules
+ * for one server (tests, the default of the Service kind).
  */
 import { isIP } from "node:net";
-import type { ClusterSettings, FieldError } from "../kind.ts";
+import type { ClusterSettings, FieldError, ServiceAllocation } from "../kind.ts";
 import type { KubeObject } from "../types.ts";
-import { type JsonMap, asMap, asMaps, asNumber, asString } from "../access.ts";
+import { type JsonMap, asMap, asMaps, asNumber } from "../access.ts";
 import { InvalidObjectError } from "../errors.ts";
 import { invalid } from "../validation.ts";
 import { type Cidr, cidrContains, ipToBig, nthIp, parseCidr } from "./ip.ts";
-import { OffsetRange } from "./range.ts";
+import { StoredRange } from "./range.ts";
+import { MemoryRangeStore, RANGE_KEYS, type RangeStore } from "./store.ts";
+import { asStrings, holdingsOf, isNone, nodePortsOf, ownerKey, requestedIps } from "./servicespec.ts";
+
+export { nodePortsOf } from "./servicespec.ts";
 
 /** One address family's ClusterIP range. */
 class IpRange {
   readonly cidr: Cidr;
-  readonly offsets: OffsetRange;
-  constructor(text: string) {
+  readonly offsets: StoredRange;
+  constructor(text: string, where: { store: RangeStore; key: string; createMissing: boolean }) {
     this.cidr = parseCidr(text);
     const hostBits = this.cidr.bits - this.cidr.prefix;
     // IPv4 loses network and broadcast; IPv6 ranges are capped as upstream's bitmap is
     const size = this.cidr.family === 4 ? Math.max(0, 2 ** hostBits - 2) : Math.min(2 ** Math.min(hostBits, 20), 65536) - 1;
-    this.offsets = new OffsetRange(size, { staticBand: Math.min(Math.max(16, Math.floor(size / 16)), 256) });
+    const staticBand = Math.min(Math.max(16, Math.floor(size / 16)), 256);
+    this.offsets = new StoredRange({ ...where, range: this.cidr.text, size, staticBand, resource: "serviceipallocations" });
+  }
+  get family(): "IPv4" | "IPv6" {
+    return this.cidr.family === 4 ? "IPv4" : "IPv6";
   }
   offsetOf(ip: string): number | undefined {
     if (!cidrContains(this.cidr, ip)) return undefined;
@@ -37,35 +47,80 @@ function familyOf(ip: string): "IPv4" | "IPv6" {
   return ip.includes(":") ? "IPv6" : "IPv4";
 }
 
+/** What one create/update attempt claimed: given back when the attempt fails. */
+interface Claims {
+  ips: string[];
+  ports: number[];
+}
+
+/** One allocate() call's working state. */
+interface Attempt {
+  svc: KubeObject;
+  claims: Claims;
+  errs: FieldError[];
+}
+
+export interface ServiceAllocatorsOptions {
+  /** the datastore holding the ranges (default: a process-local store, for one server) */
+  store?: RangeStore;
+  /**
+   * reads a stored Service, to tell a Service re-created under its own name (it then reaches
+   * storage's AlreadyExists, not a 422) from a clash; default: who this process saw take what
+   */
+  storedService?(namespace: string, name: string): Promise<KubeObject | undefined>;
+}
+
 /** Allocation of Service cluster IPs and node ports for one cluster. */
-export class ServiceAllocators {
+export class ServiceAllocators implements ServiceAllocation {
   readonly ranges: IpRange[];
   readonly portBase: number;
-  readonly ports: OffsetRange;
+  readonly ports: StoredRange;
   readonly settings: ClusterSettings;
-  /** what each create/update attempt claimed, by the object instance the strategy saw */
-  readonly #attempts = new WeakMap<KubeObject, { ips: string[]; ports: number[] }>();
+  readonly #attempts = new WeakMap<KubeObject, Claims>();
+  /** "ip/10.43.0.1", "port/30053" → "namespace/name": who this process saw take what */
+  readonly #holders = new Map<string, string>();
+  readonly #storedService: ServiceAllocatorsOptions["storedService"];
 
-  constructor(settings: ClusterSettings) {
+  constructor(settings: ClusterSettings, opts: ServiceAllocatorsOptions = {}) {
     this.settings = settings;
-    this.ranges = settings.serviceCIDR.split(",").filter((s) => s.trim()).map((s) => new IpRange(s));
+    const store = opts.store ?? new MemoryRangeStore();
+    // a process-local store starts empty; a datastore's ranges are created by repair from the stored Services
+    const createMissing = !opts.store;
+    this.#storedService = opts.storedService;
+    const texts = settings.serviceCIDR.split(",").filter((s) => s.trim());
+    this.ranges = texts.map((s, i) => new IpRange(s, { store, key: i === 0 ? RANGE_KEYS.serviceIPs : RANGE_KEYS.secondaryServiceIPs, createMissing }));
     const [lo, hi] = settings.serviceNodePortRange;
     this.portBase = lo;
     const size = hi - lo + 1;
-    this.ports = new OffsetRange(size, { staticBand: Math.min(Math.max(16, Math.floor(size / 32)), 128) });
+    const staticBand = Math.min(Math.max(16, Math.floor(size / 32)), 128);
+    this.ports = new StoredRange({ store, key: RANGE_KEYS.nodePorts, range: `${lo}-${hi}`, size, staticBand, resource: "servicenodeportallocations", createMissing });
   }
 
   /** The cluster's IP families in order (primary first). */
   families(): ("IPv4" | "IPv6")[] {
-    return this.ranges.map((r) => (r.cidr.family === 4 ? "IPv4" : "IPv6"));
+    return this.ranges.map((r) => r.family);
+  }
+
+  /** Every stored range (IP ranges, then node ports), for repair. */
+  storedRanges(): StoredRange[] {
+    return [...this.ranges.map((r) => r.offsets), this.ports];
   }
 
   #rangeFor(family: string): IpRange | undefined {
-    return this.ranges.find((r) => (r.cidr.family === 4 ? "IPv4" : "IPv6") === family);
+    return this.ranges.find((r) => r.family === family);
   }
 
-  /** Claims one requested IP for owner ("mine" when owner already holds it) or explains at field why not. */
-  #claimIp(ip: string, field: string, owner: string): FieldError | "mine" | undefined {
+  /** Whether svc, re-created under its own name, is the one holding value ("ip/..." or "port/..."). */
+  async #heldBySelf(svc: KubeObject, value: string): Promise<boolean> {
+    const owner = ownerKey(svc);
+    if (!owner) return false;
+    if (!this.#storedService) return this.#holders.get(value) === owner;
+    const stored = await this.#storedService(svc.metadata.namespace ?? "", svc.metadata.name ?? "");
+    return stored !== undefined && holdingsOf(stored).includes(value);
+  }
+
+  /** Claims one requested IP ("mine" when svc already holds it) or explains at field why not. */
+  async #claimIp(ip: string, field: string, svc: KubeObject): Promise<FieldError | "mine" | undefined> {
     if (isIP(ip) === 0) return invalid(field, { value: ip, detail: "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)" });
     const range = this.#rangeFor(familyOf(ip));
     const offset = range?.offsetOf(ip);
@@ -73,127 +128,134 @@ export class ServiceAllocators {
       const valid = range?.cidr.text ?? this.ranges.map((r) => r.cidr.text).join(",");
       return invalid(field, { value: ip, detail: `failed to allocate IP ${ip}: provided IP (${ip}) is not in the valid range. The range of valid IPs is ${valid}` });
     }
-    if (owner && range.offsets.ownerOf(offset) === owner) return "mine";
-    if (!range.offsets.take(offset, owner)) return invalid(field, { value: ip, detail: `failed to allocate IP ${ip}: provided IP is already allocated` });
-    return undefined;
+    if (await range.offsets.take(offset)) return undefined;
+    if (await this.#heldBySelf(svc, `ip/${ip}`)) return "mine";
+    return invalid(field, { value: ip, detail: `failed to allocate IP ${ip}: provided IP is already allocated` });
   }
 
-  #claimPort(port: number, field: string, owner: string): FieldError | "mine" | undefined {
+  async #claimPort(port: number, field: string, svc: KubeObject): Promise<FieldError | "mine" | undefined> {
     const [lo, hi] = this.settings.serviceNodePortRange;
     if (port < lo || port > hi) {
       return invalid(field, { value: port, detail: `provided port is not in the valid range. The range of valid ports is ${lo}-${hi}` });
     }
-    if (owner && this.ports.ownerOf(port - lo) === owner) return "mine";
-    if (!this.ports.take(port - lo, owner)) return invalid(field, { value: port, detail: "provided port is already allocated" });
-    return undefined;
+    if (await this.ports.take(port - lo)) return undefined;
+    if (await this.#heldBySelf(svc, `port/${port}`)) return "mine";
+    return invalid(field, { value: port, detail: "provided port is already allocated" });
   }
 
-  #nextPort(field: string, owner: string): number {
-    const o = this.ports.next(owner);
+  /** Claims a requested port into the attempt, or records why not; false when refused. */
+  async #requestPort(port: number, field: string, a: Attempt): Promise<boolean> {
+    const e = await this.#claimPort(port, field, a.svc);
+    if (e === undefined) a.claims.ports.push(port);
+    else if (e !== "mine") a.errs.push(e);
+    return e === undefined || e === "mine";
+  }
+
+  async #nextPort(field: string, a: Attempt): Promise<number> {
+    const o = await this.ports.next();
     if (o === undefined) throw new InvalidObjectError([invalid(field, { value: 0, detail: "range is full" })]);
+    a.claims.ports.push(o + this.portBase);
     return o + this.portBase;
   }
 
   /** Fills and claims clusterIPs and nodePorts of a Service being created or updated (old set). */
-  allocate(svc: KubeObject, old?: KubeObject): void {
+  async allocate(svc: KubeObject, old?: KubeObject): Promise<void> {
     const spec = asMap(svc.spec);
     if (!spec) return;
-    const errs: FieldError[] = [];
-    const undo: (() => void)[] = [];
-    const claims = { ips: [] as string[], ports: [] as number[] };
+    const claims: Claims = { ips: [], ports: [] };
     this.#attempts.set(svc, claims);
-    const oldSpec = asMap(old?.spec);
-    const oldIps = new Set(asStrings(oldSpec?.clusterIPs));
-    const oldPorts = new Set(nodePortsOf(old));
-    // a Service re-created under its own name (start-up bootstrap, a lost delete) keeps what it held
-    const owner = ownerKey(svc);
-    const mine = new Set<string | number>();
-    if (spec.type !== "ExternalName" && !isNone(spec)) {
-      const ips = requestedIps(spec);
-      const families = (Array.isArray(spec.ipFamilies) && spec.ipFamilies.length ? spec.ipFamilies.map(String) : [this.families()[0]]);
-      const result: string[] = [];
-      families.forEach((fam, i) => {
-        const want = ips[i];
-        const field = `spec.clusterIPs[${i}]`;
-        if (want) {
-          if (!oldIps.has(want)) {
-            const e = this.#claimIp(want, field, owner);
-            if (e === "mine") mine.add(want);
-            else if (e) errs.push(e);
-            else undo.push(() => this.#releaseIp(want));
-          }
-          result.push(want);
-          return;
-        }
-        const range = this.#rangeFor(fam);
-        const o = range?.offsets.next(owner);
-        if (!range || o === undefined) {
-          errs.push(invalid(field, { value: "", detail: `failed to allocate a serviceIP: range is full` }));
-          return;
-        }
-        const ip = range.ipAt(o);
-        undo.push(() => this.#releaseIp(ip));
-        result.push(ip);
-      });
-      if (!errs.length && result.length) {
-        spec.clusterIP = result[0];
-        spec.clusterIPs = result;
-      }
+    const ipPart: Attempt = { svc, claims, errs: [] };
+    const portPart: Attempt = { svc, claims, errs: [] };
+    // the two ranges are independent: claim both at once, and give back everything if either fails
+    const done = await Promise.allSettled([this.#allocateIps(spec, old, ipPart), this.#allocatePorts(spec, old, portPart)]);
+    const thrown = done.find((d): d is PromiseRejectedResult => d.status === "rejected");
+    const errs = [...ipPart.errs, ...portPart.errs];
+    if (thrown || errs.length) {
+      await this.#giveBack(claims);
+      throw thrown ? thrown.reason : new InvalidObjectError(errs);
     }
+    const owner = ownerKey(svc);
+    if (owner) for (const v of [...claims.ips.map((ip) => `ip/${ip}`), ...claims.ports.map((p) => `port/${p}`)]) this.#holders.set(v, owner);
+  }
+
+  async #allocateIps(spec: JsonMap, old: KubeObject | undefined, a: Attempt): Promise<void> {
+    if (spec.type === "ExternalName" || isNone(spec)) return;
+    const oldIps = new Set(asStrings(asMap(old?.spec)?.clusterIPs));
+    const ips = requestedIps(spec);
+    const families = Array.isArray(spec.ipFamilies) && spec.ipFamilies.length ? spec.ipFamilies.map(String) : [this.families()[0]];
+    const result: string[] = [];
+    for (const [i, fam] of families.entries()) {
+      const want = ips[i];
+      const field = `spec.clusterIPs[${i}]`;
+      if (want) {
+        if (!oldIps.has(want)) {
+          const e = await this.#claimIp(want, field, a.svc);
+          if (e === undefined) a.claims.ips.push(want);
+          else if (e !== "mine") a.errs.push(e);
+        }
+        result.push(want);
+        continue;
+      }
+      const range = this.#rangeFor(fam);
+      const o = range ? await range.offsets.next() : undefined;
+      if (!range || o === undefined) {
+        a.errs.push(invalid(field, { value: "", detail: `failed to allocate a serviceIP: range is full` }));
+        continue;
+      }
+      const ip = range.ipAt(o);
+      a.claims.ips.push(ip);
+      result.push(ip);
+    }
+    if (!a.errs.length && result.length) {
+      spec.clusterIP = result[0];
+      spec.clusterIPs = result;
+    }
+  }
+
+  async #allocatePorts(spec: JsonMap, old: KubeObject | undefined, a: Attempt): Promise<void> {
+    const oldPorts = new Set(nodePortsOf(old));
     const wantsPorts = spec.type === "NodePort" || (spec.type === "LoadBalancer" && spec.allocateLoadBalancerNodePorts !== false);
-    const byNumber = new Map<string, number>();
-    asMaps(spec.ports).forEach((p, i) => {
+    const requested = new Set<number>();
+    const ports = asMaps(spec.ports);
+    for (const [i, p] of ports.entries()) {
       const field = `spec.ports[${i}].nodePort`;
       const np = asNumber(p.nodePort);
       if (np) {
-        const key = `${np}`;
-        if (byNumber.has(key) || oldPorts.has(np)) return;
-        const e = this.#claimPort(np, field, owner);
-        if (e === "mine") {
-          byNumber.set(key, np);
-          mine.add(np);
-        } else if (e) errs.push(e);
-        else {
-          byNumber.set(key, np);
-          undo.push(() => this.ports.release(np - this.portBase));
-        }
+        // one node port named by two entries (TCP and UDP) is claimed once
+        if (requested.has(np) || oldPorts.has(np)) continue;
+        if (await this.#requestPort(np, field, a)) requested.add(np);
       } else if (wantsPorts) {
         // ports of the same number (TCP and UDP) share one node port, as upstream
-        const shared = asMaps(spec.ports).find((q) => q !== p && q.port === p.port && asNumber(q.nodePort));
-        if (shared) {
-          p.nodePort = shared.nodePort;
-          return;
-        }
-        const port = this.#nextPort(field, owner);
-        undo.push(() => this.ports.release(port - this.portBase));
-        p.nodePort = port;
-      }
-    });
-    if (spec.type === "LoadBalancer" && spec.externalTrafficPolicy === "Local") {
-      const h = asNumber(spec.healthCheckNodePort);
-      if (h && !oldPorts.has(h)) {
-        const e = this.#claimPort(h, "spec.healthCheckNodePort", owner);
-        if (e === "mine") mine.add(h);
-        else if (e) errs.push(e);
-        else undo.push(() => this.ports.release(h - this.portBase));
-      } else if (!h) {
-        const port = this.#nextPort("spec.healthCheckNodePort", owner);
-        undo.push(() => this.ports.release(port - this.portBase));
-        spec.healthCheckNodePort = port;
+        const shared = ports.find((q) => q !== p && q.port === p.port && asNumber(q.nodePort));
+        p.nodePort = shared ? shared.nodePort : await this.#nextPort(field, a);
       }
     }
-    if (errs.length) {
-      for (const u of undo) u();
-      throw new InvalidObjectError(errs);
-    }
-    claims.ips.push(...asStrings(spec.clusterIPs).filter((ip) => ip !== "None" && !oldIps.has(ip) && !mine.has(ip)));
-    claims.ports.push(...nodePortsOf(svc).filter((p) => !oldPorts.has(p) && !mine.has(p)));
+    if (spec.type !== "LoadBalancer" || spec.externalTrafficPolicy !== "Local") return;
+    const h = asNumber(spec.healthCheckNodePort);
+    if (h && !oldPorts.has(h)) await this.#requestPort(h, "spec.healthCheckNodePort", a);
+    else if (!h) spec.healthCheckNodePort = await this.#nextPort("spec.healthCheckNodePort", a);
   }
 
-  #releaseIp(ip: string): void {
-    const range = this.#rangeFor(familyOf(ip));
-    const o = range?.offsetOf(ip);
-    if (range && o !== undefined) range.offsets.release(o);
+  /** Frees what a failed attempt claimed, so that its later release() frees nothing more. */
+  async #giveBack(claims: Claims): Promise<void> {
+    const ips = claims.ips.splice(0);
+    const ports = claims.ports.splice(0);
+    await this.#free(ips, ports);
+  }
+
+  async #free(ips: string[], ports: number[]): Promise<void> {
+    const work: Promise<void>[] = [];
+    for (const ip of ips) {
+      const range = this.#rangeFor(familyOf(ip));
+      const o = range?.offsetOf(ip);
+      if (range && o !== undefined) work.push(range.offsets.release(o));
+      this.#holders.delete(`ip/${ip}`);
+    }
+    for (const p of ports) {
+      work.push(this.ports.release(p - this.portBase));
+      this.#holders.delete(`port/${p}`);
+    }
+    await Promise.all(work);
   }
 
   /**
@@ -201,71 +263,53 @@ export class ServiceAllocators {
    * prepared (a failed create or update) only what that attempt claimed is freed: a refused
    * request for another Service's IP must not free that IP.
    */
-  release(svc: KubeObject, keep?: KubeObject): void {
+  async release(svc: KubeObject, keep?: KubeObject): Promise<void> {
     const keepIps = new Set(asStrings(asMap(keep?.spec)?.clusterIPs));
     const keepPorts = new Set(nodePortsOf(keep));
     const attempt = this.#attempts.get(svc);
     this.#attempts.delete(svc);
     const ips = attempt ? attempt.ips : asStrings(asMap(svc.spec)?.clusterIPs);
     const ports = attempt ? attempt.ports : nodePortsOf(svc);
-    for (const ip of ips) if (ip !== "None" && !keepIps.has(ip)) this.#releaseIp(ip);
-    for (const p of ports) if (!keepPorts.has(p)) this.ports.release(p - this.portBase);
+    await this.#free(
+      ips.filter((ip) => ip !== "None" && !keepIps.has(ip)),
+      ports.filter((p) => !keepPorts.has(p)),
+    );
   }
 
-  /** Rebuilds the state from every stored Service (start-up and periodic repair). */
-  restore(services: KubeObject[]): void {
-    const byRange = new Map<IpRange, Map<number, string>>(this.ranges.map((r) => [r, new Map()]));
-    const ports = new Map<number, string>();
+  /** Offsets each stored range should hold for these Services (repair), remembering who holds what. */
+  learn(services: KubeObject[]): Map<StoredRange, Map<number, string>> {
+    const held = new Map<StoredRange, Map<number, string>>(this.storedRanges().map((r) => [r, new Map()]));
+    this.#holders.clear();
     for (const svc of services) {
       const owner = ownerKey(svc);
       for (const ip of asStrings(asMap(svc.spec)?.clusterIPs ?? [asMap(svc.spec)?.clusterIP])) {
-        if (!ip || ip === "None") continue;
+        if (ip === "None") continue;
         const range = this.#rangeFor(familyOf(ip));
         const o = range?.offsetOf(ip);
-        if (range && o !== undefined) byRange.get(range)!.set(o, owner);
+        if (!range || o === undefined) continue;
+        held.get(range.offsets)!.set(o, owner);
+        this.#holders.set(`ip/${ip}`, owner);
       }
-      for (const p of nodePortsOf(svc)) ports.set(p - this.portBase, owner);
+      for (const p of nodePortsOf(svc)) {
+        if (p < this.portBase || p - this.portBase >= this.ports.size) continue;
+        held.get(this.ports)!.set(p - this.portBase, owner);
+        this.#holders.set(`port/${p}`, owner);
+      }
     }
-    for (const [r, offsets] of byRange) r.offsets.restore(offsets);
-    this.ports.restore(ports);
+    return held;
   }
 
-  /** Whether an IP is currently allocated (for tests and repair reports). */
-  ipAllocated(ip: string): boolean {
+  /** Whether an IP is allocated in storage now (tests, reports). */
+  async ipAllocated(ip: string): Promise<boolean> {
     const range = this.#rangeFor(familyOf(ip));
     const o = range?.offsetOf(ip);
-    return range !== undefined && o !== undefined && range.offsets.has(o);
+    return range !== undefined && o !== undefined && (await range.offsets.has(o));
   }
-}
 
-/** "namespace/name" of a Service ("" while its name is still to be generated). */
-function ownerKey(svc: KubeObject): string {
-  return svc.metadata.name ? `${svc.metadata.namespace ?? ""}/${svc.metadata.name}` : "";
-}
-
-function asStrings(v: unknown): string[] {
-  return Array.isArray(v) ? v.map((x) => asString(x)).filter((s) => s !== "") : [];
-}
-
-function isNone(spec: JsonMap): boolean {
-  return spec.clusterIP === "None" || asStrings(spec.clusterIPs)[0] === "None";
-}
-
-function requestedIps(spec: JsonMap): string[] {
-  const ips = asStrings(spec.clusterIPs);
-  if (ips.length) return ips;
-  const one = asString(spec.clusterIP);
-  return one ? [one] : [];
-}
-
-/** Every node port a Service holds (ports and health check). */
-export function nodePortsOf(svc: KubeObject | undefined): number[] {
-  const spec = asMap(svc?.spec);
-  if (!spec) return [];
-  const out = asMaps(spec.ports).map((p) => asNumber(p.nodePort)).filter((n): n is number => !!n);
-  const h = asNumber(spec.healthCheckNodePort);
-  if (h) out.push(h);
-  return [...new Set(out)];
+  /** Whether a node port is allocated in storage now. */
+  async portAllocated(port: number): Promise<boolean> {
+    return this.ports.has(port - this.portBase);
+  }
 }
 
 const shared = new Map<string, ServiceAllocators>();

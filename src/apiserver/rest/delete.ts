@@ -135,7 +135,7 @@ export async function deleteObject(call: Call, target: { name: string; options: 
         if (dry) return deletedReply(call, cur);
         const del = await call.ctx.backend.delete(keyOf(call, name), modRevision);
         cur.metadata.resourceVersion = String(del.revision);
-        releaseHoldings(call, { obj: cur });
+        await releaseHoldings(call, { obj: cur });
         return deletedReply(call, cur);
       }
       const unchanged = encodeStored(stored(call.kind, next)).equals(encodeStored(stored(call.kind, cur)));

@@ -82,7 +82,7 @@ export async function createObject(call: Call, opts: CreateOptions): Promise<Rep
     }
   } finally {
     // what prepareForCreate allocated goes back unless the object now holds it
-    if (!persisted) releaseHoldings(call, { obj });
+    if (!persisted) await releaseHoldings(call, { obj });
   }
   return { status: 201, object: obj, warnings: opts.warnings };
 }
@@ -129,14 +129,14 @@ export async function guaranteedUpdate(call: Call, spec: UpdateSpec): Promise<Re
     try {
       next = await finalizeUpdate(call, { cur, next: made.object, subresource: spec.subresource, managedFields: made.managedFields });
     } catch (err) {
-      releaseHoldings(call, { obj: made.object, keep: cur });
+      await releaseHoldings(call, { obj: made.object, keep: cur });
       throw err;
     }
     const curBytes = encodeStored(stored(call.kind, cur));
     const nextBytes = encodeStored(stored(call.kind, next));
     if (curBytes.equals(nextBytes)) return { status: 200, object: cur, warnings: spec.warnings };
     if (isDryRun(call)) {
-      releaseHoldings(call, { obj: next, keep: cur });
+      await releaseHoldings(call, { obj: next, keep: cur });
       return { status: 200, object: next, warnings: spec.warnings };
     }
     const deleting = shouldDeleteNow(next);
@@ -149,13 +149,13 @@ export async function guaranteedUpdate(call: Call, spec: UpdateSpec): Promise<Re
         next.metadata.resourceVersion = String(kv.modRevision);
       }
     } catch (err) {
-      releaseHoldings(call, { obj: next, keep: cur });
+      await releaseHoldings(call, { obj: next, keep: cur });
       if (!(err instanceof ConflictError)) throw err;
       if (userRv || attempt >= MAX_RETRIES) throw conflict(groupResource(call), spec.name);
       continue;
     }
-    if (deleting) releaseHoldings(call, { obj: next });
-    else releaseHoldings(call, { obj: cur, keep: next });
+    if (deleting) await releaseHoldings(call, { obj: next });
+    else await releaseHoldings(call, { obj: cur, keep: next });
     return { status: 200, object: next, warnings: spec.warnings };
   }
 }
@@ -214,12 +214,12 @@ async function finalizeUpdate(call: Call, u: { cur: KubeObject; next: KubeObject
   return next;
 }
 
-/** Calls KindDef.release: frees what `obj` holds and `keep` does not (allocated IPs, ports). */
-export function releaseHoldings(call: Call, held: { obj: KubeObject; keep?: KubeObject }): void {
+/** Calls KindDef.release: frees what `obj` holds and `keep` does not (allocated IPs, ports), before the reply. */
+export async function releaseHoldings(call: Call, held: { obj: KubeObject; keep?: KubeObject }): Promise<void> {
   const { obj, keep } = held;
   if (!call.kind.release) return;
   try {
-    call.kind.release(obj, { ...strategyContext(call, call.info.subresource), keep });
+    await call.kind.release(obj, { ...strategyContext(call, call.info.subresource), keep });
   } catch {
     // a failed release leaks an allocation; the allocator's repair loop reclaims it
   }
