@@ -1,7 +1,8 @@
-/** The datastore (kine in TypeScript): a Backend over SQLite, PostgreSQL or MySQL, and the etcd v3 API over it. */
-import { parseEndpoint } from "./endpoint.ts";
+/** The datastore (kine in TypeScript): a Backend over SQLite, PostgreSQL or MySQL, and the etcd v3 API over it; or an external etcd cluster directly. */
+import { parseEndpoint, type Endpoint } from "./endpoint.ts";
 import { sqliteStore } from "./drivers/mod.ts";
 import { LogBackend, type KineBackend, type LogBackendOptions, type Store } from "./log/mod.ts";
+import type { TlsPaths } from "./external/mod.ts";
 
 export type { Backend, KeyValue, ListOptions, ListResult, WatchEvent, WatchOptions } from "./backend.ts";
 export { CompactedError, ConflictError, FutureRevisionError } from "./backend.ts";
@@ -18,11 +19,20 @@ export interface CreateBackendOptions extends LogBackendOptions {
   maxOpenConns?: number;
   /** how long to keep retrying an unreachable database at start (default 5 minutes) */
   connectTimeoutMs?: number;
+  /** --datastore-cafile/-certfile/-keyfile, for https etcd endpoints */
+  tls?: TlsPaths;
+}
+
+/** true when the endpoint names an external etcd cluster (then there is no kine and no kine.sock) */
+export function isExternalEtcd(endpoint: string | undefined): boolean {
+  return /^https?:\/\//i.test(endpoint ?? "");
 }
 
 /** opens the datastore named by the endpoint and returns it started */
 export async function createBackend(opts: CreateBackendOptions): Promise<KineBackend> {
-  const store = await openStore(opts);
+  const ep = parseEndpoint(opts.endpoint, { dataDir: opts.dataDir });
+  if (ep.driver === "etcd") return openEtcd(ep.endpoints, opts);
+  const store = await openStore(ep, opts);
   const backend = new LogBackend(store, opts);
   try {
     await backend.start();
@@ -33,8 +43,19 @@ export async function createBackend(opts: CreateBackendOptions): Promise<KineBac
   return backend;
 }
 
-async function openStore(opts: CreateBackendOptions): Promise<Store> {
-  const ep = parseEndpoint(opts.endpoint, { dataDir: opts.dataDir });
+async function openEtcd(endpoints: string[], opts: CreateBackendOptions): Promise<KineBackend> {
+  const { EtcdBackend, loadTlsFiles } = await import("./external/mod.ts");
+  const backend = new EtcdBackend({ ...opts, endpoints, tls: loadTlsFiles(opts.tls ?? {}) });
+  try {
+    await backend.start();
+  } catch (err) {
+    await backend.close();
+    throw err;
+  }
+  return backend;
+}
+
+async function openStore(ep: Exclude<Endpoint, { driver: "etcd" }>, opts: CreateBackendOptions): Promise<Store> {
   switch (ep.driver) {
     case "sqlite":
       return sqliteStore({ path: ep.path, params: ep.params });
