@@ -1,8 +1,12 @@
 /** Every description table, merged: one import per schema file's table. */
 import type { DescriptionTable } from "./table.ts";
+import { descriptions as coreV1Cluster } from "./core_v1_cluster.ts";
 import { descriptions as coreV1Container } from "./core_v1_container.ts";
+import { descriptions as coreV1Node } from "./core_v1_node.ts";
 import { descriptions as coreV1Pod } from "./core_v1_pod.ts";
 import { descriptions as coreV1Scheduling } from "./core_v1_scheduling.ts";
+import { descriptions as coreV1Service } from "./core_v1_service.ts";
+import { descriptions as coreV1Storage } from "./core_v1_storage.ts";
 import { descriptions as coreV1VolumePlugins } from "./core_v1_volume_plugins.ts";
 import { descriptions as coreV1Volumes } from "./core_v1_volumes.ts";
 import { descriptions as intstr } from "./intstr.ts";
@@ -21,6 +25,10 @@ const TABLES: DescriptionTable[] = [
   coreV1Scheduling,
   coreV1Volumes,
   coreV1VolumePlugins,
+  coreV1Storage,
+  coreV1Service,
+  coreV1Node,
+  coreV1Cluster,
 ];
 
 function merge(tables: DescriptionTable[]): DescriptionTable {
