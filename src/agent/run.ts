@@ -4,7 +4,7 @@
  * runs it with an HTTPS client after joining.
  */
 import type { Client } from "../client/client.ts";
-import { startAgentRuntime } from "./containerd/mod.ts";
+import { readRegistries, startAgentRuntime } from "./containerd/mod.ts";
 import { registerLocalKubelet, startKubelet, startKubeletServer, type Kubelet, type KubeletServer } from "../kubelet/mod.ts";
 import type { AgentConfig } from "../server/config.ts";
 import { errorMessage, log } from "../util/log.ts";
@@ -51,6 +51,7 @@ export async function startAgent(config: AgentConfig, opts: AgentOptions): Promi
     taints,
     criSocket: runtime.socket,
     dataDir: config.dataDir,
+    registries: readRegistries(config.privateRegistry),
     clusterDNS: config.clusterDNS,
     clusterDomain: config.clusterDomain,
     resolvConf: config.resolvConf,

@@ -11,6 +11,7 @@ import { createCriClient, type CriClient } from "./cri/mod.ts";
 import { collectImages } from "./imagegc.ts";
 import { rotateContainerLogs, type LogRotateOptions } from "./logrotate.ts";
 import { ImagePuller } from "./images.ts";
+import type { PullRegistries } from "./images/rewrite.ts";
 import { podLogStream, type PodLogOptions } from "./logs.ts";
 import { machineResources, nodeStatus, registerNode, renewLease, type NodeInfoOptions } from "./node.ts";
 import { LABEL_POD_UID, podCgroupCandidates, podLogDir, type SandboxContext } from "./spec.ts";
@@ -67,6 +68,8 @@ export interface KubeletOptions {
   resyncSeconds?: number;
   /** seconds between node status updates and lease renewals; default 10 */
   statusIntervalSeconds?: number;
+  /** registries.yaml (mirrors, configs): the kubelet applies its rewrites, which containerd 1.6 cannot */
+  registries?: PullRegistries;
   log?: (msg: string) => void;
 }
 
@@ -160,7 +163,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     rootDir,
     events,
     tokens: new TokenCache(client),
-    images: new ImagePuller(cri, events),
+    images: new ImagePuller(cri, events, { registries: opts.registries, log }),
     allocatable: () => machineResources(nodeOpts).allocatable,
     log,
     async serviceEnv() {

@@ -17,7 +17,7 @@ import { ApiError, inProcessClient, R, type Client, type Node } from "../client/
 import { createBackend } from "../datastore/mod.ts";
 import { removePodCgroups } from "./cgroups.ts";
 import { startTestRuntime, type TestRuntime } from "./cri/fixture.ts";
-import { startKubelet, type Kubelet } from "./kubelet.ts";
+import { startKubelet, type Kubelet, type KubeletOptions } from "./kubelet.ts";
 import type { KPod } from "./types.ts";
 
 /** A running test node. */
@@ -50,8 +50,8 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>,
   }
 }
 
-/** Starts API server core, containerd and kubelet; resolves once the node is Ready. */
-export async function startKubeletTestEnv(): Promise<KubeletTestEnv> {
+/** Starts API server core, containerd and kubelet (with extra kubelet options); resolves once the node is Ready. */
+export async function startKubeletTestEnv(extra: Partial<KubeletOptions> = {}): Promise<KubeletTestEnv> {
   const rt = await startTestRuntime({ withCni: false });
   const dir = mkdtempSync(join(tmpdir(), "k3sts-kubelet-"));
   const nodeName = `k3sts-node-${process.pid}`;
@@ -97,6 +97,7 @@ export async function startKubeletTestEnv(): Promise<KubeletTestEnv> {
       statusIntervalSeconds: 1,
       resyncSeconds: 1,
       log: () => {},
+      ...extra,
     });
     await client.patch(R.nodes, undefined, nodeName, "merge", { spec: { podCIDR: rt.podCIDR, podCIDRs: [rt.podCIDR] } });
     await waitFor("node Ready", async () => {

@@ -1,10 +1,11 @@
 /**
- * A small OCI distribution server for tests: serves one image (demo/app:1)
- * over plain HTTP on 127.0.0.1 behind basic auth, and records what it was asked.
+ * A small OCI distribution server for tests: serves one image (tag 1, by
+ * default a one-file image under demo/app) over plain HTTP on 127.0.0.1
+ * behind basic auth, and records what it was asked.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ociImageBlobs } from "./oci.ts";
+import { ociImageBlobs, type OciImageSpec } from "./oci.ts";
 import { writeTar } from "./tar.ts";
 
 /** A running test registry. */
@@ -16,9 +17,21 @@ export interface TestRegistry {
   close(): Promise<void>;
 }
 
-/** Starts a registry serving demo/app:1 (a one-file image) to clients presenting user:password. */
-export function startTestRegistry(opts: { auth: string }): Promise<TestRegistry> {
-  const img = ociImageBlobs({ name: "demo/app:1", layers: [writeTar([{ name: "hello.txt", type: "file", data: Buffer.from("hi from the registry\n") }])], config: { cmd: ["/hello.txt"] } });
+/** What the test registry serves. */
+export interface TestRegistryOptions {
+  /** user:password clients must present */
+  auth: string;
+  /** repository paths that serve the image as tag 1; default ["demo/app"] */
+  repositories?: string[];
+  /** the image's layers and config; default one file, hello.txt */
+  image?: Pick<OciImageSpec, "layers" | "config">;
+}
+
+/** Starts a registry serving its image as <repository>:1 to clients presenting user:password. */
+export function startTestRegistry(opts: TestRegistryOptions): Promise<TestRegistry> {
+  const content = opts.image ?? { layers: [writeTar([{ name: "hello.txt", type: "file", data: Buffer.from("hi from the registry\n") }])], config: { cmd: ["/hello.txt"] } };
+  const img = ociImageBlobs({ name: "demo/app:1", ...content });
+  const repos = new Set(opts.repositories ?? ["demo/app"]);
   const seen: string[] = [];
   const server = createServer((req, res) => {
     seen.push(`${req.method} ${req.url} ${req.headers.authorization ? "auth" : "anon"}`);
@@ -32,7 +45,8 @@ export function startTestRegistry(opts: { auth: string }): Promise<TestRegistry>
       res.end(req.method === "HEAD" ? undefined : body);
     };
     if (url === "/v2/" || url === "/v2") return send("application/json", Buffer.from("{}"), "");
-    const m = /^\/v2\/demo\/app\/(manifests|blobs)\/([^?]+)/.exec(url);
+    const hit = /^\/v2\/(.+)\/(manifests|blobs)\/([^?/]+)/.exec(url);
+    const m = hit && repos.has(hit[1]!) ? [hit[0], hit[2], hit[3]] : null;
     if (m?.[1] === "manifests" && (m[2] === "1" || m[2] === img.manifestDigest)) return send("application/vnd.oci.image.manifest.v1+json", img.manifest, img.manifestDigest);
     const blob = m?.[1] === "blobs" ? img.blobs.get(m[2]!) : undefined;
     if (blob) return send("application/octet-stream", blob, m![2]!);
