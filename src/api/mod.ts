@@ -12,4 +12,4 @@ export { selectorMatches, dns1123Label, dns1123Subdomain, dns1035Label } from ".
 export { definitionPrefix } from "./kinds/define.ts";
 export { protobufInlines, pointerFields } from "./schemas/index.ts";
 export { eventFromCore, eventToCore, hpaV1ToV2, hpaV2ToV1 } from "./conversion.ts";
-export { AllocationRepair, startServiceAllocationRepair, type AllocationRepairOptions, type RepairReport } from "./allocators/repair.ts";
+export { AllocationRepair, startServiceAllocationRepair, storedServiceVia, type AllocationRepairOptions, type RepairReport } from "./allocators/repair.ts";

@@ -5,9 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ServiceAllocators, builtinKinds, builtinSchemas, decodeProtobuf, startServiceAllocationRepair, withServiceAllocation } from "../api/mod.ts";
+import { ServiceAllocators, builtinKinds, builtinSchemas, decodeProtobuf, startServiceAllocationRepair, storedServiceVia, withServiceAllocation } from "../api/mod.ts";
 import type { ClusterSettings } from "../api/kind.ts";
-import type { KubeObject } from "../api/types.ts";
 import { createApiServer, serveHttps, type ApiHandler, type ApiServer } from "../apiserver/mod.ts";
 import {
   createAuthenticator,
@@ -91,16 +90,6 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   }
 }
 
-/** A stored Service, or undefined when there is none (the allocators ask whether a re-created Service already holds a value). */
-async function getService(client: Client, namespace: string, name: string): Promise<KubeObject | undefined> {
-  try {
-    return await client.get({ group: "", version: "v1", resource: "services", namespaced: true }, namespace, name);
-  } catch (err) {
-    if (err instanceof ApiError && err.code === 404) return undefined;
-    throw err;
-  }
-}
-
 async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: EtcdServer): Promise<ControlPlane> {
   const { config, pki, tokens } = opts;
 
@@ -118,7 +107,7 @@ async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: E
   const schemas = builtinSchemas();
   const settings = clusterSettings(config);
   // Service IPs and ports are allocated in the datastore, so servers sharing it never hand out one twice
-  const serviceAllocation = new ServiceAllocators(settings, { store: backend, storedService: (ns, name) => getService(self, ns, name) });
+  const serviceAllocation = new ServiceAllocators(settings, { store: backend, storedService: storedServiceVia(self) });
   // RBAC writes are checked for privilege escalation, as upstream's RBAC storage does
   const kinds = withServiceAllocation(withEscalationChecks(builtinKinds(), authorizer), serviceAllocation);
   // webhook admission reads its configurations through the API server itself (started below)

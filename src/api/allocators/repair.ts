@@ -6,7 +6,7 @@
  * values no Service holds once they have looked leaked on several passes in a
  * row (an allocation whose create is still in flight must not be freed).
  */
-import type { Client } from "../../client/client.ts";
+import { ApiError, type Client } from "../../client/client.ts";
 import { ConflictError } from "../../datastore/mod.ts";
 import type { ClusterSettings } from "../kind.ts";
 import type { KubeObject } from "../types.ts";
@@ -105,6 +105,18 @@ export interface AllocationRepairOptions {
 }
 
 const SERVICES = { group: "", version: "v1", resource: "services", namespaced: true };
+
+/** Reads stored Services through client (ServiceAllocatorsOptions.storedService): undefined when absent. */
+export function storedServiceVia(client: Client): (namespace: string, name: string) => Promise<KubeObject | undefined> {
+  return async (namespace, name) => {
+    try {
+      return await client.get(SERVICES, namespace, name);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 404) return undefined;
+      throw err;
+    }
+  };
+}
 
 /** Runs a repair pass before returning (the server must not allocate before it), then repeats on an interval; returns a stop function. */
 export async function startServiceAllocationRepair(client: Client, opts: AllocationRepairOptions): Promise<() => void> {
