@@ -87,6 +87,9 @@ test("long names, aliases, = and space forms, bools, ints and lists", () => {
         "-o", "/tmp/out.yaml",
         "--datastore-endpoint", "postgres://u:p@localhost/k3s",
         "--etcd-listen-address", "127.0.0.1:2379",
+        "--datastore-cafile", "/etc/etcd/ca.crt",
+        "--datastore-certfile", "/etc/etcd/client.crt",
+        "--datastore-keyfile", "/etc/etcd/client.key",
         "--service-node-port-range", "31000-31999",
       ],
       { env: env(), host },
@@ -108,6 +111,7 @@ test("long names, aliases, = and space forms, bools, ints and lists", () => {
     assert.equal(config.writeKubeconfig, "/tmp/out.yaml");
     assert.equal(config.datastoreEndpoint, "postgres://u:p@localhost/k3s");
     assert.equal(config.etcdListenAddress, "127.0.0.1:2379");
+    assert.deepEqual([config.datastoreCAFile, config.datastoreCertFile, config.datastoreKeyFile], ["/etc/etcd/ca.crt", "/etc/etcd/client.crt", "/etc/etcd/client.key"]);
     assert.deepEqual(config.serviceNodePortRange, [31000, 31999]);
     assert.equal(config.defaultLocalStoragePath, "/srv/k3s/storage");
   } finally {

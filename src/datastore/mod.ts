@@ -8,7 +8,7 @@ export type { Backend, KeyValue, ListOptions, ListResult, WatchEvent, WatchOptio
 export { CompactedError, ConflictError, FutureRevisionError } from "./backend.ts";
 export type { KineBackend, PutOptions, LeaseStatus, Compare, TxnOp, TxnRequest, TxnResult, TxnOpResult, LogBackendOptions } from "./log/mod.ts";
 export { LeaseNotFoundError, KeyNotFoundError } from "./log/mod.ts";
-export { parseEndpoint, type Endpoint } from "./endpoint.ts";
+export { parseEndpoint, redact, type Endpoint } from "./endpoint.ts";
 
 /** Options of createBackend. */
 export interface CreateBackendOptions extends LogBackendOptions {

@@ -52,6 +52,10 @@ export interface ServerConfig {
   disableScheduler: boolean;
   disableHelmController: boolean;
   datastoreEndpoint?: string;
+  /** TLS files for an https datastore endpoint (external etcd) */
+  datastoreCAFile?: string;
+  datastoreCertFile?: string;
+  datastoreKeyFile?: string;
   /** serve the etcd v3 API on this TCP address too (host:port) */
   etcdListenAddress?: string;
   kubeAPIServerArgs: string[];

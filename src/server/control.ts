@@ -27,7 +27,7 @@ import { componentArg } from "./componentargs.ts";
 import { createAggregator, keepAuthenticationConfigPublished, startAutoRegistration } from "../apiserver/aggregator/mod.ts";
 import { ApiError, type Client } from "../client/client.ts";
 import { inProcessClient } from "../client/mod.ts";
-import { createBackend, startEtcdServer, type EtcdServer, type KineBackend } from "../datastore/mod.ts";
+import { createBackend, isExternalEtcd, redact, startEtcdServer, type EtcdServer, type KineBackend } from "../datastore/mod.ts";
 import { log } from "../util/log.ts";
 import type { ServerConfig } from "./config.ts";
 import { APISERVER_USER } from "./identities.ts";
@@ -42,7 +42,8 @@ import { KUBERNETES_VERSION } from "../cli/version.ts";
 
 export interface ControlPlane {
   backend: KineBackend;
-  etcd: EtcdServer;
+  /** kine's etcd endpoint (kine.sock); absent with an external etcd, as k3s serves none then */
+  etcd?: EtcdServer;
   api: ApiServer;
   authenticator: RequestAuthenticator;
   authorizer: RbacAuthorizer;
@@ -74,23 +75,44 @@ export function clusterSettings(config: ServerConfig): ClusterSettings {
 /** Starts kine, the API server and its listeners. */
 export async function startControlPlane(opts: ControlPlaneOptions): Promise<ControlPlane> {
   const { config, pki, tokens } = opts;
-  log.info(`Starting kine: ${config.datastoreEndpoint ? redact(config.datastoreEndpoint) : "sqlite in " + join(config.dataDir, "server/db/state.db")}`);
-  const backend = await createBackend({ dataDir: config.dataDir, endpoint: config.datastoreEndpoint });
-  const etcd = await startEtcdServer(backend, {
-    socketPath: join(config.dataDir, "server", "kine.sock"),
-    tcpAddress: config.etcdListenAddress,
-  });
-  if (config.etcdListenAddress) log.info(`etcd v3 API listening on ${config.etcdListenAddress}`);
+  const backend = await openDatastore(config);
+  let etcd: EtcdServer | undefined;
+  try {
+    etcd = isExternalEtcd(config.datastoreEndpoint) ? undefined : await startEtcdServer(backend, { socketPath: join(config.dataDir, "server", "kine.sock"), tcpAddress: config.etcdListenAddress });
+  } catch (err) {
+    await backend.close().catch(() => undefined);
+    throw err;
+  }
+  if (etcd && config.etcdListenAddress) log.info(`etcd v3 API listening on ${config.etcdListenAddress}`);
   try {
     return await startApi(opts, backend, etcd);
   } catch (err) {
-    await etcd.close().catch(() => undefined);
+    await etcd?.close().catch(() => undefined);
     await backend.close().catch(() => undefined);
     throw err;
   }
 }
 
-async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: EtcdServer): Promise<ControlPlane> {
+/** kine over SQLite/PostgreSQL/MySQL, or the external etcd cluster itself (then nothing serves kine.sock) */
+async function openDatastore(config: ServerConfig): Promise<KineBackend> {
+  const endpoint = config.datastoreEndpoint;
+  if (isExternalEtcd(endpoint)) {
+    if (config.etcdListenAddress) {
+      throw new Error(`--etcd-listen-address ${config.etcdListenAddress}: the datastore is the external etcd ${redact(endpoint ?? "")}; point etcd clients at it instead`);
+    }
+    log.info(`Using external etcd: ${redact(endpoint ?? "")}`);
+  } else {
+    log.info(`Starting kine: ${endpoint ? redact(endpoint) : "sqlite in " + join(config.dataDir, "server/db/state.db")}`);
+  }
+  return createBackend({
+    dataDir: config.dataDir,
+    endpoint,
+    tls: { caFile: config.datastoreCAFile, certFile: config.datastoreCertFile, keyFile: config.datastoreKeyFile },
+    log: (msg) => log.info(msg),
+  });
+}
+
+async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: EtcdServer | undefined): Promise<ControlPlane> {
   const { config, pki, tokens } = opts;
 
   // the API server's own reads (RBAC, token lookups) go through its handler as a superuser
@@ -223,7 +245,7 @@ async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: E
       await apiListener.close();
       await supervisorListener?.close();
       await api!.close();
-      await etcd.close();
+      await etcd?.close();
       await backend.close();
     },
   };
@@ -242,9 +264,4 @@ function versionInfo() {
     compiler: "tsc",
     platform: `${process.platform}/${process.arch === "x64" ? "amd64" : process.arch}`,
   };
-}
-
-/** Hides a datastore password in logs. */
-function redact(endpoint: string): string {
-  return endpoint.replace(/\/\/([^:@/]+):[^@]*@/, "//$1:***@");
 }
