@@ -10,7 +10,7 @@ import { R } from "../../client/resources.ts";
 import { tolerates } from "../../scheduler/nodeaffinity.ts";
 import { nowISO } from "../util/pods.ts";
 import { QueueController, type ControllerContext, type RunningController } from "../util/context.ts";
-import { reconcileTaints, taintsForReady } from "./taints.ts";
+import { reconcileTaints, taintsForPressure, taintsForReady } from "./taints.ts";
 
 interface Lease extends KubeObject {
   spec?: { renewTime?: string; holderIdentity?: string };
@@ -109,7 +109,8 @@ export function startNodeLifecycleController(ctx: ControllerContext): RunningCon
     }
     const pods = podInformer.store.byIndex("nodeName", name);
     if (ready?.status === "Unknown") await markPodsNotReady(pods);
-    const wanted = taintsForReady(ready);
+    // pressure taints only while the kubelet reports: an Unknown node keeps none (upstream's TaintNodesByCondition)
+    const wanted = [...taintsForReady(ready), ...taintsForPressure(node.status?.conditions)];
     const taints = reconcileTaints(node.spec?.taints, wanted);
     if (JSON.stringify(taints) !== JSON.stringify(node.spec?.taints ?? [])) {
       node = await client.patch<Node>(R.nodes, undefined, name, "merge", { spec: { taints }, metadata: { resourceVersion: node.metadata.resourceVersion } });
