@@ -18,13 +18,13 @@ const config: DescriptionTable = {
   [`${C}.ConfigMap`]: {
     "": "A ConfigMap holds non-confidential configuration as key/value pairs that pods use as environment variables, arguments or files.",
     immutable: IMMUTABLE,
-    data: "Text values by key; keys are letters, digits, -, _ and . and must not also be in binaryData.",
+    data: "Text values by key; keys consist of letters, digits, '-', '_' and '.' and must not also be in binaryData.",
     binaryData: "Binary values by key, base64 encoded; keys must not also be in data.",
   },
   [`${C}.Secret`]: {
     "": "A Secret holds a small amount of confidential data, such as a password, token or key, that pods use as files or environment variables.",
     immutable: IMMUTABLE,
-    data: "Values by key, base64 encoded; keys are letters, digits, -, _ and .. The total size is limited to 1 MiB.",
+    data: "Values by key, base64 encoded; keys consist of letters, digits, '-', '_' and '.'. The whole secret is limited to 1 MiB.",
     stringData: "Plain-text values by key, a write-only convenience: they are merged into data on write, replacing keys of the same name, and never read back.",
     type: "What the secret holds, which decides the keys it must have: Opaque (the default), kubernetes.io/tls, kubernetes.io/dockerconfigjson, kubernetes.io/service-account-token, kubernetes.io/basic-auth, kubernetes.io/ssh-auth and others.",
   },

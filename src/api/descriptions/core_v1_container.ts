@@ -207,7 +207,7 @@ const probes: DescriptionTable = {
   [`${C}.Lifecycle`]: {
     "": "Actions run at points of a container's life; the container is not considered running or stopped until they finish.",
     postStart: "Runs right after the container is created; if it fails the container is killed and restarted per the restart policy.",
-    preStop: "Runs before the container is stopped for any reason except failure, within the pod's termination grace period; the stop signal is sent once it returns.",
+    preStop: "Runs before the kubelet stops the container (deletion, a failed liveness or startup probe, preemption), not when it exits by itself. It runs within the termination grace period; the stop signal is sent once it returns.",
   },
   [`${C}.LifecycleHandler`]: {
     "": "The action of a lifecycle hook; exactly one field is set.",

@@ -32,7 +32,7 @@ const cloud: DescriptionTable = {
     "": "An Azure data disk attached to the node.",
     diskName: "The disk's name in the blob storage.",
     diskURI: "The disk's URI in the blob storage.",
-    cachingMode: "Host caching: None, ReadOnly or ReadWrite.",
+    cachingMode: "Host caching: None, ReadOnly or ReadWrite. Defaults to ReadWrite.",
     fsType: FS_TYPE,
     readOnly: READ_ONLY,
     kind: "Shared (several disks per storage account), Dedicated (one per account) or Managed (an Azure managed disk). Defaults to Shared.",

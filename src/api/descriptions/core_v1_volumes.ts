@@ -50,8 +50,9 @@ const POD_VOLUME_TYPES: Record<string, string> = {
   image: "The contents of an OCI image or artifact, mounted read-only.",
 };
 
-const FILE_MODE = "Permission bits for the files created, as an octal number from 0000 to 0777 (JSON needs the decimal form, such as 420 for 0644). Defaults to 0644; files may also get other bits when fsGroup is set.";
-const DEFAULT_MODE = `Default permission bits of the files created; a per-item mode wins. ${FILE_MODE}`;
+const MODE_BITS = "Permission bits, as an octal number from 0000 to 0777 (JSON needs the decimal form, such as 420 for 0644); fsGroup may add group bits.";
+const FILE_MODE = `The file's permission bits. ${MODE_BITS} Defaults to the volume's defaultMode.`;
+const DEFAULT_MODE = `Permission bits of the files created, unless an item sets its own mode. ${MODE_BITS} Defaults to 0644.`;
 const ITEMS = "Which keys to project and to which paths; when empty, every key becomes a file named after it. Listing a key that does not exist is an error unless optional is set.";
 
 const volumes: DescriptionTable = {

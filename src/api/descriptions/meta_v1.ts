@@ -145,7 +145,7 @@ const meta: DescriptionTable = {
     selfLink: "Deprecated and no longer set by the server.",
     resourceVersion: "The version of the collection the list was read at; a watch started from it sees every later change.",
     continue: "Set when more objects remain: pass it as continue to read the next page. Pages may fail with 410 Gone once it expires.",
-    remainingItemCount: "How many objects are left after this page, when the server can tell; an estimate when the list has a selector.",
+    remainingItemCount: "How many objects are left after this page, when the server can tell; not set for lists with a label or field selector.",
   },
   [`${M}.OwnerReference`]: {
     "": "Names an object this one depends on; all referenced owners must be in the same namespace or cluster-scoped.",
