@@ -2,7 +2,7 @@
  * Pod volumes on the host: emptyDir (disk or tmpfs), hostPath, configMap,
  * secret, downwardAPI, projected (with service-account tokens), and PVCs
  * bound to hostPath/local PVs. Each resolves to a host path the container
- * mounts.
+ * mounts. fsGroup owns every kind but hostPath (volume or PV), as upstream.
  */
 import { execFileSync } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -14,6 +14,7 @@ import { fieldPathValue, resourceFieldValue, type FieldContext } from "../fieldp
 import type { DownwardAPIVolumeFile, KeyToPath, KPod, Volume } from "../types.ts";
 import { applyFsGroup } from "../security.ts";
 import { writeAtomicDir, type PayloadFile } from "./atomic.ts";
+import { podFsGroup, setVolumeOwnership } from "./ownership.ts";
 
 /** What setting up volumes needs. */
 export interface VolumeContext extends FieldContext {
@@ -113,7 +114,8 @@ function isMounted(dir: string): boolean {
   }
 }
 
-async function persistentVolumePath(pod: KPod, claimName: string, ctx: VolumeContext): Promise<string> {
+/** The host path of the PV bound to a claim, and whether it is a local PV (hostPath PVs never get fsGroup). */
+async function persistentVolumePath(pod: KPod, claimName: string, ctx: VolumeContext): Promise<{ path: string; local: boolean }> {
   const ns = pod.metadata.namespace ?? "default";
   let pvc: KubeObject;
   try {
@@ -129,7 +131,20 @@ async function persistentVolumePath(pod: KPod, claimName: string, ctx: VolumeCon
   const path = spec.hostPath?.path ?? spec.local?.path;
   if (!path) throw new Error(`persistentvolume "${volumeName}" is neither hostPath nor local`);
   mkdirSync(path, { recursive: true });
-  return path;
+  return { path, local: !spec.hostPath };
+}
+
+/**
+ * fsGroup for a local PV, once per pod: upstream changes ownership when it
+ * mounts the volume for the pod, and a marker under the pod's volume dir
+ * stands for that mount here (setup runs on every sync). A read-only claim
+ * is left alone, as upstream's local plugin does.
+ */
+function localVolumeOwnership(pod: KPod, vol: { path: string; marker: string; readOnly?: boolean }): void {
+  if (existsSync(vol.marker)) return;
+  const fsGroup = podFsGroup(pod);
+  if (fsGroup && !vol.readOnly) setVolumeOwnership(vol.path, fsGroup);
+  mkdirSync(vol.marker, { recursive: true });
 }
 
 /** Makes one volume ready; returns its host path. */
@@ -150,7 +165,11 @@ export async function setupVolume(pod: KPod, ctx: VolumeContext & { volume: Volu
     else if (type === "BlockDevice" && !(existsSync(p) && statSync(p).isBlockDevice())) throw new Error(`hostPath type check failed: ${p} is not a block device`);
     return p;
   }
-  if (v.persistentVolumeClaim) return persistentVolumePath(pod, v.persistentVolumeClaim.claimName, ctx);
+  if (v.persistentVolumeClaim) {
+    const pv = await persistentVolumePath(pod, v.persistentVolumeClaim.claimName, ctx);
+    if (pv.local) localVolumeOwnership(pod, { path: pv.path, marker: join(base, pluginDir("local-volume"), v.name), readOnly: v.persistentVolumeClaim.readOnly });
+    return pv.path;
+  }
   if (v.emptyDir || (!v.configMap && !v.secret && !v.downwardAPI && !v.projected)) {
     const dir = join(base, pluginDir("empty-dir"), v.name);
     const fresh = !existsSync(dir);
