@@ -88,3 +88,20 @@ test("stored allocation: nothing before repair, held values survive a restart, d
     await ts.close();
   }
 });
+
+test("one server over SQLite: 200 concurrent creates get 200 distinct cluster IPs from the stored range", async () => {
+  const { ts, holder } = await serverWithSwappableAllocators();
+  try {
+    const client = inProcessClient(ts.api.handler, { username: "system:apiserver", groups: ["system:masters"] });
+    holder.current = new ServiceAllocators(settings, { store: ts.backend });
+    (await startServiceAllocationRepair(client, { settings, allocators: holder.current }))();
+    const made = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => client.create(SERVICES, "default", { apiVersion: "v1", kind: "Service", metadata: { name: `c${i}` }, spec: { ports: [{ port: 80 }] } })),
+    );
+    const ips = made.map((s) => (s.spec as { clusterIP: string }).clusterIP);
+    assert.equal(new Set(ips).size, 200);
+    assert.equal((await holder.current.ranges[0].offsets.read())?.bits.count, 200);
+  } finally {
+    await ts.close();
+  }
+});
