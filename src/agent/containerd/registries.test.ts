@@ -5,11 +5,11 @@
  * and TLS; an endpoint that is itself a mirrored registry keeps its entry.
  */
 import { strict as assert } from "node:assert";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { hostsToml, writeCertsDir, type Registries } from "./registries.ts";
+import { hostsToml, readRegistries, registryAuth, writeCertsDir, type Registries } from "./registries.ts";
 
 test("endpoints of mirrors with rewrites get their own hosts.toml with the endpoint's scheme and TLS", () => {
   const regs: Registries = {
@@ -36,6 +36,19 @@ test("endpoints of mirrors with rewrites get their own hosts.toml with the endpo
     const docker = readFileSync(join(certs, "docker.io", "hosts.toml"), "utf8");
     assert.match(docker, /# rewrites \{"\^library\/\(\.\*\)":"mirror\/\$1"\} are applied by the kubelet/);
     assert.ok(docker.includes('[host."http://127.0.0.1:5000"]'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("an empty configs entry (as in k3s's wildcard example) is no credentials and no TLS, not a crash", () => {
+  const dir = mkdtempSync(join(tmpdir(), "k3sts-regnull-"));
+  try {
+    const file = join(dir, "registries.yaml");
+    writeFileSync(file, 'mirrors:\n  "*":\n    endpoint: ["https://registry.example.com:5000"]\nconfigs:\n  "docker.io":\n  "*":\n    tls:\n      insecure_skip_verify: true\n');
+    const regs = readRegistries(file);
+    assert.deepEqual(registryAuth(regs), {});
+    assert.deepEqual(writeCertsDir(join(dir, "certs.d"), regs).map((p) => p.slice(dir.length + 9)), ["_default"]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

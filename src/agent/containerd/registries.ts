@@ -122,7 +122,7 @@ export function hostsToml(registry: string, regs: Registries): string {
 export function registryAuth(regs: Registries): Record<string, RegistryAuth> {
   const out: Record<string, RegistryAuth> = {};
   for (const [host, cfg] of Object.entries(regs.configs)) {
-    if (cfg.auth) out[host] = cfg.auth;
+    if (cfg?.auth) out[host] = cfg.auth;
   }
   return out;
 }
