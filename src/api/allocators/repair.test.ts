@@ -98,7 +98,7 @@ test("one server over SQLite: 200 concurrent creates get 200 distinct cluster IP
     const made = await Promise.all(
       Array.from({ length: 200 }, (_, i) => client.create(SERVICES, "default", { apiVersion: "v1", kind: "Service", metadata: { name: `c${i}` }, spec: { ports: [{ port: 80 }] } })),
     );
-    const ips = made.map((s) => (s.spec as { clusterIP: string }).clusterIP);
+    const ips = made.map((s) => String((s.spec as Record<string, unknown>).clusterIP));
     assert.equal(new Set(ips).size, 200);
     assert.equal((await holder.current.ranges[0].offsets.read())?.bits.count, 200);
   } finally {
