@@ -1,15 +1,13 @@
 /**
- * A small gRPC server over node:http2: unary and bidirectional-streaming
- * methods with protobufjs messages. It costs far less per call than grpc-js,
- * and, being a plain http2.Server, it accepts connections handed to it (the
- * unix socket front that repairs etcdctl's :authority uses that).
+ * A small gRPC server over our own HTTP/2 transport (h2.ts): unary and
+ * bidirectional-streaming methods with protobufjs messages. It costs far less
+ * per call than grpc-js or node:http2, and a unary response (headers, message,
+ * trailers) leaves in one socket write.
  */
-import { createServer, constants, type Http2Server, type ServerHttp2Session, type ServerHttp2Stream, type IncomingHttpHeaders } from "node:http2";
-import type { Duplex } from "node:stream";
-import { outputGate, type OutputGate } from "./connection.ts";
+import type { Socket } from "node:net";
 import type protobuf from "protobufjs";
-
-const sessionConn = new WeakMap<ServerHttp2Session, Duplex>();
+import { H2Connection, type H2Stream } from "./h2.ts";
+import { encodeHeaders, type HeaderMap } from "./hpack.ts";
 
 /** gRPC status codes used here */
 export const Status = {
@@ -70,6 +68,22 @@ function encodeMessage(msg: string): string {
   return msg.replace(/[^\x20-\x24\x26-\x7e]/g, (c) => encodeURIComponent(c));
 }
 
+const RESPONSE_HEADERS: readonly [string, string][] = [
+  [":status", "200"],
+  ["content-type", "application/grpc"],
+];
+/** the header blocks of every successful call, encoded once */
+const RESPONSE_BLOCK = encodeHeaders(RESPONSE_HEADERS);
+const OK_TRAILERS = encodeHeaders([["grpc-status", "0"]]);
+/** grpc-message is cut so a trailer block fits in one frame */
+const MAX_STATUS_MESSAGE = 4096;
+
+function statusFields(status: StatusError): [string, string][] {
+  const fields: [string, string][] = [["grpc-status", String(status.code)]];
+  if (status.message) fields.push(["grpc-message", encodeMessage(status.message.slice(0, MAX_STATUS_MESSAGE))]);
+  return fields;
+}
+
 /** splits a gRPC message stream into messages */
 class Deframer {
   private buf: Buffer = Buffer.alloc(0);
@@ -98,9 +112,8 @@ class StreamCall implements DuplexCall<unknown, unknown> {
   private listeners = new Map<string, Listener[]>();
 
   constructor(
-    private stream: ServerHttp2Stream,
+    private stream: H2Stream,
     private method: Method,
-    private gate?: OutputGate,
   ) {}
 
   on(event: string, fn: (arg: never) => void): this {
@@ -117,11 +130,11 @@ class StreamCall implements DuplexCall<unknown, unknown> {
   private sendHeaders(): void {
     if (this.headersSent) return;
     this.headersSent = true;
-    this.stream.respond({ [constants.HTTP2_HEADER_STATUS]: 200, "content-type": "application/grpc" }, { waitForTrailers: true });
+    this.stream.respond(RESPONSE_BLOCK);
   }
 
   write(res: unknown): void {
-    if (this.done || this.stream.destroyed) return;
+    if (this.done || this.stream.closed) return;
     this.sendHeaders();
     this.stream.write(frame(this.method.response, res));
   }
@@ -130,28 +143,13 @@ class StreamCall implements DuplexCall<unknown, unknown> {
     this.finish({ code: Status.OK, message: "" });
   }
 
-  /** the one response of a unary call: its last data and its end go down together, so trailers follow at once */
+  /** the one response of a unary call: headers, message and trailers are queued in the same turn */
   reply(res: unknown): void {
-    if (this.done || this.stream.destroyed) return;
+    if (this.done || this.stream.closed) return;
     this.done = true;
     this.sendHeaders();
-    // hold the connection's output so headers, data and trailers leave in one write
-    const gate = this.gate;
-    let held = false;
-    const release = () => {
-      if (held) gate?.release();
-      held = false;
-    };
-    if (gate) {
-      gate.hold();
-      held = true;
-      this.stream.once("close", release);
-    }
-    this.stream.once("wantTrailers", () => {
-      this.stream.sendTrailers({ "grpc-status": "0" });
-      setImmediate(release);
-    });
-    this.stream.end(frame(this.method.response, res));
+    this.stream.write(frame(this.method.response, res));
+    this.stream.end(OK_TRAILERS);
   }
 
   destroy(err?: StatusError): void {
@@ -159,34 +157,24 @@ class StreamCall implements DuplexCall<unknown, unknown> {
   }
 
   finish(status: StatusError): void {
-    if (this.done || this.stream.destroyed) return;
+    if (this.done || this.stream.closed) return;
     this.done = true;
-    const trailers = { "grpc-status": String(status.code), ...(status.message ? { "grpc-message": encodeMessage(status.message) } : {}) };
-    if (!this.headersSent) {
-      this.headersSent = true;
-      this.stream.respond({ [constants.HTTP2_HEADER_STATUS]: 200, "content-type": "application/grpc", ...trailers }, { endStream: true });
+    if (this.headersSent) {
+      this.stream.end(status.code === Status.OK && !status.message ? OK_TRAILERS : encodeHeaders(statusFields(status)));
       return;
     }
-    this.stream.once("wantTrailers", () => this.stream.sendTrailers(trailers));
-    this.stream.end();
+    // trailers-only: the status rides on the response headers
+    this.headersSent = true;
+    this.stream.endWithHeaders(encodeHeaders([...RESPONSE_HEADERS, ...statusFields(status)]));
   }
 }
 
-/** serves registered methods (by path /package.Service/Method) on an http2 server */
+/** serves registered methods (by path /package.Service/Method) on the connections handed to it */
 export class GrpcServer {
-  readonly http2: Http2Server;
   private methods = new Map<string, Method>();
-  /** the wrapped connection being handed to the http2 server right now */
-  private accepting?: Duplex;
+  private connections = new Set<H2Connection>();
 
-  constructor(private opts: GrpcServerOptions) {
-    this.http2 = createServer({ maxSessionMemory: 64 });
-    this.http2.on("stream", (stream, headers) => this.onStream(stream, headers));
-    this.http2.on("sessionError", () => undefined);
-    this.http2.on("session", (session) => {
-      if (this.accepting) sessionConn.set(session, this.accepting);
-    });
-  }
+  constructor(private opts: GrpcServerOptions) {}
 
   /** registers a method under its full path */
   add(path: string, method: Method): void {
@@ -194,58 +182,56 @@ export class GrpcServer {
   }
 
   /** serves a connection accepted elsewhere */
-  accept(socket: Duplex): void {
-    this.accepting = socket;
-    try {
-      this.http2.emit("connection", socket);
-    } finally {
-      this.accepting = undefined;
-    }
+  accept(socket: Socket): void {
+    const conn = new H2Connection(socket, (stream, headers) => this.onStream(stream, headers));
+    this.connections.add(conn);
+    socket.once("close", () => this.connections.delete(conn));
   }
 
-  private onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
-    stream.on("error", () => undefined);
-    const method = this.methods.get(String(headers[constants.HTTP2_HEADER_PATH]));
+  private onStream(stream: H2Stream, headers: HeaderMap): void {
+    const method = this.methods.get(headers.get(":path") ?? "");
     if (!method) {
-      stream.respond(
-        { [constants.HTTP2_HEADER_STATUS]: 200, "content-type": "application/grpc", "grpc-status": String(Status.UNIMPLEMENTED), "grpc-message": "unknown method" },
-        { endStream: true },
-      );
+      stream.endWithHeaders(encodeHeaders([...RESPONSE_HEADERS, ...statusFields({ code: Status.UNIMPLEMENTED, message: "unknown method" })]));
       return;
     }
-    const conn = sessionConn.get(stream.session as ServerHttp2Session);
-    const call = new StreamCall(stream, method, conn ? outputGate(conn) : undefined);
+    const call = new StreamCall(stream, method);
     const deframer = new Deframer(this.opts.maxMessageBytes);
     const fail = (err: unknown) => call.finish(this.opts.toStatus(err));
     const decode = (buf: Buffer) => method.request.toObject(method.request.decode(buf), TO_OBJECT) as never;
     if (method.kind === "unary") {
       const parts: Buffer[] = [];
-      stream.on("data", (chunk: Buffer) => parts.push(chunk));
-      stream.on("end", () => {
+      stream.events = {
+        data: (chunk) => parts.push(chunk),
+        end: () => {
+          try {
+            const msgs = deframer.push(parts.length === 1 ? parts[0] : Buffer.concat(parts));
+            if (msgs.length !== 1) throw { code: Status.INTERNAL, message: `expected one request message, got ${msgs.length}` } satisfies StatusError;
+            method.handle(decode(msgs[0])).then((res) => call.reply(res), fail);
+          } catch (err) {
+            fail(err);
+          }
+        },
+        close: () => undefined,
+      };
+      return;
+    }
+    stream.events = {
+      data: (chunk) => {
         try {
-          const msgs = deframer.push(Buffer.concat(parts));
-          if (msgs.length !== 1) throw { code: Status.INTERNAL, message: `expected one request message, got ${msgs.length}` } satisfies StatusError;
-          method.handle(decode(msgs[0])).then((res) => call.reply(res), fail);
+          for (const m of deframer.push(chunk)) call.emit("data", decode(m));
         } catch (err) {
           fail(err);
         }
-      });
-      return;
-    }
-    stream.on("data", (chunk: Buffer) => {
-      try {
-        for (const m of deframer.push(chunk)) call.emit("data", decode(m));
-      } catch (err) {
-        fail(err);
-      }
-    });
-    stream.on("end", () => call.emit("end"));
-    stream.on("close", () => call.emit("cancelled"));
-    stream.on("aborted", () => call.emit("cancelled"));
+      },
+      end: () => call.emit("end"),
+      close: () => call.emit("cancelled"),
+    };
     method.handle(call);
   }
 
+  /** ends every connection (GOAWAY); their streams end as cancelled */
   close(): void {
-    this.http2.close();
+    for (const c of this.connections) c.close();
+    this.connections.clear();
   }
 }

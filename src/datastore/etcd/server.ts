@@ -6,7 +6,6 @@ import { createServer as createNetServer, type Server as NetServer } from "node:
 import { chmodSync, existsSync, unlinkSync } from "node:fs";
 import { hostname } from "node:os";
 import type { KineBackend } from "../log/kine-backend.ts";
-import { repairAuthority } from "./authority.ts";
 import { header, MEMBER_ID } from "./convert.ts";
 import { toStatus } from "./errors.ts";
 import { GrpcServer, type DuplexCall } from "./grpc.ts";
@@ -114,7 +113,8 @@ export async function startEtcdServer(backend: KineBackend, opts: EtcdServerOpti
   try {
     if (opts.socketPath) {
       if (existsSync(opts.socketPath)) unlinkSync(opts.socketPath);
-      const unix = createNetServer((socket) => grpc.accept(repairAuthority(socket)));
+      // any :authority is fine here: etcdctl sends the socket's absolute path in it (node:http2 refused that)
+      const unix = createNetServer((socket) => grpc.accept(socket));
       listeners.push(unix);
       await listen(unix, opts.socketPath);
       chmodSync(opts.socketPath, 0o600);
@@ -122,8 +122,6 @@ export async function startEtcdServer(backend: KineBackend, opts: EtcdServerOpti
     }
     if (opts.tcpAddress) {
       const target = parseHostPort(opts.tcpAddress);
-      // without TCP_NODELAY, Nagle holds back the trailers frame that ends each call. The native socket
-      // goes straight to http2: a JS wrapper that coalesces writes costs more CPU per call than it saves.
       const tcp = createNetServer({ noDelay: true }, (socket) => grpc.accept(socket));
       listeners.push(tcp);
       await listen(tcp, target);
@@ -136,16 +134,10 @@ export async function startEtcdServer(backend: KineBackend, opts: EtcdServerOpti
     throw new Error(`etcd server: cannot listen on ${opts.socketPath ?? ""} ${opts.tcpAddress ?? ""}: ${String(err)}`);
   }
   register(grpc, backend, urls);
-  const sessions = new Set<import("node:http2").ServerHttp2Session>();
-  grpc.http2.on("session", (s) => {
-    sessions.add(s);
-    s.once("close", () => sessions.delete(s));
-  });
   return {
     port,
     close: async () => {
       for (const l of listeners) l.close();
-      for (const s of sessions) s.destroy();
       grpc.close();
       if (opts.socketPath && existsSync(opts.socketPath)) unlinkSync(opts.socketPath);
     },
