@@ -42,7 +42,7 @@ export const descriptions: DescriptionTable = {
   },
   [`${Z}.ResourceAttributes`]: {
     "": "A request on a resource, as the authorizer sees it.",
-    namespace: "The namespace of the request; \"\" means all namespaces for list and watch, and a cluster-scoped object otherwise.",
+    namespace: "The namespace of the object; \"\" means every namespace for namespaced resources and none for cluster-scoped ones. A LocalSubjectAccessReview fills in its own namespace.",
     verb: "The API verb, e.g. get, list, watch, create, update, patch, delete, or \"*\" for all.",
     group: "The API group of the resource; \"\" is the core group and \"*\" all.",
     version: "The API version of the resource; \"*\" means all.",

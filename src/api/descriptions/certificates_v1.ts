@@ -22,7 +22,7 @@ export const descriptions: DescriptionTable = {
     reason: "A short CamelCase word that says why, e.g. \"AutoApproved\".",
     message: "A human-readable explanation.",
     lastUpdateTime: "When the condition was last written.",
-    lastTransitionTime: "When the condition last changed its status. Defaults to lastUpdateTime or the current time.",
+    lastTransitionTime: "When the condition last changed its status. The server sets it to the current time when unset.",
   },
   [`${C}.CertificateSigningRequestList`]: {
     "": "A list of CertificateSigningRequests.",

@@ -35,7 +35,7 @@ export const descriptions: DescriptionTable = {
     items: "The Events.",
   },
   [`${E}.EventSeries`]: {
-    "": "A repeating event: how often and when last it happened. Reporters update it at most every 30 minutes.",
+    "": "A repeating event: how often and when last it happened. Each reporter decides how often it updates it.",
     count: "How many times the event has happened so far.",
     lastObservedTime: "When the event was last seen.",
   },

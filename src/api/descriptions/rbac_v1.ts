@@ -50,7 +50,7 @@ export const descriptions: DescriptionTable = {
     verbs: "The allowed verbs, e.g. get, list, watch, create, update, patch, delete; \"*\" allows all.",
     apiGroups: "The API groups of the resources; \"\" is the core group and \"*\" every group.",
     resources: "The resources allowed, e.g. \"pods\" or \"pods/log\" for a subresource; \"*\" allows all.",
-    resourceNames: "When set, only objects with these names are allowed. Cannot restrict create, list or watch by name.",
+    resourceNames: "When set, only objects with these names are allowed. A create cannot be limited by name, and a list or watch only when it selects one object by metadata.name.",
     nonResourceURLs: "URL paths that are not resources, e.g. \"/healthz\"; a trailing \"*\" matches a prefix. Only in cluster roles bound cluster-wide, and not with resources.",
   },
   [`${R}.Role`]: {
