@@ -66,10 +66,10 @@ function listDefinition(itemRef: string, k: KindDef): FieldSchema {
     type: "object",
     description: `${k.listKind} is a list of ${k.kind} objects.`,
     properties: {
-      apiVersion: { type: "string" },
-      kind: { type: "string" },
-      metadata: { ref: `${META}.ListMeta` },
-      items: { type: "array", items: { ref: itemRef } },
+      apiVersion: { type: "string", description: FIELD_TEXT.apiVersion },
+      kind: { type: "string", description: FIELD_TEXT.kind },
+      metadata: { ref: `${META}.ListMeta`, description: "Standard list metadata: the list's resourceVersion and the continue token for paging." },
+      items: { type: "array", items: { ref: itemRef }, description: `The ${k.kind} objects in the list.` },
     },
     required: ["items"],
   };
