@@ -223,6 +223,10 @@ export class CriClient {
   async imageFsInfo(): Promise<FilesystemUsage[]> {
     return (await this.#img<{ image_filesystems: FilesystemUsage[] }>("ImageFsInfo", {})).image_filesystems;
   }
+  /** The channel to the runtime's socket: containerd's own services (the Images API) share it instead of connecting again. */
+  get channel(): ReturnType<grpc.Client["getChannel"]> {
+    return this.#image.getChannel();
+  }
   /** Closes both channels. */
   close(): void {
     this.#runtime.close();

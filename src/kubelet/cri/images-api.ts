@@ -8,7 +8,7 @@
 import * as grpc from "@grpc/grpc-js";
 import { fromJSON } from "@grpc/proto-loader";
 import protobuf from "protobufjs";
-import { CriError } from "./client.ts";
+import { CriError, type CriClient } from "./client.ts";
 
 /**
  * Written from the field numbers of containerd's api/services/images/v1/images.proto
@@ -63,7 +63,7 @@ export interface ImageRecord {
 
 type Callback = (err: grpc.ServiceError | null, res?: unknown) => void;
 type UnaryMethod = (req: object, meta: grpc.Metadata, opts: grpc.CallOptions, cb: Callback) => void;
-type ServiceCtor = new (address: string, creds: grpc.ChannelCredentials, options?: grpc.ChannelOptions) => grpc.Client;
+type ServiceCtor = new (address: string, creds: grpc.ChannelCredentials, options?: grpc.ClientOptions) => grpc.Client;
 
 let service: ServiceCtor | undefined;
 
@@ -80,10 +80,16 @@ function loadService(): ServiceCtor {
 export class ContainerdImages {
   readonly #client: grpc.Client;
   readonly #namespace: string;
+  /** false when the channel is a CRI client's: closing it is the CRI client's job */
+  readonly #ownsChannel: boolean;
 
-  constructor(socket: string, namespace = CRI_NAMESPACE) {
+  /** Connects to a socket, or shares the connection of a CRI client. */
+  constructor(target: string | CriClient, namespace = CRI_NAMESPACE) {
+    const socket = typeof target === "string" ? target : target.socket;
     const address = socket.startsWith("unix:") ? socket : `unix://${socket}`;
-    this.#client = new (loadService())(address, grpc.credentials.createInsecure());
+    const options: grpc.ClientOptions = typeof target === "string" ? {} : { channelOverride: target.channel };
+    this.#client = new (loadService())(address, grpc.credentials.createInsecure(), options);
+    this.#ownsChannel = typeof target === "string";
     this.#namespace = namespace;
   }
 
@@ -130,8 +136,8 @@ export class ContainerdImages {
     }
   }
 
-  /** Closes the channel. */
+  /** Closes the channel if it is this client's own. */
   close(): void {
-    this.#client.close();
+    if (this.#ownsChannel) this.#client.close();
   }
 }

@@ -44,7 +44,8 @@ async function rename(images: ContainerdImages, from: string, to: string, keepFr
 /** Tries each rewritten pull in order; the first success is renamed to image. */
 export async function pullThroughRewrites(image: string, opts: MirrorPullOptions): Promise<MirrorPullResult> {
   const original = formatReference(parseReference(image));
-  const images = new ContainerdImages(opts.cri.socket);
+  // shares the CRI connection
+  const images = new ContainerdImages(opts.cri);
   const errors: string[] = [];
   try {
     for (const pull of opts.pulls) {
