@@ -59,9 +59,9 @@ test("validation: missing containers, bad names, duplicates, missing volume, bad
   assert.deepEqual(fields, [
     "spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive",
     'spec.containers[0].volumeMounts[0].name: Not found: "nope"',
-    'spec.containers[1].name: Duplicate value: "a"',
     "spec.containers[1].image: Required value",
-    'spec.restartPolicy: Unsupported value: "Sometimes": supported values: "Always", "Never", "OnFailure"',
+    'spec.containers[1].name: Duplicate value: "a"',
+    'spec.restartPolicy: Unsupported value: "Sometimes": supported values: "Always", "OnFailure", "Never"',
   ]);
 });
 
@@ -147,16 +147,16 @@ test("resources, tolerations and node taints are validated as upstream words it"
     tolerations: [{ key: "k", operator: "Exists", value: "v" }, { key: "k2", operator: "Equal", value: "v", effect: "NoSchedule", tolerationSeconds: 5 }],
   });
   assert.deepEqual(pod.validate!(p, undefined, ctx).map((e) => `${e.field}: ${e.message}`), [
-    `spec.containers[0].resources.requests[memory]: Invalid value: "lots": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`,
-    'spec.containers[0].resources.requests: Invalid value: "2": must be less than or equal to cpu limit of 1',
     'spec.containers[0].ports[1].name: Duplicate value: "http"',
+    'spec.containers[0].resources.requests: Invalid value: "2": must be less than or equal to cpu limit of 1',
+    `spec.containers[0].resources.requests[memory]: Invalid value: "lots": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`,
     `spec.tolerations[0].operator: Invalid value: "v": value must be empty when \`operator\` is 'Exists'`,
     `spec.tolerations[1].effect: Invalid value: "NoSchedule": effect must be 'NoExecute' when \`tolerationSeconds\` is set`,
   ]);
   const node = builtinKinds().find((k) => k.kind === "Node")!;
   const n: KubeObject = { apiVersion: "v1", kind: "Node", metadata: { name: "n1" }, spec: { taints: [{ key: "a", effect: "NoSchedule" }, { key: "a", effect: "NoSchedule" }, { key: "b", effect: "Sometimes" }] } };
   assert.deepEqual(node.validate!(n, undefined, ctx).map((e) => `${e.field}: ${e.message}`), [
-    'spec.taints[1]: Duplicate value: {"key":"a","effect":"NoSchedule"}',
-    'spec.taints[2].effect: Unsupported value: "Sometimes": supported values: "NoExecute", "NoSchedule", "PreferNoSchedule"',
+    'spec.taints[1]: Duplicate value: {"key":"a","effect":"NoSchedule"}: taints must be unique by key and effect pair',
+    'spec.taints[2].effect: Unsupported value: "Sometimes": supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"',
   ]);
 });

@@ -3,8 +3,10 @@ import type { FieldError, PrinterColumn } from "./kind.ts";
 import type { KubeObject } from "./types.ts";
 import { type JsonMap, asArray, asMap, asMaps, asNumber, asString, ensureMap, setDefaults } from "./access.ts";
 import { AGE, NAME, col, since } from "./printing.ts";
-import { QUANTITY_MESSAGE, quantityValue } from "./quantity.ts";
-import { dns1123Label, duplicate, forbidden, invalid, labelValue, notSupported, qualifiedName, required, validateLabels } from "./validation.ts";
+import { invalid, required, validateAnnotations, validateLabels } from "./validation.ts";
+import { validatePodSpec as validateSpec, validateEphemeralContainersUpdate, validatePodCreate, validatePodOnly, validatePodSpecUpdate, validateTemplateOnly } from "./podvalidation/mod.ts";
+
+export { validatePodSpecUpdate, validateResources, validateTaints, validateTolerations } from "./podvalidation/mod.ts";
 
 export interface PodSpecDefaultOptions {
   /** a Pod itself (not a template): admission-time defaults apply too */
@@ -130,188 +132,35 @@ export function qosClassOf(spec: unknown): "Guaranteed" | "Burstable" | "BestEff
   return guaranteed ? "Guaranteed" : "Burstable";
 }
 
-const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-const ENV_MSG = "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')";
-
-function validateContainers(list: JsonMap[], path: string, volumes: Set<string>, names: Set<string>, pod: boolean): FieldError[] {
-  const errs: FieldError[] = [];
-  list.forEach((c, i) => {
-    const p = `${path}[${i}]`;
-    const name = asString(c.name);
-    if (!name) errs.push(required(`${p}.name`));
-    else {
-      for (const e of dns1123Label(name)) errs.push(invalid(`${p}.name`, { value: name, detail: e }));
-      if (names.has(name)) errs.push(duplicate(`${p}.name`, name));
-      names.add(name);
-    }
-    if (pod && !asString(c.image)) errs.push(required(`${p}.image`));
-    const ipp = c.imagePullPolicy;
-    if (ipp !== undefined && !["Always", "IfNotPresent", "Never"].includes(asString(ipp))) {
-      errs.push(notSupported(`${p}.imagePullPolicy`, { value: ipp, supported: ["Always", "IfNotPresent", "Never"] }));
-    }
-    asMaps(c.ports).forEach((port, j) => {
-      const pp = `${p}.ports[${j}]`;
-      const cp = asNumber(port.containerPort);
-      if (cp === undefined) errs.push(required(`${pp}.containerPort`));
-      else if (cp < 1 || cp > 65535) errs.push(invalid(`${pp}.containerPort`, { value: cp, detail: "must be between 1 and 65535, inclusive" }));
-      if (port.protocol !== undefined && !["SCTP", "TCP", "UDP"].includes(asString(port.protocol))) {
-        errs.push(notSupported(`${pp}.protocol`, { value: port.protocol, supported: ["SCTP", "TCP", "UDP"] }));
-      }
-    });
-    errs.push(...validateResources(c.resources, `${p}.resources`));
-    const portNames = new Set<string>();
-    asMaps(c.ports).forEach((port, j) => {
-      const n = asString(port.name);
-      if (!n) return;
-      if (portNames.has(n)) errs.push(duplicate(`${p}.ports[${j}].name`, n));
-      portNames.add(n);
-      const hp = asNumber(port.hostPort);
-      if (hp !== undefined && hp !== 0 && (hp < 1 || hp > 65535)) errs.push(invalid(`${p}.ports[${j}].hostPort`, { value: hp, detail: "must be between 1 and 65535, inclusive" }));
-    });
-    asMaps(c.env).forEach((env, j) => {
-      const n = asString(env.name);
-      if (!n) errs.push(required(`${p}.env[${j}].name`));
-      else if (!ENV_NAME.test(n)) errs.push(invalid(`${p}.env[${j}].name`, { value: n, detail: ENV_MSG }));
-    });
-    asMaps(c.volumeMounts).forEach((m, j) => {
-      const mp = `${p}.volumeMounts[${j}]`;
-      const n = asString(m.name);
-      if (!n) errs.push(required(`${mp}.name`));
-      else if (!volumes.has(n)) errs.push({ type: "FieldValueNotFound", field: `${mp}.name`, message: `Not found: ${JSON.stringify(n)}` });
-      if (!asString(m.mountPath)) errs.push(required(`${mp}.mountPath`));
-    });
-  });
-  return errs;
-}
-
-/** Requests and limits are quantities and no request exceeds its limit (upstream's ValidateResourceRequirements). */
-export function validateResources(res: unknown, path: string): FieldError[] {
-  const errs: FieldError[] = [];
-  const r = asMap(res);
-  if (!r) return errs;
-  const limits = asMap(r.limits) ?? {};
-  const requests = asMap(r.requests) ?? {};
-  for (const [kind, map] of [["limits", limits], ["requests", requests]] as const) {
-    for (const [name, q] of Object.entries(map)) {
-      const v = quantityValue(q);
-      if (v === undefined) errs.push(invalid(`${path}.${kind}[${name}]`, { value: q, detail: QUANTITY_MESSAGE }));
-      else if (v < 0) errs.push(invalid(`${path}.${kind}[${name}]`, { value: q, detail: "must be greater than or equal to 0" }));
-    }
-  }
-  for (const [name, q] of Object.entries(requests)) {
-    const req = quantityValue(q);
-    const lim = quantityValue(limits[name]);
-    if (req !== undefined && lim !== undefined && req > lim) {
-      errs.push(invalid(`${path}.requests`, { value: asString(q) || String(q), detail: `must be less than or equal to ${name} limit of ${asString(limits[name]) || String(limits[name])}` }));
-    }
-  }
-  return errs;
-}
-
-const TAINT_EFFECTS = ["NoExecute", "NoSchedule", "PreferNoSchedule"];
-
-/** Upstream's toleration rules: operators, value with Exists, tolerationSeconds only for NoExecute. */
-export function validateTolerations(list: unknown, path: string): FieldError[] {
-  const errs: FieldError[] = [];
-  asMaps(list).forEach((t, i) => {
-    const p = `${path}[${i}]`;
-    const op = asString(t.operator) || "Equal";
-    const key = asString(t.key);
-    if (key) for (const e of qualifiedName(key)) errs.push(invalid(`${p}.key`, { value: key, detail: e }));
-    if (!key && op !== "Exists") errs.push(invalid(`${p}.operator`, { value: op, detail: "operator must be Exists when `key` is empty, which means \"match all values and all keys\"" }));
-    if (op === "Exists" && asString(t.value)) errs.push(invalid(`${p}.operator`, { value: t.value, detail: "value must be empty when `operator` is 'Exists'" }));
-    if (op !== "Exists" && op !== "Equal") errs.push(notSupported(`${p}.operator`, { value: op, supported: ["Equal", "Exists"] }));
-    if (t.tolerationSeconds !== undefined && t.effect !== "NoExecute") {
-      errs.push(invalid(`${p}.effect`, { value: t.effect ?? "", detail: "effect must be 'NoExecute' when `tolerationSeconds` is set" }));
-    }
-    if (t.effect !== undefined && t.effect !== "" && !TAINT_EFFECTS.includes(asString(t.effect))) errs.push(notSupported(`${p}.effect`, { value: t.effect, supported: TAINT_EFFECTS }));
-  });
-  return errs;
-}
-
-/** Upstream's node taint rules: key, effect, no duplicate key+effect. */
-export function validateTaints(list: unknown, path: string): FieldError[] {
-  const errs: FieldError[] = [];
-  const seen = new Set<string>();
-  asMaps(list).forEach((t, i) => {
-    const p = `${path}[${i}]`;
-    const key = asString(t.key);
-    if (!key) errs.push(required(`${p}.key`));
-    else for (const e of qualifiedName(key)) errs.push(invalid(`${p}.key`, { value: key, detail: e }));
-    const effect = asString(t.effect);
-    if (!effect) errs.push(required(`${p}.effect`));
-    else if (!TAINT_EFFECTS.includes(effect)) errs.push(notSupported(`${p}.effect`, { value: effect, supported: TAINT_EFFECTS }));
-    for (const e of labelValue(asString(t.value))) errs.push(invalid(`${p}.value`, { value: t.value, detail: e }));
-    const id = `${key}:${effect}`;
-    if (seen.has(id)) errs.push(duplicate(p, { key, effect }));
-    seen.add(id);
-  });
-  return errs;
-}
-
 export interface PodSpecValidationOptions {
   /** where the spec sits: "spec" or "spec.template.spec" */
   path: string;
-  /** a Pod itself: images are required */
+  /** a Pod itself: the pod-only rules apply too */
   pod: boolean;
   /** volume names provided from outside the spec (a StatefulSet's volumeClaimTemplates) */
   extraVolumes?: string[];
 }
 
-/** Upstream's ValidatePodSpec essentials, at path ("spec" or "spec.template.spec"). */
+/** Upstream's ValidatePodSpec, at path ("spec" or "spec.template.spec"); for a Pod also its pod-only rules. */
 export function validatePodSpec(specRaw: unknown, opts: PodSpecValidationOptions): FieldError[] {
-  const { path } = opts;
-  const errs: FieldError[] = [];
-  const spec = asMap(specRaw) ?? {};
-  const volumes = new Set<string>(opts.extraVolumes ?? []);
-  asMaps(spec.volumes).forEach((v, i) => {
-    const sources = Object.keys(v).filter((k) => k !== "name");
-    if (sources.length > 1) errs.push(forbidden(`${path}.volumes[${i}].${sources[1]}`, "may not specify more than 1 volume type"));
-    const n = asString(v.name);
-    if (!n) errs.push(required(`${path}.volumes[${i}].name`));
-    else {
-      for (const e of dns1123Label(n)) errs.push(invalid(`${path}.volumes[${i}].name`, { value: n, detail: e }));
-      if (volumes.has(n)) errs.push(duplicate(`${path}.volumes[${i}].name`, n));
-      volumes.add(n);
-    }
-  });
-  const containers = asMaps(spec.containers);
-  if (containers.length === 0) errs.push(required(`${path}.containers`));
-  const names = new Set<string>();
-  errs.push(...validateContainers(asMaps(spec.initContainers), `${path}.initContainers`, volumes, names, opts.pod));
-  errs.push(...validateContainers(containers, `${path}.containers`, volumes, names, opts.pod));
-  const rp = spec.restartPolicy;
-  if (rp !== undefined && !["Always", "OnFailure", "Never"].includes(asString(rp))) {
-    errs.push(notSupported(`${path}.restartPolicy`, { value: rp, supported: ["Always", "Never", "OnFailure"] }));
+  const errs = validateSpec(specRaw, opts);
+  // templates keep upstream's old rule: a negative grace period is refused there, while a Pod's becomes 1
+  const tgps = asMap(specRaw)?.terminationGracePeriodSeconds;
+  if (!opts.pod && typeof tgps === "number" && tgps < 0) {
+    errs.push(invalid(`${opts.path}.terminationGracePeriodSeconds`, { value: tgps, detail: "must be greater than or equal to 0" }));
   }
-  const dp = spec.dnsPolicy;
-  if (dp !== undefined && !["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"].includes(asString(dp))) {
-    errs.push(notSupported(`${path}.dnsPolicy`, { value: dp, supported: ["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"] }));
-  }
-  const ads = spec.activeDeadlineSeconds;
-  if (typeof ads === "number" && ads <= 0) errs.push(invalid(`${path}.activeDeadlineSeconds`, { value: ads, detail: "must be between 1 and 2147483647, inclusive" }));
-  errs.push(...validateLabels(spec.nodeSelector, `${path}.nodeSelector`));
-  errs.push(...validateTolerations(spec.tolerations, `${path}.tolerations`));
-  const tgps = spec.terminationGracePeriodSeconds;
-  if (typeof tgps === "number" && tgps < 0 && opts.pod === false) {
-    errs.push(invalid(`${path}.terminationGracePeriodSeconds`, { value: tgps, detail: "must be greater than or equal to 0" }));
-  }
+  if (opts.pod) errs.push(...validatePodOnly(specRaw));
   return errs;
 }
 
-/** The fields of a pod spec an update may change (upstream's ValidatePodUpdate). */
-export function validatePodSpecUpdate(spec: unknown, old: unknown): FieldError[] {
-  const mutable = (s: unknown): JsonMap => {
-    const copy = structuredClone(asMap(s) ?? {});
-    for (const c of [...asMaps(copy.containers), ...asMaps(copy.initContainers)]) delete c.image;
-    delete copy.activeDeadlineSeconds;
-    delete copy.tolerations;
-    delete copy.terminationGracePeriodSeconds;
-    delete copy.schedulingGates;
-    return copy;
-  };
-  if (JSON.stringify(mutable(spec)) === JSON.stringify(mutable(old))) return [];
-  return [forbidden("spec", "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)")];
+/** Upstream's ValidatePodCreate + ValidatePodUpdate + the ephemeralcontainers subresource, for a Pod's spec. */
+export function validatePodObject(obj: KubeObject, old: KubeObject | undefined, subresource: string): FieldError[] {
+  if (subresource === "status") return [];
+  const errs = validatePodSpec(obj.spec, { path: "spec", pod: true });
+  if (!old) errs.push(...validatePodCreate(obj.spec));
+  else if (subresource === "") errs.push(...validatePodSpecUpdate(obj.spec, old.spec));
+  else if (subresource === "ephemeralcontainers") errs.push(...validateEphemeralContainersUpdate(asMap(obj.spec) ?? {}, asMap(old.spec) ?? {}));
+  return errs;
 }
 
 /** The pod phase ("Pending" when unset). */
@@ -472,13 +321,16 @@ export interface PodTemplateValidationOptions {
   extraVolumes?: string[];
 }
 
-/** Validation of a pod template (in deployments, jobs, ...). */
+/** Upstream's ValidatePodTemplateSpec (in deployments, jobs, ...). */
 export function validatePodTemplate(template: unknown, opts: PodTemplateValidationOptions): FieldError[] {
   const { path, extraVolumes = [] } = opts;
   const t = asMap(template);
   if (!t) return [required(path)];
-  const errs = validateLabels(asMap(t.metadata)?.labels, `${path}.metadata.labels`);
+  const meta = asMap(t.metadata);
+  const errs = validateLabels(meta?.labels, `${path}.metadata.labels`);
+  errs.push(...validateAnnotations(meta?.annotations, `${path}.metadata.annotations`));
   errs.push(...validatePodSpec(t.spec, { path: `${path}.spec`, pod: false, extraVolumes }));
+  errs.push(...validateTemplateOnly(t.spec, `${path}.spec`));
   return errs;
 }
 

@@ -77,7 +77,9 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 export function dns1123Label(v: string): string[] {
   const errs: string[] = [];
   if (v.length > 63) errs.push("must be no more than 63 characters");
-  if (!LABEL.test(v)) {
+  // upstream names the dots when the value would be a valid subdomain
+  if (!LABEL.test(v) && SUBDOMAIN.test(v)) errs.push("must not contain dots");
+  else if (!LABEL.test(v)) {
     errs.push("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')");
   }
   return errs;
@@ -237,6 +239,9 @@ export function validateLabelSelector(sel: unknown, path: string): FieldError[] 
       errs.push(invalid(`${p}.operator`, { value: op, detail: "not a valid selector operator" }));
     }
     for (const q of qualifiedName(asString(e.key))) errs.push(invalid(`${p}.key`, { value: e.key, detail: q }));
+    values.forEach((v, j) => {
+      for (const q of labelValue(asString(v))) errs.push(invalid(`${p}.values[${j}]`, { value: v, detail: q }));
+    });
   });
   return errs;
 }
@@ -266,4 +271,73 @@ export function selectorMatches(sel: unknown, labels: Record<string, string> | u
 /** Upstream's ValidateNonnegativeField. */
 export function nonNegative(v: unknown, field: string): FieldError[] {
   return typeof v === "number" && v < 0 ? [invalid(field, { value: v, detail: "must be greater than or equal to 0" })] : [];
+}
+
+/** Upstream's InclusiveRangeError. */
+export function inclusiveRange(lo: number, hi: number): string {
+  return `must be between ${lo} and ${hi}, inclusive`;
+}
+
+/** Problems with a port name (IANA_SVC_NAME: at most 15 of [-a-z0-9], one letter, no "--", no edge hyphen). */
+export function portName(v: string): string[] {
+  const errs: string[] = [];
+  if (v.length > 15) errs.push("must be no more than 15 characters");
+  if (!/^[-a-z0-9]+$/.test(v)) errs.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
+  if (!/[a-z]/.test(v)) errs.push("must contain at least one letter (a-z)");
+  if (v.includes("--")) errs.push("must not contain consecutive hyphens");
+  if (v.startsWith("-") || v.endsWith("-")) errs.push("must not begin or end with a hyphen");
+  return errs;
+}
+
+/** Upstream's hasChDirPrefix: keys and names that would walk out of a directory. */
+function chDirPrefix(v: string): string[] {
+  if (v === ".") return ["must not be '.'"];
+  if (v === "..") return ["must not be '..'"];
+  return v.startsWith("..") ? ["must not start with '..'"] : [];
+}
+
+/**
+ * Problems with an environment variable name. Kubernetes 1.32 relaxes the
+ * rule (feature RelaxedEnvironmentVariableValidation, on by default): any
+ * printable ASCII but '='.
+ */
+export function envVarName(v: string): string[] {
+  if (v.length === 0) return ["environment variable name must be non-empty"];
+  return /^[\x20-\x3c\x3e-\x7e]+$/.test(v) ? [] : ["a valid environment variable name must consist only of printable ASCII characters other than '='"];
+}
+
+/** Problems with a ConfigMap or Secret key. */
+export function configMapKey(v: string): string[] {
+  const errs: string[] = [];
+  if (v.length > 253) errs.push("must be no more than 253 characters");
+  if (!/^[-._a-zA-Z0-9]+$/.test(v)) {
+    errs.push("a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')");
+  }
+  return [...errs, ...chDirPrefix(v)];
+}
+
+/** Problems with an HTTP header name. */
+export function httpHeaderName(v: string): string[] {
+  return /^[-A-Za-z0-9]+$/.test(v) ? [] : ["a valid HTTP header must consist of alphanumeric characters or '-' (e.g. 'X-Header-Name', regex used for validation is '[-A-Za-z0-9]+')"];
+}
+
+/** Problems with an IP address (upstream's IsValidIP, which accepts IPv4 with leading zeros). */
+export function ipAddress(v: string): string[] {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(v);
+  if (v4 && v4.slice(1).every((o) => Number(o) <= 255)) return [];
+  if (!v4 && v.includes(":") && isIPv6(v)) return [];
+  return ["must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"];
+}
+
+function isIPv6(v: string): boolean {
+  const tail = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(v);
+  // an embedded IPv4 tail stands for the last two groups
+  const text = tail ? `${tail[1]}0:0` : v;
+  if (tail && ipAddress(tail[2]).length) return false;
+  const halves = text.split("::");
+  if (halves.length > 2) return false;
+  const groups = halves.map((h) => (h === "" ? [] : h.split(":")));
+  if (!groups.flat().every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return false;
+  const count = groups.flat().length;
+  return halves.length === 2 ? count < 8 : count === 8;
 }

@@ -2,7 +2,7 @@
 import type { FieldError, KindDef } from "../kind.ts";
 import type { KubeObject } from "../types.ts";
 import { asMap, asMaps, asNumber, asString, ensureMap, setDefaults } from "../access.ts";
-import { validateTaints, defaultPod, defaultPodTemplate, podColumns, podRow, podSelectableFields, qosClassOf, validatePodSpec, validatePodSpecUpdate, validatePodTemplate } from "../pods.ts";
+import { validateTaints, defaultPod, defaultPodTemplate, podColumns, podRow, podSelectableFields, qosClassOf, validatePodObject, validatePodTemplate } from "../pods.ts";
 import { AGE, NAME, age, col, containersAndImages, formatLabels, rfc3339, since } from "../printing.ts";
 import { serviceHooks } from "../services.ts";
 import { dns1035Label, dns1123Label, immutable, invalid, required } from "../validation.ts";
@@ -141,12 +141,7 @@ export function coreKinds(): KindDef[] {
       ...core, kind: "Pod", resource: "pods", namespaced: true, shortNames: ["po"], categories: ["all"], statusSubresource: true,
       extraSubresources: ["attach", "binding", "ephemeralcontainers", "eviction", "exec", "log", "portforward", "proxy"],
       defaults: defaultPod,
-      validateSpec(obj, old, ctx) {
-        if (ctx.subresource === "status") return [];
-        const errs = validatePodSpec(obj.spec, { path: "spec", pod: true });
-        if (old && ctx.subresource === "") errs.push(...validatePodSpecUpdate(obj.spec, old.spec));
-        return errs;
-      },
+      validateSpec: (obj, old, ctx) => validatePodObject(obj, old, ctx.subresource),
       prepareForCreate(obj) {
         obj.status = { phase: "Pending", qosClass: qosClassOf(obj.spec) };
       },
