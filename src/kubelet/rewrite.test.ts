@@ -7,7 +7,8 @@
  * configs), and the runtime knows the image under the original name only.
  * An image the rewrite does not match pulls as before through containerd's
  * mirror; one whose rewritten name is missing falls back to that pull; an
- * invalid pattern is logged by name and skipped.
+ * invalid pattern is logged by name and skipped; when everything fails the
+ * Failed event carries containerd's error of the last attempt.
  */
 import { strict as assert } from "node:assert";
 import { after, before, test } from "node:test";
@@ -103,4 +104,15 @@ test("when the rewritten name is missing on every endpoint, the normal pull runs
   assert.ok(asked("/v2/mirror/demo/fallback/manifests/1").length > 0, "the rewritten name was tried first");
   assert.ok(asked(`/v2/demo/fallback/manifests/1?ns=${REGISTRY}`).length > 0, reg.seen.join("\n"));
   assert.ok(logs.some((l) => l.startsWith(`rewritten pulls of ${REGISTRY}/demo/fallback:1 failed`)), logs.join("\n"));
+});
+
+test("when every endpoint and the registry itself fail, the pod reports ErrImagePull with the real error", async () => {
+  const image = `${REGISTRY}/demo/missing:1`;
+  await env.client.create(R.pods, "default", pod("missing", image, true));
+  const failed = await waitFor("Failed event", async () => (await eventsFor(env, "missing")).find((e) => e.reason === "Failed" && e.message.startsWith(`Failed to pull image "${image}"`)));
+  assert.match(failed.message, /: failed to pull and unpack image "registry\.k3sts\.invalid\/demo\/missing:1": failed to resolve reference/, "containerd's own error of the last attempt");
+  await waitForPod(env, "missing", "ErrImagePull or ImagePullBackOff", (p) => /ErrImagePull|ImagePullBackOff/.test(p.status?.containerStatuses?.[0]?.state?.waiting?.reason ?? ""));
+  assert.ok(asked("/v2/mirror/demo/missing/manifests/1").length > 0, "the rewritten name was tried");
+  assert.ok(asked(`/v2/demo/missing/manifests/1?ns=${REGISTRY}`).length > 0, "then containerd's own pull");
+  await env.client.delete(R.pods, "default", "missing", { gracePeriodSeconds: 0 });
 });
