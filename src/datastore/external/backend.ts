@@ -50,7 +50,7 @@ export class EtcdBackend implements KineBackend {
   }
 
   async start(): Promise<void> {
-    const status = await retryConnect(() => this.client.status(), { what: `etcd ${this.opts.endpoints.join(",")}`, timeoutMs: this.opts.connectTimeoutMs, log: this.log });
+    const status = await retryConnect(() => this.client.status({ once: true }), { what: `etcd ${this.opts.endpoints.join(",")}`, timeoutMs: this.opts.connectTimeoutMs, log: this.log });
     this.log(`datastore: connected to etcd ${status.version} at revision ${status.header.revision}`);
     await this.refreshCompactRevision(status.header.revision);
     this.stopCompaction = startCompactionLoop({

@@ -135,7 +135,7 @@ export class EtcdClient {
     return type.toObject(type.decode(body), TO_OBJECT) as T;
   }
 
-  private async call<T>(spec: MethodSpec, req: object): Promise<T> {
+  private async call<T>(spec: MethodSpec, req: object, opts: { once?: boolean } = {}): Promise<T> {
     const body = this.encode(spec.request, req);
     const deadline = Date.now() + this.timeoutMs;
     for (let pause = 100; ; pause = Math.min(pause * 2, 2000)) {
@@ -147,7 +147,7 @@ export class EtcdClient {
         if (!(err instanceof GrpcCallError) || (err.code !== Code.UNAVAILABLE && err.code !== Code.DEADLINE_EXCEEDED)) throw err;
         // this member cannot serve (down, partitioned, no leader): the next call goes to another
         if (session) this.conn.drop(session);
-        const again = err.code === Code.UNAVAILABLE && (spec.idempotent || err.notSent);
+        const again = !opts.once && err.code === Code.UNAVAILABLE && (spec.idempotent || err.notSent);
         if (!again || Date.now() + pause >= deadline) throw err;
         await new Promise((r) => setTimeout(r, pause));
       }
@@ -190,8 +190,9 @@ export class EtcdClient {
     return this.call(LEASE_LEASES, {});
   }
 
-  status(): Promise<PbStatusResponse> {
-    return this.call(STATUS, {});
+  /** the member's status; `once` tries the endpoints one round only (start-up retries and logs itself) */
+  status(opts: { once?: boolean } = {}): Promise<PbStatusResponse> {
+    return this.call(STATUS, {}, opts);
   }
 
   /** renews a lease once (a keep-alive stream with one request); resolves with the TTL, 0 when the lease is gone */

@@ -134,6 +134,8 @@ export class EtcdConnection {
     session.once("goaway", () => session.close());
     if (!this.opts.keepAliveMs) return;
     ping = setInterval(() => {
+      // a session torn down by a TLS alert may never emit close: stop pinging it here too
+      if (session.destroyed || session.closed) return clearInterval(ping);
       const timer = setTimeout(() => this.drop(session), this.opts.keepAliveMs / 2);
       const sent = session.ping((err) => {
         clearTimeout(timer);
