@@ -2,7 +2,8 @@
  * Image pulls as upstream's image manager: honour imagePullPolicy (ask
  * ImageStatus first: PullImage always contacts a registry), credentials from
  * imagePullSecrets, events Pulling/Pulled/Failed, and per-image back-off
- * (ErrImagePull, then ImagePullBackOff).
+ * (ErrImagePull, then ImagePullBackOff). registries.yaml rewrites, which
+ * containerd 1.6 cannot apply, are applied here (images/).
  */
 import type { AuthConfig, CriClient } from "./cri/mod.ts";
 import { objectData, type ObjectCache } from "./env.ts";
