@@ -1,6 +1,6 @@
 /**
- * Two API servers on one PostgreSQL 15 datastore (k3s HA with an external
- * database): concurrent Service creates through both never share a ClusterIP
+ * Two API servers on one PostgreSQL 15 or MariaDB datastore (k3s HA with an
+ * external database): concurrent Service creates through both never share a ClusterIP
  * or NodePort, deletes free them for either server, and a restarted server
  * keeps refusing what the other holds. The ranges are small, so two
  * independent in-memory allocators would collide almost surely.
@@ -9,13 +9,13 @@
  * revision counter and the watch), so two servers on one file are not a
  * supported setup, as in k3s, whose HA needs an external datastore or etcd.
  */
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createApiServer, type ApiServer } from "../../apiserver/mod.ts";
 import { ApiError, type Client } from "../../client/client.ts";
 import { inProcessClient } from "../../client/mod.ts";
 import { createBackend, type KineBackend } from "../../datastore/mod.ts";
-import { startPostgres, type TestDatabase } from "../../datastore/testing/databases.ts";
+import { startMariadb, startPostgres, type TestDatabase } from "../../datastore/testing/databases.ts";
 import type { ClusterSettings } from "../kind.ts";
 import type { KubeObject } from "../types.ts";
 import { builtinKinds, builtinSchemas } from "../registry.ts";
@@ -38,8 +38,11 @@ interface Server {
   close(): Promise<void>;
 }
 
-async function startServer(endpoint: string): Promise<Server> {
-  const backend = await createBackend({ dataDir: "/nonexistent", endpoint, pollIntervalMs: 200, connectTimeoutMs: 5000 });
+function openDatastore(endpoint: string): Promise<KineBackend> {
+  return createBackend({ dataDir: "/nonexistent", endpoint, pollIntervalMs: 200, connectTimeoutMs: 5000 });
+}
+
+async function startServer(backend: KineBackend): Promise<Server> {
   let client: Client | undefined;
   const alloc = new ServiceAllocators(settings, { store: backend, storedService: (ns, name) => storedServiceVia(client!)(ns, name) });
   const api = await createApiServer({ backend, kinds: withServiceAllocation(builtinKinds(), alloc), schemas: builtinSchemas(), cluster: settings, version: VERSION });
@@ -90,28 +93,25 @@ function assertDistinct(svcs: KubeObject[], what: string): void {
   assert.equal(new Set(svcs.map(portOf)).size, svcs.length, `${what}: node ports are distinct`);
 }
 
-let pg: TestDatabase;
-let servers: Server[] = [];
-before(async () => {
-  pg = await startPostgres();
-});
-after(async () => {
-  for (const s of servers) await s.close().catch(() => undefined);
-  await pg?.stop();
-});
-
-test("two API servers on one PostgreSQL datastore never hand out one ClusterIP or NodePort twice", async () => {
-  const endpoint = pg.endpoint("alloc_two_servers");
-  // both start at once: their first repair passes race to create the ranges
-  servers = await Promise.all([startServer(endpoint), startServer(endpoint)]);
+/** The whole scenario on one database server; servers[] is filled so the caller can close what started. */
+async function twoServers(endpoint: string, servers: Server[]): Promise<void> {
+  // connections one after the other (the MySQL driver's first open of a fresh database does not take a racing peer),
+  // then both servers at once: their first repair passes race to create the ranges
+  const first = await openDatastore(endpoint);
+  const second = await openDatastore(endpoint).catch(async (err: unknown) => {
+    await first.close();
+    throw err;
+  });
+  servers.push(...(await Promise.all([startServer(first), startServer(second)])));
   const made = await createThroughBoth(servers, "a", 100);
   assert.equal(made.length, 200);
   assertDistinct(made, "200 concurrent creates through two servers");
 
   // one requested IP asked of both servers at once: exactly one gets it
-  const free = "10.43.1.250";
+  // in the static band, which dynamic allocation leaves alone while it has room
+  const free = "10.43.0.20";
   const race = await Promise.allSettled(servers.map((s, i) => s.client.create(SERVICES, "default", nodePortService(`race-${i}`, { clusterIP: free }))));
-  assert.equal(race.filter((r) => r.status === "fulfilled").length, 1, "one server wins the requested IP");
+  assert.equal(race.filter((r) => r.status === "fulfilled").length, 1, `one server wins the requested IP: ${race.map((r) => (r.status === "rejected" ? String(r.reason) : "ok")).join("; ")}`);
   const lost = race.find((r): r is PromiseRejectedResult => r.status === "rejected");
   assert.ok(lost?.reason instanceof ApiError && lost.reason.code === 422 && /provided IP is already allocated/.test(lost.reason.message), String(lost?.reason));
 
@@ -128,11 +128,24 @@ test("two API servers on one PostgreSQL datastore never hand out one ClusterIP o
 
   // a restart of one server keeps everything: it refuses held values and hands out only free ones
   await servers[0].close();
-  servers[0] = await startServer(endpoint);
+  servers[0] = await startServer(await openDatastore(endpoint));
   await assert.rejects(servers[0].client.create(SERVICES, "default", nodePortService("clash", { clusterIP: ipOf(held[0]) })), /provided IP is already allocated/);
   await assert.rejects(servers[0].client.create(SERVICES, "default", nodePortService("clash", { ports: [{ port: 80, nodePort: portOf(held[1]) }] })), /provided port is already allocated/);
   const more = await createThroughBoth(servers, "b", 50);
   assertDistinct([...held, ...more], "kept and new Services after a restart");
   const stored = (await servers[1].client.list(SERVICES, "default")).items.filter((s) => s.metadata.name !== "kubernetes");
   assertDistinct(stored, "every stored Service");
-});
+}
+
+for (const db of [{ name: "PostgreSQL", start: startPostgres }, { name: "MariaDB", start: startMariadb }]) {
+  test(`two API servers on one ${db.name} datastore never hand out one ClusterIP or NodePort twice`, async () => {
+    const server: TestDatabase = await db.start();
+    const servers: Server[] = [];
+    try {
+      await twoServers(server.endpoint("alloc_two_servers"), servers);
+    } finally {
+      for (const s of servers) await s.close().catch(() => undefined);
+      await server.stop();
+    }
+  });
+}
