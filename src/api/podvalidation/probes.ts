@@ -22,7 +22,7 @@ function validateSleep(s: JsonMap, path: string, gracePeriod: number | undefined
   const seconds = asNumber(s.seconds) ?? 0;
   if (gracePeriod === undefined || (seconds > 0 && seconds <= gracePeriod)) return [];
   const detail = `must be greater than 0 and less than terminationGracePeriodSeconds (${gracePeriod}). Enable AllowPodLifecycleSleepActionZeroValue feature gate for zero sleep.`;
-  return [invalid(`${path}.seconds`, { value: seconds, detail })];
+  return [invalid(path, { value: seconds, detail })];
 }
 
 function validateHandler(h: JsonMap, path: string, opts: { kinds: string[]; gracePeriod?: number }): FieldError[] {
