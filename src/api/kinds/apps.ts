@@ -1,11 +1,12 @@
 /** apps/v1 kinds. */
-import type { FieldError, KindDef, StrategyContext } from "../kind.ts";
+import type { KindDef, StrategyContext } from "../kind.ts";
 import type { KubeObject } from "../types.ts";
 import { asMap, asMaps, asNumber, asString, ensureMap, setDefaults } from "../access.ts";
 import { defaultPodTemplate } from "../pods.ts";
 import { AGE, NAME, age, col, formatLabels } from "../printing.ts";
-import { forbidden, required } from "../validation.ts";
-import { count, intOrPercent, validateWorkload, workloadWideCells } from "../workloads.ts";
+import { dns1123Label } from "../validation.ts";
+import { count, workloadWideCells } from "../workloads.ts";
+import { validateControllerRevision, validateDaemonSet, validateDeployment, validateReplicaSet, validateStatefulSet } from "../kindvalidation/apps.ts";
 import { define } from "./define.ts";
 
 const apps = { group: "apps", version: "v1" };
@@ -49,31 +50,7 @@ export function appsKinds(): KindDef[] {
         setDefaults(spec, { progressDeadlineSeconds: 600 });
         defaultPodTemplate(spec.template);
       },
-      validateSpec(obj, old, ctx) {
-        if (ctx.subresource === "status") return [];
-        const errs = validateWorkload(obj, { old, noun: "deployment", restartPolicies: ["Always"], immutableSelector: true });
-        const spec = asMap(obj.spec) ?? {};
-        const strategy = asMap(spec.strategy) ?? {};
-        if (strategy.type !== undefined && !["Recreate", "RollingUpdate"].includes(asString(strategy.type))) {
-          errs.push({ type: "FieldValueNotSupported", field: "spec.strategy.type", message: `Unsupported value: ${JSON.stringify(strategy.type)}: supported values: "Recreate", "RollingUpdate"` });
-        }
-        if (strategy.type === "Recreate" && strategy.rollingUpdate) errs.push(forbidden("spec.strategy.rollingUpdate", "may not be specified when strategy `type` is 'Recreate'"));
-        const ru = asMap(strategy.rollingUpdate);
-        if (ru) {
-          errs.push(...intOrPercent(ru.maxUnavailable, "spec.strategy.rollingUpdate.maxUnavailable"));
-          errs.push(...intOrPercent(ru.maxSurge, "spec.strategy.rollingUpdate.maxSurge"));
-          const zero = (v: unknown) => v === 0 || v === "0%";
-          if (zero(ru.maxUnavailable) && zero(ru.maxSurge)) {
-            errs.push({ type: "FieldValueInvalid", field: "spec.strategy.rollingUpdate.maxUnavailable", message: `Invalid value: ${JSON.stringify(ru.maxUnavailable)}: may not be 0 when \`maxSurge\` is 0` });
-          }
-        }
-        const pds = asNumber(spec.progressDeadlineSeconds);
-        const mrs = asNumber(spec.minReadySeconds) ?? 0;
-        if (pds !== undefined && pds <= mrs) {
-          errs.push({ type: "FieldValueInvalid", field: "spec.progressDeadlineSeconds", message: `Invalid value: ${pds}: must be greater than minReadySeconds` });
-        }
-        return errs;
-      },
+      validateSpec: (obj, old, ctx) => ctx.subresource === "status" ? [] : validateDeployment(obj, old),
       prepareForCreate: initStatus, prepareForUpdate: splitStatus,
       columns: [NAME, col("Ready", { type: "string", description: "Number of the pod with ready state" }), col("Up-to-date", { type: "string", description: "Total number of non-terminated pods targeted by this deployment that have the desired template spec." }),
         col("Available", { type: "string", description: "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment." }), AGE, ...WIDE],
@@ -92,7 +69,7 @@ export function appsKinds(): KindDef[] {
         setDefaults(spec, { replicas: 1 });
         defaultPodTemplate(spec.template);
       },
-      validateSpec: (obj, old, ctx) => ctx.subresource === "status" ? [] : validateWorkload(obj, { old, noun: "replicaset", restartPolicies: ["Always"], immutableSelector: true }),
+      validateSpec: (obj, old, ctx) => ctx.subresource === "status" ? [] : validateReplicaSet(obj, old),
       prepareForCreate: initStatus, prepareForUpdate: splitStatus,
       columns: [NAME, col("Desired", { type: "integer", description: "Replicas is the number of desired replicas." }), col("Current", { type: "integer", description: "Replicas is the most recently observed number of replicas." }),
         col("Ready", { type: "integer", description: "The number of ready replicas for this replica set." }), AGE, ...WIDE],
@@ -101,7 +78,8 @@ export function appsKinds(): KindDef[] {
     }),
     define({
       ...apps, kind: "StatefulSet", resource: "statefulsets", namespaced: true, shortNames: ["sts"], categories: ["all"],
-      statusSubresource: true, scale: SCALE,
+      // upstream 1.32: a StatefulSet's name becomes its pods' hostnames, so it is a DNS-1123 label
+      statusSubresource: true, scale: SCALE, nameRule: dns1123Label,
       defaults(obj) {
         const spec = ensureMap(obj, "spec");
         setDefaults(spec, { replicas: 1 });
@@ -128,27 +106,7 @@ export function appsKinds(): KindDef[] {
         }
         defaultPodTemplate(spec.template);
       },
-      validateSpec(obj, old, ctx) {
-        if (ctx.subresource === "status") return [];
-        const spec = asMap(obj.spec) ?? {};
-        const claims = asMaps(spec.volumeClaimTemplates).map((t) => asString(asMap(t.metadata)?.name)).filter((n) => n);
-        const errs = validateWorkload(obj, { old, noun: "statefulset", restartPolicies: ["Always"], immutableSelector: false, extraVolumes: claims });
-        const pmp = spec.podManagementPolicy;
-        if (pmp !== undefined && !["OrderedReady", "Parallel"].includes(asString(pmp))) {
-          errs.push({ type: "FieldValueNotSupported", field: "spec.podManagementPolicy", message: `Unsupported value: ${JSON.stringify(pmp)}: supported values: "OrderedReady", "Parallel"` });
-        }
-        if (old) {
-          const strip = (s: unknown) => {
-            const c = structuredClone(asMap(s) ?? {});
-            for (const k of ["replicas", "ordinals", "template", "updateStrategy", "persistentVolumeClaimRetentionPolicy", "minReadySeconds"]) delete c[k];
-            return JSON.stringify(c);
-          };
-          if (strip(obj.spec) !== strip(old.spec)) {
-            errs.push(forbidden("spec", "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"));
-          }
-        }
-        return errs;
-      },
+      validateSpec: (obj, old, ctx) => ctx.subresource === "status" ? [] : validateStatefulSet(obj, old),
       prepareForCreate: initStatus, prepareForUpdate: splitStatus,
       columns: [NAME, col("Ready", { type: "string", description: "Number of the pod with ready state" }), AGE, WIDE[0], WIDE[1]],
       row: (o) => [o.metadata.name ?? "", `${count(o, "status.readyReplicas")}/${count(o, "spec.replicas")}`, age(o), ...workloadWideCells(o).slice(0, 2)],
@@ -167,7 +125,7 @@ export function appsKinds(): KindDef[] {
         setDefaults(spec, { revisionHistoryLimit: 10 });
         defaultPodTemplate(spec.template);
       },
-      validateSpec: (obj, old, ctx) => ctx.subresource === "status" ? [] : validateWorkload(obj, { old, noun: "daemonset", restartPolicies: ["Always"], immutableSelector: true }),
+      validateSpec: (obj, old, ctx) => ctx.subresource === "status" ? [] : validateDaemonSet(obj, old),
       prepareForCreate: initStatus, prepareForUpdate: splitStatus,
       columns: [NAME, col("Desired", { type: "integer", description: "The total number of nodes that should be running the daemon pod." }), col("Current", { type: "integer", description: "The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod." }),
         col("Ready", { type: "integer", description: "numberReady is the number of nodes that should be running the daemon pod and have one or more of the daemon pod running with a Ready Condition." }),
@@ -178,14 +136,7 @@ export function appsKinds(): KindDef[] {
     }),
     define({
       ...apps, kind: "ControllerRevision", resource: "controllerrevisions", namespaced: true,
-      validateSpec(obj, old) {
-        const errs: FieldError[] = [];
-        if (obj.revision === undefined) errs.push(required("revision"));
-        if (old && JSON.stringify(obj.data ?? null) !== JSON.stringify(old.data ?? null)) {
-          errs.push({ type: "FieldValueInvalid", field: "data", message: "Invalid value: \"\": field is immutable" });
-        }
-        return errs;
-      },
+      validateSpec: (obj, old) => validateControllerRevision(obj, old),
       columns: [NAME, col("Controller", { type: "string", description: "Controller of the object" }), col("Revision", { type: "string", description: "Revision is the revision number" }), AGE],
       row(o) {
         const owner = (o.metadata.ownerReferences ?? []).find((r) => r.controller);
