@@ -71,8 +71,10 @@ export class StoredRange {
   /** The stored range as it is now (undefined when never written); refreshes the cache. */
   async read(): Promise<RangeSnapshot | undefined> {
     const { kv } = await this.opts.store.get(this.opts.key);
-    this.#cache = kv ? decodeRange(kv, this.opts.size) : undefined;
-    return this.#cache;
+    const snapshot = kv ? decodeRange(kv, this.opts.size) : undefined;
+    // a read that overlapped a write of ours must not put an older revision back in the cache
+    if (!snapshot || !this.#cache || snapshot.revision >= this.#cache.revision) this.#cache = snapshot;
+    return snapshot;
   }
 
   /** Whether offset is taken in storage now. */
