@@ -105,3 +105,25 @@ test("one server over SQLite: 200 concurrent creates get 200 distinct cluster IP
     await ts.close();
   }
 });
+
+test("updates through the server claim and free node ports in the stored range", async () => {
+  const { ts, holder } = await serverWithSwappableAllocators();
+  try {
+    const client = inProcessClient(ts.api.handler, { username: "system:apiserver", groups: ["system:masters"] });
+    holder.current = new ServiceAllocators(settings, { store: ts.backend });
+    (await startServiceAllocationRepair(client, { settings, allocators: holder.current }))();
+    const path = "/api/v1/namespaces/default/services/u";
+    const made = await ts.request("POST", "/api/v1/namespaces/default/services", { body: nodePortService("u", { type: "ClusterIP" }) });
+    assert.equal(made.status, 201, made.body.toString());
+    const toNodePort = await ts.request("PATCH", path, { body: { spec: { type: "NodePort" } }, headers: { "content-type": "application/merge-patch+json" } });
+    assert.equal(toNodePort.status, 200, toNodePort.body.toString());
+    const port = toNodePort.json().spec.ports[0].nodePort as number;
+    assert.equal(await holder.current.portAllocated(port), true, "the new node port is stored");
+    const back = await ts.request("PATCH", path, { body: { spec: { type: "ClusterIP", ports: [{ port: 80, nodePort: null }] } }, headers: { "content-type": "application/merge-patch+json" } });
+    assert.equal(back.status, 200, back.body.toString());
+    assert.equal(await holder.current.portAllocated(port), false, "dropping the node port frees it");
+    assert.equal(await holder.current.ipAllocated(made.json().spec.clusterIP), true, "the cluster IP stays");
+  } finally {
+    await ts.close();
+  }
+});
