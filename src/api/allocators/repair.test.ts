@@ -6,6 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { startTestServer, type TestServer } from "../../apiserver/testenv.ts";
+import type { Client } from "../../client/client.ts";
 import { inProcessClient } from "../../client/mod.ts";
 import type { ServiceAllocation } from "../kind.ts";
 import { builtinKinds, builtinSchemas } from "../registry.ts";
@@ -25,6 +26,16 @@ async function serverWithSwappableAllocators(): Promise<{ ts: TestServer; holder
   };
   const ts = await startTestServer({ kinds: withServiceAllocation(builtinKinds(), via), schemas: builtinSchemas(), cluster: settings });
   return { ts, holder };
+}
+
+/** A test server allocating from ranges in its datastore, after the first repair pass built them. */
+async function serverWithStoredAllocation(): Promise<{ ts: TestServer; alloc: ServiceAllocators; client: Client }> {
+  const { ts, holder } = await serverWithSwappableAllocators();
+  const client = inProcessClient(ts.api.handler, { username: "system:apiserver", groups: ["system:masters"] });
+  const alloc = new ServiceAllocators(settings, { store: ts.backend });
+  holder.current = alloc;
+  (await startServiceAllocationRepair(client, { settings, allocators: alloc }))();
+  return { ts, alloc, client };
 }
 
 function nodePortService(name: string, extra: Record<string, unknown> = {}): unknown {
@@ -90,39 +101,33 @@ test("stored allocation: nothing before repair, held values survive a restart, d
 });
 
 test("one server over SQLite: 200 concurrent creates get 200 distinct cluster IPs from the stored range", async () => {
-  const { ts, holder } = await serverWithSwappableAllocators();
+  const { ts, alloc, client } = await serverWithStoredAllocation();
   try {
-    const client = inProcessClient(ts.api.handler, { username: "system:apiserver", groups: ["system:masters"] });
-    holder.current = new ServiceAllocators(settings, { store: ts.backend });
-    (await startServiceAllocationRepair(client, { settings, allocators: holder.current }))();
     const made = await Promise.all(
       Array.from({ length: 200 }, (_, i) => client.create(SERVICES, "default", { apiVersion: "v1", kind: "Service", metadata: { name: `c${i}` }, spec: { ports: [{ port: 80 }] } })),
     );
     const ips = made.map((s) => String((s.spec as Record<string, unknown>).clusterIP));
     assert.equal(new Set(ips).size, 200);
-    assert.equal((await holder.current.ranges[0].offsets.read())?.bits.count, 200);
+    assert.equal((await alloc.ranges[0].offsets.read())?.bits.count, 200);
   } finally {
     await ts.close();
   }
 });
 
 test("updates through the server claim and free node ports in the stored range", async () => {
-  const { ts, holder } = await serverWithSwappableAllocators();
+  const { ts, alloc, client } = await serverWithStoredAllocation();
   try {
-    const client = inProcessClient(ts.api.handler, { username: "system:apiserver", groups: ["system:masters"] });
-    holder.current = new ServiceAllocators(settings, { store: ts.backend });
-    (await startServiceAllocationRepair(client, { settings, allocators: holder.current }))();
     const path = "/api/v1/namespaces/default/services/u";
     const made = await ts.request("POST", "/api/v1/namespaces/default/services", { body: nodePortService("u", { type: "ClusterIP" }) });
     assert.equal(made.status, 201, made.body.toString());
     const toNodePort = await ts.request("PATCH", path, { body: { spec: { type: "NodePort" } }, headers: { "content-type": "application/merge-patch+json" } });
     assert.equal(toNodePort.status, 200, toNodePort.body.toString());
     const port = toNodePort.json().spec.ports[0].nodePort as number;
-    assert.equal(await holder.current.portAllocated(port), true, "the new node port is stored");
+    assert.equal(await alloc.portAllocated(port), true, "the new node port is stored");
     const back = await ts.request("PATCH", path, { body: { spec: { type: "ClusterIP", ports: [{ port: 80, nodePort: null }] } }, headers: { "content-type": "application/merge-patch+json" } });
     assert.equal(back.status, 200, back.body.toString());
-    assert.equal(await holder.current.portAllocated(port), false, "dropping the node port frees it");
-    assert.equal(await holder.current.ipAllocated(made.json().spec.clusterIP), true, "the cluster IP stays");
+    assert.equal(await alloc.portAllocated(port), false, "dropping the node port frees it");
+    assert.equal(await alloc.ipAllocated(made.json().spec.clusterIP), true, "the cluster IP stays");
   } finally {
     await ts.close();
   }
