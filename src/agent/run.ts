@@ -5,7 +5,7 @@
  */
 import type { Client } from "../client/client.ts";
 import { readRegistries, startAgentRuntime } from "./containerd/mod.ts";
-import { registerLocalKubelet, startKubelet, startKubeletServer, type Kubelet, type KubeletServer } from "../kubelet/mod.ts";
+import { evictionFlagsFromArgs, parseEvictionConfig, registerLocalKubelet, startKubelet, startKubeletServer, type Kubelet, type KubeletServer } from "../kubelet/mod.ts";
 import type { AgentConfig } from "../server/config.ts";
 import { errorMessage, log } from "../util/log.ts";
 import { CONTROL_PLANE_LABELS, k3sNodeLabels, parseNodeTaints } from "./node.ts";
@@ -31,6 +31,8 @@ export interface RunningAgent {
 export async function startAgent(config: AgentConfig, opts: AgentOptions): Promise<RunningAgent> {
   const labels = k3sNodeLabels(config);
   const taints = parseNodeTaints(config.nodeTaints);
+  // a malformed eviction flag stops start-up before containerd runs; other kubelet args are not read yet
+  const evictionConfig = parseEvictionConfig(evictionFlagsFromArgs(config.kubeletArgs));
   log.info("Starting containerd");
   const runtime = await startAgentRuntime({
     dataDir: config.dataDir,
@@ -58,6 +60,7 @@ export async function startAgent(config: AgentConfig, opts: AgentOptions): Promi
     cni: { confDir: runtime.cniConfDir },
     // upstream's thresholds (85/80 % of the image filesystem); the sandbox image is never collected
     imageGC: { imageFsPath: runtime.root, keep: [config.pauseImage] },
+    eviction: { config: evictionConfig },
     log: (m) => log.info(`kubelet: ${m}`),
   });
   const unregister = registerLocalKubelet(kubelet);

@@ -9,6 +9,7 @@ import { writeCniConfig } from "../network/cni/mod.ts";
 import type { KubeletContext } from "./context.ts";
 import { createCriClient, type CriClient } from "./cri/mod.ts";
 import { collectImages } from "./imagegc.ts";
+import { startEviction, type KubeletEvictionOptions } from "./eviction/kubelet.ts";
 import { rotateContainerLogs, type LogRotateOptions } from "./logrotate.ts";
 import { ImagePuller } from "./images.ts";
 import type { PullRegistries } from "./images/rewrite.ts";
@@ -68,6 +69,8 @@ export interface KubeletOptions {
   resyncSeconds?: number;
   /** seconds between node status updates and lease renewals; default 10 */
   statusIntervalSeconds?: number;
+  /** node-pressure eviction: thresholds (default upstream's) and the housekeeping interval */
+  eviction?: KubeletEvictionOptions;
   /** registries.yaml (mirrors, configs): the kubelet applies its rewrites, which containerd 1.6 cannot */
   registries?: PullRegistries;
   log?: (msg: string) => void;
@@ -144,6 +147,8 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     kubeletPort: opts.port ?? 10250,
     maxPods: opts.maxPods,
   };
+  const eviction = startEviction(opts.eviction ?? {}, { nodeOpts, imageFsPath: opts.imageGC?.imageFsPath ?? opts.dataDir });
+  nodeOpts.evictionHard = eviction.reserve;
   let node = await registerNode(client, nodeOpts);
   const events = createEventRecorder(client, { component: "kubelet", host: opts.nodeName });
   const sandbox: SandboxContext = {
@@ -229,7 +234,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     }
     node = current;
     await applyPodCIDR(current);
-    await client.patch(R.nodes, undefined, opts.nodeName, "merge", { status: nodeStatus(nodeOpts, { health, old: current.status?.conditions }) }, { subresource: "status" });
+    await client.patch(R.nodes, undefined, opts.nodeName, "merge", { status: nodeStatus(nodeOpts, { health, old: current.status?.conditions, pressure: eviction.conditions() }) }, { subresource: "status" });
   };
   const heartbeat = async (): Promise<void> => {
     await renewLease(client, { nodeName: opts.nodeName, ownerUid: node.metadata.uid }).catch((e: unknown) => log(`lease renewal failed: ${(e as Error).message}`));
@@ -265,6 +270,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
       };
       workers.set(uid, w);
       byName.set(`${pod.metadata.namespace}/${pod.metadata.name}`, uid);
+      eviction.admit(pod, w);
     }
     w.update(pod);
   };
@@ -334,6 +340,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     }
   };
   timers.push(setInterval(() => void housekeeping(), 10_000));
+  eviction.run({ ctx, imageGC: opts.imageGC, workers: () => [...workers.values()] });
   timers.push(setInterval(() => void rotateContainerLogs(cri, opts.logRotate).catch((e: unknown) => log(`log rotation failed: ${(e as Error).message}`)), 10_000));
   if (opts.imageGC) {
     const gc = opts.imageGC;
@@ -405,6 +412,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     async stop() {
       stopped = true;
       for (const t of timers) clearInterval(t);
+      eviction.stop();
       podInformer.stop();
       nodeInformer.stop();
       await events.flush().catch(() => {});

@@ -16,4 +16,7 @@ export { statsSummary, resourceMetrics } from "./stats.ts";
 export { collectImages } from "./imagegc.ts";
 export type { ImageGCOptions, ImageGCResult } from "./imagegc.ts";
 export { rotateContainerLogs } from "./logrotate.ts";
+export { parseEvictionConfig, evictionFlagsFromArgs } from "./eviction/mod.ts";
+export type { EvictionConfig, PressureCondition } from "./eviction/mod.ts";
+export type { KubeletEvictionOptions } from "./eviction/kubelet.ts";
 export type { LogRotateOptions } from "./logrotate.ts";

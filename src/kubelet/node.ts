@@ -8,6 +8,7 @@ import { readFileSync, statfsSync } from "node:fs";
 import { arch, cpus, hostname, release, totalmem } from "node:os";
 import type { KubeObject } from "../api/types.ts";
 import { ApiError, microTime, R, type Client, type Condition, type Node } from "../client/mod.ts";
+import { thresholdAmount, type PressureCondition, type ThresholdValue } from "./eviction/mod.ts";
 
 /** kubeletVersion reported in nodeInfo. */
 export const KUBELET_VERSION = K3S_VERSION;
@@ -31,8 +32,8 @@ export interface NodeInfoOptions {
   rootDir: string;
   kubeletPort: number;
   maxPods?: number;
-  /** memory.available hard eviction threshold reserved from allocatable, default 100Mi */
-  evictionHardMemory?: number;
+  /** the hard memory.available and nodefs.available thresholds, reserved from allocatable; default upstream's 100Mi and 10% */
+  evictionHard?: { memory?: ThresholdValue; nodefs?: ThresholdValue };
 }
 
 function readTrim(file: string): string {
@@ -53,7 +54,7 @@ function goArch(): string {
 }
 
 /** Capacity and allocatable from the machine. */
-export function machineResources(o: Pick<NodeInfoOptions, "rootDir" | "maxPods" | "evictionHardMemory">): { capacity: Record<string, string>; allocatable: Record<string, string> } {
+export function machineResources(o: Pick<NodeInfoOptions, "rootDir" | "maxPods" | "evictionHard">): { capacity: Record<string, string>; allocatable: Record<string, string> } {
   const memKi = Math.floor(totalmem() / 1024);
   let storageKi = 0;
   try {
@@ -63,19 +64,27 @@ export function machineResources(o: Pick<NodeInfoOptions, "rootDir" | "maxPods" 
     storageKi = 0;
   }
   const pods = String(o.maxPods ?? 110);
-  const reserveKi = Math.floor((o.evictionHardMemory ?? 100 * 1024 * 1024) / 1024);
+  const hard = o.evictionHard ?? { memory: { quantity: { value: 100 * 1024 * 1024, text: "100Mi" } }, nodefs: { percentage: Math.fround(0.1) } };
+  // upstream's node allocatable: capacity minus the hard eviction thresholds (no reservations otherwise)
+  const reserveKi = hard.memory ? Math.floor(thresholdAmount(hard.memory, memKi * 1024) / 1024) : 0;
+  const storageReserve = hard.nodefs ? thresholdAmount(hard.nodefs, storageKi * 1024) : 0;
   const capacity = { cpu: String(cpus().length), memory: `${memKi}Ki`, pods, "ephemeral-storage": `${storageKi}Ki`, "hugepages-2Mi": "0", "hugepages-1Gi": "0" };
   const allocatable = {
     ...capacity,
     memory: `${Math.max(0, memKi - reserveKi)}Ki`,
-    // 10% nodefs.available hard eviction, as upstream's default
-    "ephemeral-storage": String(Math.floor(storageKi * 1024 * 0.9)),
+    "ephemeral-storage": String(Math.max(0, storageKi * 1024 - storageReserve)),
   };
   return { capacity, allocatable };
 }
 
-/** The node's status: capacity, addresses, nodeInfo and the four conditions. */
-export function nodeStatus(o: NodeInfoOptions, state: { health: NodeHealth; old?: Condition[] }): Record<string, unknown> {
+const PRESSURE_TEXT: Record<PressureCondition, { on: [string, string]; off: [string, string] }> = {
+  MemoryPressure: { on: ["KubeletHasInsufficientMemory", "kubelet has insufficient memory available"], off: ["KubeletHasSufficientMemory", "kubelet has sufficient memory available"] },
+  DiskPressure: { on: ["KubeletHasDiskPressure", "kubelet has disk pressure"], off: ["KubeletHasNoDiskPressure", "kubelet has no disk pressure"] },
+  PIDPressure: { on: ["KubeletHasInsufficientPID", "kubelet has insufficient PID available"], off: ["KubeletHasSufficientPID", "kubelet has sufficient PID available"] },
+};
+
+/** The node's status: capacity, addresses, nodeInfo and the four conditions (pressure ones as the eviction manager reports). */
+export function nodeStatus(o: NodeInfoOptions, state: { health: NodeHealth; old?: Condition[]; pressure?: readonly PressureCondition[] }): Record<string, unknown> {
   const { health, old } = state;
   const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
   const cond = (type: string, status: "True" | "False", reason: string, message: string): Condition => {
@@ -92,9 +101,11 @@ export function nodeStatus(o: NodeInfoOptions, state: { health: NodeHealth; old?
     capacity,
     allocatable,
     conditions: [
-      cond("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
-      cond("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-      cond("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+      ...(["MemoryPressure", "DiskPressure", "PIDPressure"] as const).map((type) => {
+        const on = state.pressure?.includes(type) ?? false;
+        const [reason, message] = PRESSURE_TEXT[type][on ? "on" : "off"];
+        return cond(type, on ? "True" : "False", reason, message);
+      }),
       health.ready
         ? cond("Ready", "True", "KubeletReady", "kubelet is posting ready status")
         : cond("Ready", "False", health.reason ?? "KubeletNotReady", health.message ?? "container runtime is not ready"),

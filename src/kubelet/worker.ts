@@ -15,7 +15,7 @@ import { ProbeSet } from "./probeset.ts";
 import { containerConfig, podResources, podCgroupCandidates, podCgroupParent, podLogDir, sandboxConfig, LABEL_POD_UID } from "./spec.ts";
 import { buildPodStatus, type ContainerView } from "./status.ts";
 import type { ContainerSpec, ContainerStateK, KPod } from "./types.ts";
-import { emptyDirOverLimit, setupVolumes, teardownVolumes } from "./volumes/mod.ts";
+import { setupVolumes, teardownVolumes } from "./volumes/mod.ts";
 import { ensurePodCgroup, removePodCgroups } from "./cgroups.ts";
 import { runPostStart, stopWithPreStop } from "./hooks.ts";
 import { createTerminationFile, prepareContainer, readTerminationMessage } from "./prepare.ts";
@@ -51,8 +51,10 @@ export class PodWorker {
   #terminated = false;
   #volumes = new Map<string, string>();
   #recovered = false;
-  #usageCheckedAt = 0;
   #podMessage: { reason?: string; message?: string; phase?: "Failed" } = {};
+  /** the eviction manager's grace period for an evicted pod, and who waits for the kill */
+  #evictGrace = 0;
+  #evictWaiters: (() => void)[] = [];
   #terminateReason: "deleted" | "orphaned" | undefined;
   #terminatedWaiters: (() => void)[] = [];
   /** true while the pod needs another sync soon (not steady) */
@@ -156,15 +158,18 @@ export class PodWorker {
     if (phase === "Succeeded" || phase === "Failed") {
       await this.#killPod(0);
       this.needsResync = false;
+      // a sync already running when evict() came may have written the Failed status itself
+      for (const w of this.#evictWaiters.splice(0)) w();
       return;
     }
     if (!this.#startTime) this.#startTime = isoNow();
     if (!this.#podMessage.phase) this.#podMessage = this.#failure() ?? {};
     if (this.#podMessage.phase === "Failed") {
-      await this.#killPod(this.#podMessage.reason === "Evicted" ? 0 : (pod.spec.terminationGracePeriodSeconds ?? 30));
+      await this.#killPod(this.#podMessage.reason === "Evicted" ? this.#evictGrace : (pod.spec.terminationGracePeriodSeconds ?? 30));
       await this.#refreshContainers();
       await this.#writeStatus(this.#status());
       this.needsResync = false;
+      for (const w of this.#evictWaiters.splice(0)) w();
       return;
     }
     await this.#refreshContainers();
@@ -179,6 +184,8 @@ export class PodWorker {
         }
       } else steady = false;
     } else steady = false;
+    // evicted while this sync ran: the next one (already due) kills the pod and writes its status
+    if (this.#podMessage.phase === "Failed") return;
     await this.#refreshContainers();
     const status = this.#status();
     if (status.phase === "Succeeded" || status.phase === "Failed") {
@@ -189,21 +196,22 @@ export class PodWorker {
     this.needsResync = !steady;
   }
 
-  /** Why the pod must fail now (activeDeadlineSeconds passed, an emptyDir over its sizeLimit), recorded as an event. */
+  /** Why the pod must fail now (activeDeadlineSeconds passed), recorded as an event. */
   #failure(): { reason: string; message: string; phase: "Failed" } | undefined {
     const deadline = this.pod.spec.activeDeadlineSeconds;
-    let f: { reason: string; message: string } | undefined;
-    if (deadline !== undefined && Date.now() - Date.parse(this.#startTime!) > deadline * 1000) {
-      f = { reason: "DeadlineExceeded", message: "Pod was active on the node longer than the specified deadline" };
-    } else if (Date.now() - this.#usageCheckedAt > 10_000) {
-      // walking the volumes costs: at most every 10 s, as upstream's eviction manager
-      this.#usageCheckedAt = Date.now();
-      const over = emptyDirOverLimit(this.pod, this.#ctx.rootDir);
-      if (over) f = { reason: "Evicted", message: over };
-    }
-    if (!f) return undefined;
-    this.#ctx.events.event(this.pod, f.reason === "Evicted" ? "Warning" : "Normal", f.reason, f.message);
+    if (deadline === undefined || Date.now() - Date.parse(this.#startTime!) <= deadline * 1000) return undefined;
+    const f = { reason: "DeadlineExceeded", message: "Pod was active on the node longer than the specified deadline" };
+    this.#ctx.events.event(this.pod, "Normal", f.reason, f.message);
     return { ...f, phase: "Failed" };
+  }
+
+  /** Fails the pod as Evicted (the eviction manager's or admission's decision), killing its containers with the given grace; resolves once they are stopped. */
+  evict(message: string, graceSeconds: number): Promise<void> {
+    this.#podMessage = { reason: "Evicted", message, phase: "Failed" };
+    this.#evictGrace = graceSeconds;
+    const done = new Promise<void>((r) => this.#evictWaiters.push(r));
+    this.trigger();
+    return done;
   }
 
   async #setupVolumes(objects: ObjectCache): Promise<boolean> {

@@ -120,9 +120,10 @@ export class EvictionManager {
 
   /** Upstream's bookkeeping: thresholds met (with grace periods) and the conditions they call for. */
   #updateState(obs: Observations, now: number): Threshold[] {
-    let met = thresholdsMet(this.#o.config.thresholds, obs, false);
-    // ones met before stay until the minimum reclaim is reached too
-    for (const t of thresholdsMet(this.#met, obs, true)) if (!met.includes(t)) met = [...met, t];
+    const configured = this.#o.config.thresholds;
+    let met = thresholdsMet(configured, obs, false);
+    // ones met before stay until the minimum reclaim is reached too (while still configured)
+    for (const t of thresholdsMet(this.#met.filter((x) => configured.includes(x)), obs, true)) if (!met.includes(t)) met = [...met, t];
     const first = new Map<Threshold, number>();
     for (const t of met) first.set(t, this.#firstObserved.get(t) ?? now);
     this.#firstObserved = first;

@@ -1,0 +1,95 @@
+/**
+ * Node-pressure eviction against the real containerd and host signals.
+ * First no thresholds: a pod writing 5 MiB into a 1Mi emptyDir is evicted
+ * (local storage limit). Then a memory.available threshold of the whole
+ * machine memory, certainly crossed: the node reports MemoryPressure True,
+ * the BestEffort pod is evicted with upstream's message while the
+ * system-node-critical one keeps running, and a new BestEffort pod is
+ * refused by admission.
+ */
+import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import { after, before, test } from "node:test";
+import { BUSYBOX_IMAGE } from "../../agent/images/mod.ts";
+import { R, type Node } from "../../client/mod.ts";
+import { eventsFor, startKubeletTestEnv, waitFor, waitForPod, type KubeletTestEnv } from "../testenv.ts";
+import type { KPod } from "../types.ts";
+import { parseEvictionConfig } from "./thresholds.ts";
+
+let env: KubeletTestEnv;
+// EVICTION_DEBUG=1 shows the kubelet's log
+// no thresholds at first; the memory one is added once the pods run
+const config = parseEvictionConfig({ "eviction-hard": "", "eviction-pressure-transition-period": "1s" });
+
+before(async () => {
+  env = await startKubeletTestEnv({ eviction: { config, intervalSeconds: 1 }, ...(process.env.EVICTION_DEBUG ? { log: (m: string) => console.error(`kubelet: ${m}`) } : {}) });
+});
+
+after(async () => {
+  await env?.cleanup();
+});
+
+function pod(name: string, spec: Partial<KPod["spec"]> & { priorityClassName?: string } = {}): KPod {
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name, namespace: "default" },
+    spec: { nodeName: env.nodeName, terminationGracePeriodSeconds: 30, containers: [{ name: "c", image: BUSYBOX_IMAGE, command: ["sleep", "3600"] }], ...spec },
+  };
+}
+
+const running = (p: KPod): boolean => p.status?.phase === "Running";
+
+test("an emptyDir past its 1Mi sizeLimit gets its pod evicted with upstream's message", async () => {
+  await env.client.create(
+    R.pods,
+    "default",
+    pod("fill", {
+      containers: [{ name: "c", image: BUSYBOX_IMAGE, command: ["sh", "-c", "dd if=/dev/zero of=/data/big bs=1048576 count=5 && sync; sleep 3600"], volumeMounts: [{ name: "data", mountPath: "/data" }] }],
+      volumes: [{ name: "data", emptyDir: { sizeLimit: "1Mi" } }],
+    }),
+  );
+  const p = await waitForPod(env, "fill", "evicted", (x) => x.status?.phase === "Failed", 40_000);
+  assert.equal(p.status?.reason, "Evicted");
+  assert.equal(p.status?.message, 'Usage of EmptyDir volume "data" exceeds the limit "1Mi". ');
+  const ev = (await eventsFor(env, "fill")).find((e) => e.reason === "Evicted");
+  assert.equal(ev?.type, "Warning");
+});
+
+test("memory.available below the whole machine's memory: MemoryPressure, the BestEffort pod evicted, the critical one kept, new BestEffort pods refused", async () => {
+  await env.client.create(R.pods, "default", pod("besteffort"));
+  await env.client.create(R.pods, "default", pod("critical", { priorityClassName: "system-node-critical" }));
+  await waitForPod(env, "besteffort", "running", running);
+  await waitForPod(env, "critical", "running", running);
+  const totalKi = Number(/^MemTotal:\s+(\d+)/m.exec(readFileSync("/proc/meminfo", "utf8"))![1]);
+  config.thresholds.push(...parseEvictionConfig({ "eviction-hard": `memory.available<${totalKi}Ki` }).thresholds);
+
+  const cond = await waitFor("MemoryPressure True", async () => {
+    const n = await env.client.get<Node>(R.nodes, undefined, env.nodeName);
+    return n.status?.conditions?.find((c) => c.type === "MemoryPressure" && c.status === "True");
+  });
+  assert.equal(cond.reason, "KubeletHasInsufficientMemory");
+  assert.equal(cond.message, "kubelet has insufficient memory available");
+
+  const evicted = await waitForPod(env, "besteffort", "evicted", (x) => x.status?.phase === "Failed", 40_000);
+  assert.equal(evicted.status?.reason, "Evicted");
+  assert.match(evicted.status?.message ?? "", new RegExp(`^The node was low on resource: memory\\. Threshold quantity: ${totalKi}Ki, available: \\d+(Ki|Mi)?\\. Container c was using \\d+(Ki|Mi)?, request is 0, has larger consumption of memory\\. $`));
+  await waitForPod(env, "besteffort", "container stopped", (x) => x.status?.containerStatuses?.[0]?.state.terminated !== undefined, 20_000);
+  assert.ok((await eventsFor(env, "besteffort")).some((e) => e.reason === "Evicted" && e.type === "Warning"));
+
+  await env.client.create(R.pods, "default", pod("late"));
+  const refused = await waitForPod(env, "late", "refused", (x) => x.status?.phase === "Failed", 30_000);
+  assert.equal(refused.status?.reason, "Evicted");
+  assert.equal(refused.status?.message, "The node had condition: [MemoryPressure]. ");
+
+  // several passes later the critical pod still runs
+  await new Promise((r) => setTimeout(r, 3000));
+  assert.equal((await env.client.get<KPod>(R.pods, "default", "critical")).status?.phase, "Running");
+
+  // pressure gone: the condition clears after the 1 s transition period
+  config.thresholds.length = 0;
+  await waitFor("MemoryPressure False", async () => {
+    const n = await env.client.get<Node>(R.nodes, undefined, env.nodeName);
+    return n.status?.conditions?.find((c) => c.type === "MemoryPressure" && c.status === "False" && c.reason === "KubeletHasSufficientMemory");
+  });
+});
