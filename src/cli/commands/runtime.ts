@@ -1,5 +1,4 @@
-/** `k3s ctr` and `k3s crictl`: the host's tools pointed at k3s's embedded containerd. */
-import { CliError } from "../errors.ts";
+/** `k3s ctr` and `k3s crictl`: the host's tools (or the built-in crictl) pointed at k3s's embedded containerd. */
 import { execPassthrough, which } from "./exec.ts";
 
 /** The containerd socket the k3s agent runs. */
@@ -15,10 +14,16 @@ export function runCtr(args: string[], env: NodeJS.ProcessEnv = process.env): nu
   return execPassthrough("ctr", args, { env: ctrEnvironment(env), missingHint: "install Debian's containerd package" });
 }
 
-/** Runs crictl against k3s's containerd; crictl is not packaged in Debian 12, so say so when missing. */
-export function runCrictl(args: string[], env: NodeJS.ProcessEnv = process.env): number {
+/**
+ * Runs crictl against k3s's containerd: a crictl binary on PATH wins, as
+ * before; without one (Debian 12 does not package cri-tools) the built-in
+ * crictl answers with the same subcommands and output.
+ */
+export function runCrictl(args: string[], env: NodeJS.ProcessEnv = process.env): number | Promise<number> {
   if (!which("crictl", env.PATH ?? "")) {
-    throw new CliError("crictl is not installed on this machine (Debian 12 does not package cri-tools); use `k3s ctr` or install crictl from github.com/kubernetes-sigs/cri-tools", 1);
+    // loaded on demand: ctr and kubectl must not pay for the gRPC client. It
+    // defaults to k3s's socket itself, so --runtime-endpoint also moves the images endpoint
+    return import("./crictl/mod.ts").then((m) => m.runBuiltinCrictl(args, env));
   }
   const endpoint = `unix://${CONTAINERD_SOCKET}`;
   return execPassthrough("crictl", args, {
