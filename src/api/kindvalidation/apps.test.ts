@@ -5,10 +5,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { KubeObject } from "../types.ts";
-import { builtinKinds } from "../registry.ts";
+import { ctx, edit, kinds, lines } from "./testsupport.ts";
 import { validateControllerRevision, validateDaemonSet, validateDeployment, validateReplicaSet, validateStatefulSet } from "./apps.ts";
 
-const kinds = builtinKinds();
 
 function defaulted(kind: string, spec: Record<string, unknown>): KubeObject {
   const o: KubeObject = { apiVersion: "apps/v1", kind, metadata: { name: "web", namespace: "default" }, spec: structuredClone(spec) };
@@ -18,16 +17,6 @@ function defaulted(kind: string, spec: Record<string, unknown>): KubeObject {
 
 const template = { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "c", image: "nginx" }] } };
 const base = { selector: { matchLabels: { app: "web" } }, template };
-
-function lines(errs: { type: string; field: string; message: string }[]): string[] {
-  return errs.map((e) => `${e.type} ${e.field}: ${e.message}`);
-}
-
-function edit(o: KubeObject, change: (spec: Record<string, any>) => void): KubeObject {
-  const c = structuredClone(o);
-  change(c.spec as Record<string, any>);
-  return c;
-}
 
 test("deployment: strategy, rolling update bounds, ranges and progress deadline", () => {
   const d = defaulted("Deployment", base);
@@ -121,7 +110,6 @@ test("statefulset names are DNS-1123 labels; controller revisions need data, whi
   const def = kinds.find((k) => k.kind === "StatefulSet")!;
   const sts = defaulted("StatefulSet", { ...base, serviceName: "web" });
   sts.metadata.name = "web.v1";
-  const ctx = { user: { username: "a", groups: [] }, subresource: "", cluster: { serviceCIDR: "", clusterCIDR: "", serviceNodePortRange: [0, 0] as [number, number], clusterDNS: "", clusterDomain: "" } };
   assert.deepEqual(def.validate!(sts, undefined, ctx).map((e) => e.message), ['Invalid value: "web.v1": must not contain dots']);
   const rev: KubeObject = { apiVersion: "apps/v1", kind: "ControllerRevision", metadata: { name: "r" }, revision: -1 };
   assert.deepEqual(lines(validateControllerRevision(rev)), [

@@ -5,15 +5,12 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { StrategyContext } from "../kind.ts";
 import type { KubeObject } from "../types.ts";
-import { builtinKinds } from "../registry.ts";
+import { ctx, edit, kinds, lines } from "./testsupport.ts";
 import { validateCronJob, validateJob } from "./batch.ts";
 import { cronScheduleError } from "./cron.ts";
 import { indexesError } from "./jobspec.ts";
 
-const kinds = builtinKinds();
-const ctx: StrategyContext = { user: { username: "a", groups: [] }, subresource: "", cluster: { serviceCIDR: "", clusterCIDR: "", serviceNodePortRange: [0, 0], clusterDNS: "", clusterDomain: "" } };
 const podTemplate = { spec: { containers: [{ name: "main", image: "busybox" }], restartPolicy: "Never" } };
 
 /** A Job as the REST core has it before validation: defaulted, then prepared (generated selector). */
@@ -23,16 +20,6 @@ function job(spec: Record<string, unknown>, name = "pi"): KubeObject {
   def.defaults!(o);
   def.prepareForCreate!(o, ctx);
   return o;
-}
-
-function lines(errs: { type: string; field: string; message: string }[]): string[] {
-  return errs.map((e) => `${e.type} ${e.field}: ${e.message}`);
-}
-
-function edit(o: KubeObject, change: (spec: Record<string, any>) => void): KubeObject {
-  const c = structuredClone(o);
-  change(c.spec as Record<string, any>);
-  return c;
 }
 
 test("job: ranges, restart policy and completion mode rules", () => {
