@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import type { StrategyContext } from "./kind.ts";
 import type { KubeObject } from "./types.ts";
 import { builtinKinds } from "./registry.ts";
-import { defaultPullPolicy, podStatusCells, qosClassOf } from "./pods.ts";
+import { defaultPullPolicy, podStatusCells, qosClassOf, validatePodTemplate } from "./pods.ts";
 
 const pod = builtinKinds().find((k) => k.kind === "Pod")!;
 const ctx: StrategyContext = {
@@ -159,4 +159,31 @@ test("resources, tolerations and node taints are validated as upstream words it"
     'spec.taints[1]: Duplicate value: {"key":"a","effect":"NoSchedule"}: taints must be unique by key and effect pair',
     'spec.taints[2].effect: Unsupported value: "Sometimes": supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"',
   ]);
+});
+
+test("pod templates: upstream's paths for template labels and annotations, no ephemeral containers, no negative grace period", () => {
+  const template = {
+    metadata: { labels: { app: "bad value!" }, annotations: { "controller.kubernetes.io/pod-deletion-cost": "x" } },
+    spec: { terminationGracePeriodSeconds: -1, containers: [{ name: "c", image: "x" }], ephemeralContainers: [{ name: "e", image: "x" }] },
+  };
+  assert.deepEqual(validatePodTemplate(template, { path: "spec.template" }).map((e) => `${e.field}: ${e.message}`), [
+    `spec.template.labels[app]: Invalid value: "bad value!": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')`,
+    'spec.template.annotations[controller.kubernetes.io/pod-deletion-cost]: Invalid value: "x": must be a 32bit integer',
+    "spec.template.spec.terminationGracePeriodSeconds: Invalid value: -1: must be greater than or equal to 0",
+    "spec.template.spec.ephemeralContainers: Forbidden: ephemeral containers not allowed in pod template",
+  ]);
+  assert.deepEqual(validatePodTemplate(undefined, { path: "spec.template" }).map((e) => e.field), ["spec.template"]);
+});
+
+test("the ephemeralcontainers subresource may add a debug container but not change one", () => {
+  const old = mk({ containers: [{ name: "a", image: "x" }] });
+  pod.defaults!(old);
+  const ctxEc = { ...ctx, subresource: "ephemeralcontainers" };
+  const added = structuredClone(old);
+  (added.spec as any).ephemeralContainers = [{ name: "debug", image: "busybox", terminationMessagePolicy: "File", imagePullPolicy: "Always" }];
+  assert.deepEqual(pod.validate!(added, old, ctxEc), []);
+  const changed = structuredClone(added);
+  (changed.spec as any).ephemeralContainers[0].image = "alpine";
+  assert.deepEqual(pod.validate!(changed, added, ctxEc).map((e) => e.message), ['Forbidden: existing ephemeral containers "debug" may not be changed\n']);
+  assert.deepEqual(pod.validate!(added, undefined, ctx).map((e) => e.field), ["spec.ephemeralContainers"], "not on create");
 });

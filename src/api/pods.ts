@@ -4,7 +4,10 @@ import type { KubeObject } from "./types.ts";
 import { type JsonMap, asArray, asMap, asMaps, asNumber, asString, ensureMap, setDefaults } from "./access.ts";
 import { AGE, NAME, col, since } from "./printing.ts";
 import { invalid, required, validateAnnotations, validateLabels } from "./validation.ts";
-import { validatePodSpec as validateSpec, validateEphemeralContainersUpdate, validatePodCreate, validatePodOnly, validatePodSpecUpdate, validateTemplateOnly } from "./podvalidation/mod.ts";
+import {
+  validatePodSpec as validateSpec, validateEphemeralContainersUpdate, validatePodAnnotations, validatePodAnnotationsUpdate,
+  validatePodCreate, validatePodOnly, validatePodSpecUpdate, validateTemplateOnly,
+} from "./podvalidation/mod.ts";
 
 export { validatePodSpecUpdate, validateResources, validateTaints, validateTolerations } from "./podvalidation/mod.ts";
 
@@ -156,10 +159,13 @@ export function validatePodSpec(specRaw: unknown, opts: PodSpecValidationOptions
 /** Upstream's ValidatePodCreate + ValidatePodUpdate + the ephemeralcontainers subresource, for a Pod's spec. */
 export function validatePodObject(obj: KubeObject, old: KubeObject | undefined, subresource: string): FieldError[] {
   if (subresource === "status") return [];
-  const errs = validatePodSpec(obj.spec, { path: "spec", pod: true });
-  if (!old) errs.push(...validatePodCreate(obj.spec));
-  else if (subresource === "") errs.push(...validatePodSpecUpdate(obj.spec, old.spec));
-  else if (subresource === "ephemeralcontainers") errs.push(...validateEphemeralContainersUpdate(asMap(obj.spec) ?? {}, asMap(old.spec) ?? {}));
+  const annotations = obj.metadata.annotations;
+  const errs = validatePodAnnotations(annotations, obj.spec, { path: "metadata.annotations", old: old?.metadata.annotations });
+  errs.push(...validatePodSpec(obj.spec, { path: "spec", pod: true }));
+  if (!old) return [...errs, ...validatePodCreate(obj.spec)];
+  errs.push(...validatePodAnnotationsUpdate(annotations, old.metadata.annotations));
+  if (subresource === "") errs.push(...validatePodSpecUpdate(obj.spec, old.spec));
+  if (subresource === "ephemeralcontainers") errs.push(...validateEphemeralContainersUpdate(asMap(obj.spec) ?? {}, asMap(old.spec) ?? {}));
   return errs;
 }
 
@@ -327,8 +333,10 @@ export function validatePodTemplate(template: unknown, opts: PodTemplateValidati
   const t = asMap(template);
   if (!t) return [required(path)];
   const meta = asMap(t.metadata);
-  const errs = validateLabels(meta?.labels, `${path}.metadata.labels`);
-  errs.push(...validateAnnotations(meta?.annotations, `${path}.metadata.annotations`));
+  // upstream names the template's labels and annotations without "metadata" (the template embeds its ObjectMeta)
+  const errs = validateLabels(meta?.labels, `${path}.labels`);
+  errs.push(...validateAnnotations(meta?.annotations, `${path}.annotations`));
+  errs.push(...validatePodAnnotations(meta?.annotations, t.spec, { path: `${path}.annotations` }));
   errs.push(...validatePodSpec(t.spec, { path: `${path}.spec`, pod: false, extraVolumes }));
   errs.push(...validateTemplateOnly(t.spec, `${path}.spec`));
   return errs;
