@@ -6,7 +6,7 @@ import { type ContainerContext, validateContainers, validateInitContainers } fro
 import { validateEphemeralContainers } from "./ephemeral.ts";
 import { lines } from "./testutil.ts";
 
-const ctx: ContainerContext = { volumes: new Map([["data", "emptyDir"]]), gracePeriod: 30, restartPolicy: "Always", hostUsers: true };
+const ctx: ContainerContext = { volumes: new Map([["data", "emptyDir"]]), gracePeriod: 30, restartPolicy: "Always", hostUsers: true, claims: new Set(["gpu"]) };
 
 test("a defaulted web container and a sidecar are valid", () => {
   const web: JsonMap = {

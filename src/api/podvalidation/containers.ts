@@ -18,6 +18,8 @@ export interface ContainerContext {
   restartPolicy: string;
   /** false when the pod has its own user namespace */
   hostUsers: boolean;
+  /** the names of the pod's spec.resourceClaims */
+  claims: Set<string>;
 }
 
 const PROTOCOLS = ["SCTP", "TCP", "UDP"];
@@ -83,7 +85,7 @@ export function validateContainerCommon(c: JsonMap, path: string, ctx: Container
   errs.push(...validateVolumeMounts(c.volumeMounts, `${path}.volumeMounts`, { volumes: ctx.volumes, privileged, devices }));
   errs.push(...validateVolumeDevices(c.volumeDevices, `${path}.volumeDevices`, { volumes: ctx.volumes, mounts: namesToPaths(c.volumeMounts, "name", "mountPath") }));
   errs.push(...oneOf(`${path}.imagePullPolicy`, c.imagePullPolicy, ["Always", "IfNotPresent", "Never"]));
-  errs.push(...validateResources(c.resources, `${path}.resources`));
+  errs.push(...validateResources(c.resources, `${path}.resources`, ctx.claims));
   errs.push(...validateResizePolicy(c.resizePolicy, `${path}.resizePolicy`, ctx.restartPolicy));
   errs.push(...validateContainerSecurityContext(c.securityContext, `${path}.securityContext`, ctx.hostUsers));
   return errs;

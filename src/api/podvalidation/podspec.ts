@@ -61,7 +61,8 @@ function validatePullSecrets(list: unknown, path: string): FieldError[] {
 }
 
 function containerContext(spec: JsonMap, volumes: ContainerContext["volumes"]): ContainerContext {
-  return { volumes, gracePeriod: asNumber(spec.terminationGracePeriodSeconds), restartPolicy: asString(spec.restartPolicy), hostUsers: podHostUsers(spec) };
+  const claims = new Set(asMaps(spec.resourceClaims).map((c) => asString(c.name)).filter((n) => n));
+  return { volumes, gracePeriod: asNumber(spec.terminationGracePeriodSeconds), restartPolicy: asString(spec.restartPolicy), hostUsers: podHostUsers(spec), claims };
 }
 
 /** Upstream's ValidatePodSpec, at opts.path. */

@@ -28,3 +28,14 @@ test("names, quantities and limits as upstream words them", () => {
   ]);
   assert.deepEqual(lines(validateResources({ limits: { "hugepages-1Gi": "1Gi" } }, r)), [`${r}: Forbidden: HugePages require cpu or memory`]);
 });
+
+test("resource claims name the pod's claims, once", () => {
+  const r = "spec.containers[0].resources";
+  assert.deepEqual(validateResources({ claims: [{ name: "gpu" }, { name: "gpu", request: "one" }] }, r, new Set(["gpu"])).length, 1);
+  assert.deepEqual(lines(validateResources({ claims: [{ name: "gpu", request: "a" }, { name: "gpu", request: "a" }, { name: "fpga" }, {}] }, r, new Set(["gpu", "net"]))), [
+    `${r}.claims[1]: Duplicate value: "gpu/a"`,
+    `${r}.claims[2]: Not found: "fpga": must be one of the names in pod.spec.resourceClaims: gpu, net`,
+    `${r}.claims[3]: Required value`,
+  ]);
+  assert.deepEqual(lines(validateResources({ claims: [{ name: "x" }] }, r)), [`${r}.claims[0]: Not found: "x": must be one of the names in pod.spec.resourceClaims which is empty`]);
+});

@@ -2,7 +2,7 @@
 import type { FieldError } from "../kind.ts";
 import { type JsonMap, asMap, asMaps, asString } from "../access.ts";
 import { QUANTITY_MESSAGE, quantityValue } from "../quantity.ts";
-import { forbidden, invalid, qualifiedName, required } from "../validation.ts";
+import { dns1123Label, duplicate, forbidden, invalid, qualifiedName, required } from "../validation.ts";
 
 const CONTAINER_RESOURCES = ["cpu", "memory", "ephemeral-storage"];
 /** Upstream's standard resource names without a "/" (quota and limit names included). */
@@ -59,8 +59,8 @@ function text(q: unknown): string {
   return asString(q) || String(q);
 }
 
-/** Requests and limits: names, quantities, request <= limit (= for extended resources and huge pages). */
-export function validateResources(raw: unknown, path: string): FieldError[] {
+/** Requests and limits: names, quantities, request <= limit (= for extended resources and huge pages); claims among the pod's. */
+export function validateResources(raw: unknown, path: string, podClaims: Set<string> = new Set()): FieldError[] {
   const r = asMap(raw);
   if (!r) return [];
   const errs: FieldError[] = [];
@@ -76,7 +76,7 @@ export function validateResources(raw: unknown, path: string): FieldError[] {
     }
   }
   if (all.some(isHugePages) && !all.some((n) => n === "cpu" || n === "memory")) errs.push(forbidden(path, "HugePages require cpu or memory"));
-  errs.push(...validateClaims(r.claims, `${path}.claims`));
+  errs.push(...validateClaims(r.claims, `${path}.claims`, podClaims));
   return errs;
 }
 
@@ -92,15 +92,29 @@ function requestAgainstLimit(name: string, q: unknown, ctx: { limits: JsonMap; p
   return [];
 }
 
-/** Resource claims must be named once; naming the pod's claims is checked where the pod's claims are known. */
-function validateClaims(raw: unknown, path: string): FieldError[] {
+/** Upstream's validateResourceClaimNames: each claim named once and one of the pod's spec.resourceClaims. */
+function validateClaims(raw: unknown, path: string, podClaims: Set<string>): FieldError[] {
   const seen = new Set<string>();
   const errs: FieldError[] = [];
   asMaps(raw).forEach((c, i) => {
-    const key = `${asString(c.name)}/${asString(c.request)}`;
-    if (!asString(c.name)) errs.push(required(`${path}[${i}]`));
-    else if (seen.has(key)) errs.push({ type: "FieldValueDuplicate", field: `${path}[${i}]`, message: `Duplicate value: ${JSON.stringify(asString(c.name))}` });
+    const at = `${path}[${i}]`;
+    const name = asString(c.name);
+    const request = asString(c.request);
+    if (!name) {
+      errs.push(required(at));
+      return;
+    }
+    const key = request ? `${name}/${request}` : name;
+    // naming the whole claim after one of its requests (or the reverse) also repeats it
+    const overlaps = seen.has(name) || seen.has(key) || (!request && [...seen].some((k) => k.startsWith(`${name}/`)));
+    if (overlaps) errs.push(duplicate(at, seen.has(name) ? name : key));
+    if (request) errs.push(...dns1123Label(request).map((detail) => invalid(`${at}.request`, { value: request, detail })));
     seen.add(key);
+    if (!podClaims.has(name)) {
+      const list = [...podClaims].sort();
+      const detail = list.length ? `: ${list.join(", ")}` : " which is empty";
+      errs.push({ type: "FieldValueNotFound", field: at, message: `Not found: ${JSON.stringify(name)}: must be one of the names in pod.spec.resourceClaims${detail}` });
+    }
   });
   return errs;
 }
