@@ -91,9 +91,9 @@ export function goMap(m: Record<string, string>): string {
   return `map[${Object.keys(m).sort().map((k) => `${k}:${m[k]}`).join(" ")}]`;
 }
 
-/** crictl's "Labels:"/"Annotations:" block: a title and one tab-indented `k -> v` line per sorted key. */
+/** crictl's "Labels:"/"Annotations:" block: a title and one tab-indented `k -> v` line per sorted key; nothing for an empty map (nil in Go). */
 export function labelBlock(title: string, m: Record<string, string> | undefined): string {
-  if (!m) return "";
+  if (!m || !Object.keys(m).length) return "";
   return `${title}:\n${Object.keys(m).sort().map((k) => `\t${k} -> ${m[k]}\n`).join("")}`;
 }
 

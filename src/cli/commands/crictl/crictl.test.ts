@@ -71,6 +71,9 @@ test("ps lists the running container with name, state, pod id and crictl's colum
   const json = JSON.parse((await crictl("ps", "-o", "json")).out) as { containers: { id: string; podSandboxId: string; state: string }[] };
   assert.deepEqual(json.containers.map((c) => [c.id, c.podSandboxId, c.state]), [[ctrId, podId, "CONTAINER_RUNNING"]]);
   assert.equal((await crictl("ps", "--name", "^nomatch$", "-q")).out, "");
+  const v = (await crictl("ps", "-v")).out;
+  assert.match(v, new RegExp(`^ID: ${ctrId}\nPodID: ${podId}\nNamespace: default\nName: app\nAttempt: 0\nState: Running\n`));
+  assert.doesNotMatch(v, /Annotations:/, "an empty map prints no block, as Go's nil map");
 });
 
 test("pods shows the sandbox Ready; images shows the imported image", async () => {
@@ -146,6 +149,9 @@ test("unknown subcommands and flags fail with exit code 1; --help lists the subc
 test("version, stats and stop/rm/stopp/rmp drive the runtime", async () => {
   const v = await crictl("version");
   assert.match(v.out, /^Version:  0\.1\.0\nRuntimeName:  containerd\nRuntimeVersion:  \S+\nRuntimeApiVersion:  v1\n$/);
+  const info = JSON.parse((await crictl("info")).out) as { status: { conditions: { type: string; status: boolean }[] }; config?: object };
+  assert.ok(info.status.conditions.some((c) => c.type === "RuntimeReady" && c.status));
+  assert.ok(info.config, "verbose info carries containerd's CRI config");
   const s = await crictl("stats", "-s", "0", "-a");
   assert.equal(s.code, 0, s.err);
   assert.match(s.out, /^CONTAINER\s+NAME\s+CPU %\s+MEM\s+DISK\s+INODES\s+SWAP\n/);

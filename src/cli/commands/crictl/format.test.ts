@@ -8,6 +8,7 @@ import { parseSince, previousLogPath, renderLines } from "./logs.ts";
 import { protoJson, rfc3339Nano, statusOutput } from "./output.ts";
 import { formatG, humanDuration, humanSize, Table, truncateId } from "./table.ts";
 import { statusExitCode } from "./exec.ts";
+import { commandHelp } from "./help.ts";
 
 const specs: FlagSpec[] = [
   { name: "quiet", aliases: ["q"], type: "bool", usage: "" },
@@ -48,6 +49,15 @@ test("table: columns are max(20, widest + 3) wide, the last is not padded", () =
   assert.equal(t.render(), row("CONTAINER", "IMAGE", "STATE") + row("0123456789abc", "a-very-long-image-name-here", "Running"));
   assert.equal(truncateId("sha256:0123456789abcdef", "sha256:"), "0123456789abc");
   assert.equal(truncateId("short"), "short");
+});
+
+test("help: subcommand pages list their flags with defaults as urfave/cli prints them", () => {
+  const page = commandHelp({ name: "ps", usage: "List containers", flags: specs, run: async () => 0 });
+  assert.match(page, /^NAME:\n   crictl ps - List containers\n\nUSAGE:\n   crictl ps \[command options\]\n\nOPTIONS:\n/);
+  assert.match(page, /\n   --all, -a +\(default: false\)\n/);
+  assert.match(page, /\n   --endpoint value, -r value +\[\$EP\]\n/);
+  assert.match(page, /\n   --timeout value +\(default: 2s\)\n/);
+  assert.match(page, /\n   --help, -h +show help\n$/);
 });
 
 test("durations and sizes read as go-units prints them", () => {

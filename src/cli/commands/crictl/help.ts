@@ -9,7 +9,8 @@ function flagNames(f: FlagSpec): string {
 
 function flagText(f: FlagSpec): string {
   let text = f.usage;
-  if (f.default !== undefined && f.default !== "") text += ` (default: ${typeof f.default === "string" ? `"${f.default}"` : String(f.default)})`;
+  const shown = f.type === "duration" && typeof f.default === "number" ? `${f.default / 1000}s` : typeof f.default === "string" ? `"${f.default}"` : String(f.default);
+  if (f.default !== undefined && f.default !== "") text += ` (default: ${shown})`;
   else if (f.type === "bool") text += " (default: false)";
   if (f.env?.length) text += ` [${f.env.map((e) => `$${e}`).join(", ")}]`;
   return text;
