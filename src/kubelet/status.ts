@@ -28,6 +28,8 @@ export interface PodStatusInput {
   message?: string;
   /** a phase decided by the kubelet itself (DeadlineExceeded) */
   phase?: "Failed";
+  /** the eviction manager's message: a DisruptionTarget condition (TerminationByKubelet) carries it */
+  disruption?: string;
 }
 
 function iso(ns: string | undefined): string | undefined {
@@ -147,6 +149,10 @@ export function buildPodStatus(pod: KPod, input: PodStatusInput): PodStatusK {
     condition("ContainersReady", containersReady, old, terminal ? "PodCompleted" : "ContainersNotReady", terminal ? undefined : notReadyMsg),
     old?.find((c) => c.type === "PodScheduled") ?? condition("PodScheduled", true, old),
   ];
+  if (input.disruption) {
+    const prev = old?.find((c) => c.type === "DisruptionTarget" && c.status === "True");
+    conditions.push({ type: "DisruptionTarget", status: "True", lastProbeTime: null, lastTransitionTime: prev?.lastTransitionTime ?? new Date().toISOString().replace(/\.\d+Z$/, "Z"), reason: "TerminationByKubelet", message: input.disruption });
+  }
   const status: PodStatusK = {
     phase,
     conditions,

@@ -51,7 +51,7 @@ export class PodWorker {
   #terminated = false;
   #volumes = new Map<string, string>();
   #recovered = false;
-  #podMessage: { reason?: string; message?: string; phase?: "Failed" } = {};
+  #podMessage: { reason?: string; message?: string; phase?: "Failed"; disruption?: string } = {};
   /** the eviction manager's grace period for an evicted pod, and who waits for the kill */
   #evictGrace = 0;
   #evictWaiters: (() => void)[] = [];
@@ -206,8 +206,8 @@ export class PodWorker {
   }
 
   /** Fails the pod as Evicted (the eviction manager's or admission's decision), killing its containers with the given grace; resolves once they are stopped. */
-  evict(message: string, graceSeconds: number): Promise<void> {
-    this.#podMessage = { reason: "Evicted", message, phase: "Failed" };
+  evict(message: string, graceSeconds: number, opts: { disruption?: boolean } = {}): Promise<void> {
+    this.#podMessage = { reason: "Evicted", message, phase: "Failed", ...(opts.disruption ? { disruption: message } : {}) };
     this.#evictGrace = graceSeconds;
     const done = new Promise<void>((r) => this.#evictWaiters.push(r));
     this.trigger();

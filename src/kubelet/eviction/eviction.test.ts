@@ -52,6 +52,7 @@ test("an emptyDir past its 1Mi sizeLimit gets its pod evicted with upstream's me
   const p = await waitForPod(env, "fill", "evicted", (x) => x.status?.phase === "Failed", 40_000);
   assert.equal(p.status?.reason, "Evicted");
   assert.equal(p.status?.message, 'Usage of EmptyDir volume "data" exceeds the limit "1Mi". ');
+  assert.equal(p.status?.conditions?.some((c) => c.type === "DisruptionTarget"), false, "local storage limits are no node disruption");
   const ev = (await eventsFor(env, "fill")).find((e) => e.reason === "Evicted");
   assert.equal(ev?.type, "Warning");
 });
@@ -74,6 +75,8 @@ test("memory.available below the whole machine's memory: MemoryPressure, the Bes
   const evicted = await waitForPod(env, "besteffort", "evicted", (x) => x.status?.phase === "Failed", 40_000);
   assert.equal(evicted.status?.reason, "Evicted");
   assert.match(evicted.status?.message ?? "", new RegExp(`^The node was low on resource: memory\\. Threshold quantity: ${totalKi}Ki, available: \\d+(Ki|Mi)?\\. Container c was using \\d+(Ki|Mi)?, request is 0, has larger consumption of memory\\. $`));
+  const disruption = evicted.status?.conditions?.find((c) => c.type === "DisruptionTarget");
+  assert.deepEqual([disruption?.status, disruption?.reason, disruption?.message], ["True", "TerminationByKubelet", evicted.status?.message]);
   await waitForPod(env, "besteffort", "container stopped", (x) => x.status?.containerStatuses?.[0]?.state.terminated !== undefined, 20_000);
   assert.ok((await eventsFor(env, "besteffort")).some((e) => e.reason === "Evicted" && e.type === "Warning"));
 

@@ -97,7 +97,7 @@ export function startEviction(o: KubeletEvictionOptions, at: { nodeOpts: NodeInf
         podUsage: (pods) => collectPodUsage(pods, { cri: rc.ctx.cri, rootDir: rc.ctx.rootDir, sandbox: rc.ctx.sandbox }),
         async evict(pod, e) {
           evicted.add(pod.metadata.uid!);
-          await byUid(pod.metadata.uid!)?.evict(e.message, e.graceSeconds);
+          await byUid(pod.metadata.uid!)?.evict(e.message, e.graceSeconds, { disruption: e.disruption });
         },
         reclaimDisk: () => reclaimDisk(rc, new Set(activePods().map((p) => p.metadata.uid!))),
         events: rc.ctx.events,

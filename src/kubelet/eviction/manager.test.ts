@@ -22,7 +22,7 @@ function pod(name: string, extra: Partial<KPod["spec"]> & { priorityClassName?: 
 
 function harness(flags: EvictionFlags, pods: KPod[], usage: Map<string, PodUsage>) {
   const state = { now: 1_000_000, memAvailable: 50 * Mi, diskAvailable: 500, reclaimFrees: 0 };
-  const evicted: { name: string; grace: number; message: string }[] = [];
+  const evicted: { name: string; grace: number; message: string; disruption: boolean }[] = [];
   const events: { reason: string; message: string; name?: string }[] = [];
   const recorder = { event: (o: { metadata: { name?: string } }, _t: string, reason: string, message: string) => events.push({ reason, message, name: o.metadata.name }) } as unknown as EventRecorder;
   const m = new EvictionManager({
@@ -34,7 +34,7 @@ function harness(flags: EvictionFlags, pods: KPod[], usage: Map<string, PodUsage
       ]),
     activePods: () => pods.filter((p) => !evicted.some((e) => e.name === p.metadata.name)),
     podUsage: async () => usage,
-    evict: async (p, o) => void evicted.push({ name: p.metadata.name!, grace: o.graceSeconds, message: o.message }),
+    evict: async (p, o) => void evicted.push({ name: p.metadata.name!, grace: o.graceSeconds, message: o.message, disruption: o.disruption }),
     reclaimDisk: async () => void (state.diskAvailable += state.reclaimFrees),
     events: recorder,
     nodeRef: { apiVersion: "v1", kind: "Node", metadata: { name: "n" } },
@@ -56,9 +56,11 @@ test("a hard memory threshold: MemoryPressure, the biggest non-critical pod evic
   assert.deepEqual(evicted[0], {
     name: "big",
     grace: 1,
+    disruption: true,
     message: "The node was low on resource: memory. Threshold quantity: 100Mi, available: 50Mi. Container c was using 5Mi, request is 0, has larger consumption of memory. ",
   });
   assert.ok(events.some((e) => e.reason === "EvictionThresholdMet" && e.message === "Attempting to reclaim memory"));
+  assert.ok(events.some((e) => e.reason === "NodeHasInsufficientMemory" && e.message === "Node n status is now: NodeHasInsufficientMemory"));
   assert.ok(events.some((e) => e.reason === "Evicted" && e.name === "big"));
   assert.equal((await m.synchronize())?.metadata.name, "small", "one pod per pass");
   assert.equal(await m.synchronize(), undefined, "the critical pod is never evicted");
@@ -70,6 +72,7 @@ test("a hard memory threshold: MemoryPressure, the biggest non-critical pod evic
   state.now += 30_000;
   await m.synchronize();
   assert.deepEqual(m.conditions(), []);
+  assert.ok(events.some((e) => e.reason === "NodeHasSufficientMemory"));
 });
 
 test("admission under pressure: BestEffort refused under MemoryPressure, Burstable admitted, everything refused under DiskPressure", async () => {
@@ -119,5 +122,5 @@ test("local storage: an emptyDir over its sizeLimit evicts the pod whatever the 
   const { m, state, evicted } = harness({ "eviction-hard": "" }, [p], new Map([["uid-e", u]]));
   state.memAvailable = 900 * Mi;
   assert.equal((await m.synchronize())?.metadata.name, "e");
-  assert.deepEqual(evicted[0], { name: "e", grace: 1, message: 'Usage of EmptyDir volume "data" exceeds the limit "1Mi". ' });
+  assert.deepEqual(evicted[0], { name: "e", grace: 1, message: 'Usage of EmptyDir volume "data" exceeds the limit "1Mi". ', disruption: false });
 });

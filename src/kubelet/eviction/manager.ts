@@ -24,8 +24,8 @@ export interface EvictionManagerOptions {
   /** pods that run here and are neither finished nor being deleted */
   activePods: () => KPod[];
   podUsage: (pods: readonly KPod[]) => Promise<Map<string, PodUsage>>;
-  /** kills the pod and fails it as Evicted with the message; resolves once its containers are stopped */
-  evict: (pod: KPod, opts: { graceSeconds: number; message: string }) => Promise<void>;
+  /** kills the pod and fails it as Evicted with the message (and a DisruptionTarget condition for node pressure); resolves once its containers are stopped */
+  evict: (pod: KPod, opts: { graceSeconds: number; message: string; disruption: boolean }) => Promise<void>;
   /** removes dead containers and unused images (disk pressure, before evicting pods) */
   reclaimDisk: () => Promise<void>;
   events: EventRecorder;
@@ -44,6 +44,12 @@ const CONDITION_OF: Record<Signal, PressureCondition> = {
   "pid.available": "PIDPressure",
 };
 const CONDITION_ORDER: PressureCondition[] = ["MemoryPressure", "DiskPressure", "PIDPressure"];
+/** the node events upstream's status setters record when a pressure condition turns True / False */
+const CONDITION_EVENTS: Record<PressureCondition, [string, string]> = {
+  MemoryPressure: ["NodeHasInsufficientMemory", "NodeHasSufficientMemory"],
+  DiskPressure: ["NodeHasDiskPressure", "NodeHasNoDiskPressure"],
+  PIDPressure: ["NodeHasInsufficientPID", "NodeHasSufficientPID"],
+};
 /** upstream's immediateEvictionGracePeriodSeconds for hard thresholds and local storage limits */
 const IMMEDIATE_GRACE_SECONDS = 1;
 
@@ -103,7 +109,9 @@ export class EvictionManager {
   async synchronize(): Promise<KPod | undefined> {
     const now = (this.#o.now ?? Date.now)();
     const obs = this.#o.observe();
+    const before = this.#conditions;
     const met = this.#updateState(obs, now);
+    this.#announce(before, this.#conditions);
     const active = this.#o.activePods();
     const usage = await this.#o.podUsage(active);
     const local = await this.#localStorageEviction(active, usage);
@@ -116,6 +124,15 @@ export class EvictionManager {
     this.#o.events.event(this.#o.nodeRef, "Warning", "EvictionThresholdMet", `Attempting to reclaim ${resource}`);
     if (resource !== "memory" && resource !== "pids" && (await this.#reclaimNodeLevel())) return undefined;
     return this.#evictOne(active, usage, { target, met, obs });
+  }
+
+  #announce(before: PressureCondition[], after: PressureCondition[]): void {
+    for (const c of CONDITION_ORDER) {
+      const on = after.includes(c);
+      if (on === before.includes(c)) continue;
+      const reason = CONDITION_EVENTS[c][on ? 0 : 1];
+      this.#o.events.event(this.#o.nodeRef, "Normal", reason, `Node ${this.#o.nodeRef.metadata.name} status is now: ${reason}`);
+    }
   }
 
   /** Upstream's bookkeeping: thresholds met (with grace periods) and the conditions they call for. */
@@ -143,7 +160,7 @@ export class EvictionManager {
     for (const pod of active) {
       const u = usage.get(pod.metadata.uid!);
       const message = u && localStorageViolation(pod, u);
-      if (message && (await this.#evictPod(pod, IMMEDIATE_GRACE_SECONDS, message))) evicted ??= pod;
+      if (message && (await this.#evictPod(pod, { graceSeconds: IMMEDIATE_GRACE_SECONDS, message, disruption: false }))) evicted ??= pod;
     }
     return evicted;
   }
@@ -178,14 +195,15 @@ export class EvictionManager {
       const podGrace = pod.spec.terminationGracePeriodSeconds ?? 30;
       const grace = isHard(at.target) ? IMMEDIATE_GRACE_SECONDS : maxGrace > 0 ? Math.min(podGrace, maxGrace) : podGrace;
       const message = evictionMessage(resource, pod, usage.get(pod.metadata.uid!), info);
-      if (await this.#evictPod(pod, grace, message)) return pod;
+      if (await this.#evictPod(pod, { graceSeconds: grace, message, disruption: true })) return pod;
     }
     this.#o.log("eviction manager: unable to evict any pods from the node");
     return undefined;
   }
 
   /** Evicts one pod unless it is critical; true when it was evicted. */
-  async #evictPod(pod: KPod, graceSeconds: number, message: string): Promise<boolean> {
+  async #evictPod(pod: KPod, how: { graceSeconds: number; message: string; disruption: boolean }): Promise<boolean> {
+    const message = how.message;
     const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
     if (isCriticalPod(pod)) {
       this.#o.log(`eviction manager: cannot evict a critical pod ${key}`);
@@ -196,7 +214,7 @@ export class EvictionManager {
     // upstream waits for the pod's cleanup at most 30 s before the next pass
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((r) => (timer = setTimeout(r, 30_000)));
-    await Promise.race([this.#o.evict(pod, { graceSeconds, message }), timeout]).finally(() => clearTimeout(timer));
+    await Promise.race([this.#o.evict(pod, how), timeout]).finally(() => clearTimeout(timer));
     return true;
   }
 }
