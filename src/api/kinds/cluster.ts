@@ -7,6 +7,7 @@ import { forbidden, immutable, invalid, notSupported, required, validateLabelSel
 import { loadBalancerAddresses } from "../services.ts";
 import { eventFromCore, eventToCore, hpaV1ToV2, hpaV2ToV1 } from "../conversion.ts";
 import { eventColumns, eventRow } from "./core.ts";
+import { validateIngress, validateIngressClass, validateNetworkPolicy } from "../kindvalidation/networking.ts";
 import { define } from "./define.ts";
 
 function statusSplit(obj: KubeObject, old: KubeObject, ctx: { subresource: string }): void {
@@ -117,31 +118,6 @@ function ingressRow(o: KubeObject): unknown[] {
   return [o.metadata.name ?? "", cls, hostCell, addrs.join(","), ports, age(o)];
 }
 
-function validateIngress(o: KubeObject): FieldError[] {
-  const errs: FieldError[] = [];
-  const spec = asMap(o.spec) ?? {};
-  const rules = asMaps(spec.rules);
-  if (!asMap(spec.defaultBackend) && rules.length === 0) errs.push(invalid("spec.rules", { value: [], detail: "either `defaultBackend` or `rules` must be specified" }));
-  rules.forEach((r, i) => {
-    asMaps(asMap(r.http)?.paths).forEach((p, j) => {
-      const path = `spec.rules[${i}].http.paths[${j}]`;
-      const pt = p.pathType;
-      if (pt === undefined) errs.push(required(`${path}.pathType`, "pathType must be specified"));
-      else if (!["Exact", "ImplementationSpecific", "Prefix"].includes(asString(pt))) errs.push(notSupported(`${path}.pathType`, { value: pt, supported: ["Exact", "ImplementationSpecific", "Prefix"] }));
-      const ps = asString(p.path);
-      if (pt !== "ImplementationSpecific" && ps && !ps.startsWith("/")) errs.push(invalid(`${path}.path`, { value: ps, detail: "must be an absolute path" }));
-      const svc = asMap(asMap(p.backend)?.service);
-      if (!svc && !asMap(asMap(p.backend)?.resource)) errs.push(invalid(`${path}.backend`, { value: p.backend ?? {}, detail: "one backend (service or resource) must be specified" }));
-      if (svc) {
-        if (!asString(svc.name)) errs.push(required(`${path}.backend.service.name`));
-        const port = asMap(svc.port);
-        if (!port || (port.number === undefined && !asString(port.name))) errs.push(required(`${path}.backend.service.port`, "port name or number is required"));
-      }
-    });
-  });
-  return errs;
-}
-
 function pdbRow(o: KubeObject): unknown[] {
   const spec = asMap(o.spec) ?? {};
   const show = (v: unknown) => (v === undefined ? "N/A" : String(v));
@@ -209,14 +185,14 @@ export function clusterKinds(): KindDef[] {
     }),
     define({
       group: "networking.k8s.io", version: "v1", kind: "Ingress", resource: "ingresses", namespaced: true, shortNames: ["ing"], statusSubresource: true,
-      prepareForUpdate: statusSplit, validateSpec: (o, _old, ctx) => (ctx.subresource === "status" ? [] : validateIngress(o)),
+      prepareForUpdate: statusSplit, validateSpec: (o, old, ctx) => (ctx.subresource === "status" ? [] : validateIngress(o, old)),
       columns: [NAME, col("Class", { type: "string", description: "The name of the IngressClass resource that should be used." }), col("Hosts", { type: "string", description: "Hosts that incoming requests are matched against before the ingress rule" }),
         col("Address", { type: "string", description: "Address is a list containing ingress points for the load-balancer" }), col("Ports", { type: "string", description: "Ports of TLS configurations that open" }), AGE],
       row: ingressRow,
     }),
     define({
       group: "networking.k8s.io", version: "v1", kind: "IngressClass", resource: "ingressclasses", namespaced: false,
-      validateSpec: (o) => (asString(asMap(o.spec)?.controller) ? [] : [required("spec.controller")]),
+      validateSpec: (o, old) => validateIngressClass(o, old),
       columns: [NAME, col("Controller", { type: "string", description: "Controller that is responsible for handling this class" }), col("Parameters", { type: "string", description: "A reference to a resource with additional parameters" }), AGE],
       row(o) {
         const spec = asMap(o.spec) ?? {};
@@ -235,7 +211,7 @@ export function clusterKinds(): KindDef[] {
           spec.policyTypes = Array.isArray(spec.egress) && spec.egress.length ? ["Ingress", "Egress"] : ["Ingress"];
         }
       },
-      validateSpec: (o) => validateLabelSelector(asMap(o.spec)?.podSelector, "spec.podSelector"),
+      validateSpec: (o) => validateNetworkPolicy(o),
       columns: [NAME, col("Pod-Selector", { type: "string", description: "Selects the pods to which this NetworkPolicy object applies." }), AGE],
       row: (o) => [o.metadata.name ?? "", formatLabelSelector(asMap(o.spec)?.podSelector), age(o)],
     }),

@@ -2,7 +2,7 @@
 import type { FieldError } from "../kind.ts";
 import type { KubeObject } from "../types.ts";
 import { type JsonMap, asMap } from "../access.ts";
-import { invalid, nonNegative, notSupported, required } from "../validation.ts";
+import { dns1123Subdomain, invalid, nonNegative, notSupported, required } from "../validation.ts";
 
 /** The object's spec (or an empty one), for validators that only read it. */
 export function specOf(obj: KubeObject): JsonMap {
@@ -98,4 +98,18 @@ export function emptySelector(sel: JsonMap): boolean {
 /** Upstream's ValidatePositiveField: greater than 0. */
 export function positive(v: unknown, field: string): FieldError[] {
   return typeof v === "number" && v <= 0 ? [invalid(field, { value: v, detail: "must be greater than 0" })] : [];
+}
+
+const HTTP_PATH = "[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+";
+
+/** Upstream's IsDomainPrefixedPath ("acme.io/foo"), for controller names and spec.managedBy. */
+export function domainPrefixedPath(v: string, path: string): FieldError[] {
+  if (!v) return [required(path)];
+  const slash = v.indexOf("/");
+  if (slash <= 0 || slash === v.length - 1) return [invalid(path, { value: v, detail: "must be a domain-prefixed path (such as \"acme.io/foo\")" })];
+  const host = v.slice(0, slash);
+  const errs = dns1123Subdomain(host).map((m) => invalid(path, { value: host, detail: m }));
+  const rest = v.slice(slash + 1);
+  if (!new RegExp(`^${HTTP_PATH}$`).test(rest)) errs.push(invalid(path, { value: rest, detail: `Invalid path (regex used for validation is '${HTTP_PATH}')` }));
+  return errs;
 }

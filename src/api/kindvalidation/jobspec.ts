@@ -2,8 +2,8 @@
 import type { FieldError } from "../kind.ts";
 import { type JsonMap, asArray, asMap, asMaps, asNumber, asString } from "../access.ts";
 import { validatePodTemplate } from "../pods.ts";
-import { dns1123Subdomain, duplicate, invalid, notSupported, qualifiedName, required, tooLong } from "../validation.ts";
-import { nonNegativeFields, tooMany } from "./common.ts";
+import { duplicate, invalid, notSupported, qualifiedName, required, tooLong } from "../validation.ts";
+import { domainPrefixedPath, nonNegativeFields, tooMany } from "./common.ts";
 
 const MAX_INDEXED_PARALLELISM = 100_000;
 const MAX_FAILED_INDEXES = 100_000;
@@ -15,16 +15,6 @@ const CONDITION_STATUSES = ["False", "True", "Unknown"];
 
 function has(v: unknown): boolean {
   return v !== undefined && v !== null;
-}
-
-/** Upstream's IsDomainPrefixedPath, for spec.managedBy. */
-function domainPrefixedPath(v: string, path: string): FieldError[] {
-  const slash = v.indexOf("/");
-  if (slash <= 0) return [invalid(path, { value: v, detail: "must be a domain-prefixed path (such as \"acme.io/foo\")" })];
-  const errs = dns1123Subdomain(v.slice(0, slash)).map((m) => invalid(path, { value: v.slice(0, slash), detail: m }));
-  const rest = v.slice(slash + 1);
-  if (!/^[A-Za-z0-9/\-._~%!$&'()*+,;=:]+$/.test(rest)) errs.push(invalid(path, { value: rest, detail: "Invalid path" }));
-  return errs;
 }
 
 function validateIndexedRules(spec: JsonMap, path: string): FieldError[] {
