@@ -5,7 +5,7 @@ import { type JsonMap, asArray, asMap, asMaps, asNumber, asString, ensureMap, se
 import { AGE, NAME, col, since } from "./printing.ts";
 import { invalid, required, validateAnnotations, validateLabels } from "./validation.ts";
 import {
-  validatePodSpec as validateSpec, validateEphemeralContainersUpdate, validatePodAnnotations, validatePodAnnotationsUpdate,
+  validatePodSpec as validateSpec, validateAnnotationsMatchFields, validateEphemeralContainersUpdate, validatePodAnnotations, validatePodAnnotationsUpdate,
   validatePodCreate, validatePodOnly, validatePodSpecUpdate, validateTemplateOnly,
 } from "./podvalidation/mod.ts";
 
@@ -142,6 +142,8 @@ export interface PodSpecValidationOptions {
   pod: boolean;
   /** volume names provided from outside the spec (a StatefulSet's volumeClaimTemplates) */
   extraVolumes?: string[];
+  /** the Pod's name (for the PVCs of generic ephemeral volumes) */
+  podName?: string;
 }
 
 /** Upstream's ValidatePodSpec, at path ("spec" or "spec.template.spec"); for a Pod also its pod-only rules. */
@@ -161,8 +163,8 @@ export function validatePodObject(obj: KubeObject, old: KubeObject | undefined, 
   if (subresource === "status") return [];
   const annotations = obj.metadata.annotations;
   const errs = validatePodAnnotations(annotations, obj.spec, { path: "metadata.annotations", old: old?.metadata.annotations });
-  errs.push(...validatePodSpec(obj.spec, { path: "spec", pod: true }));
-  if (!old) return [...errs, ...validatePodCreate(obj.spec)];
+  errs.push(...validatePodSpec(obj.spec, { path: "spec", pod: true, podName: obj.metadata.name }));
+  if (!old) return [...errs, ...validatePodCreate(obj.spec), ...validateAnnotationsMatchFields(annotations, obj.spec, "spec")];
   errs.push(...validatePodAnnotationsUpdate(annotations, old.metadata.annotations));
   if (subresource === "") errs.push(...validatePodSpecUpdate(obj.spec, old.spec));
   if (subresource === "ephemeralcontainers") errs.push(...validateEphemeralContainersUpdate(asMap(obj.spec) ?? {}, asMap(old.spec) ?? {}));
@@ -338,6 +340,7 @@ export function validatePodTemplate(template: unknown, opts: PodTemplateValidati
   errs.push(...validateAnnotations(meta?.annotations, `${path}.annotations`));
   errs.push(...validatePodAnnotations(meta?.annotations, t.spec, { path: `${path}.annotations` }));
   errs.push(...validatePodSpec(t.spec, { path: `${path}.spec`, pod: false, extraVolumes }));
+  errs.push(...validateAnnotationsMatchFields(meta?.annotations, t.spec, `${path}.spec`));
   errs.push(...validateTemplateOnly(t.spec, `${path}.spec`));
   return errs;
 }

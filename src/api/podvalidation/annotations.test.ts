@@ -1,7 +1,7 @@
 /** Pod annotations with meaning: mirror pods, deletion cost, seccomp and AppArmor annotations, and what an update may not change. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { validatePodAnnotations, validatePodAnnotationsUpdate } from "./annotations.ts";
+import { validateAnnotationsMatchFields, validatePodAnnotations, validatePodAnnotationsUpdate } from "./annotations.ts";
 import { lines } from "./testutil.ts";
 
 const spec = { nodeName: "n1", containers: [{ name: "app" }] };
@@ -38,4 +38,25 @@ test("AppArmor and mirror annotations are fixed at creation", () => {
     "metadata.annotations[kubernetes.io/config.mirror]: Forbidden: may not add mirror pod annotation",
   ]);
   assert.deepEqual(validatePodAnnotationsUpdate({ ...old, other: "y" }, old), []);
+});
+
+test("a deprecated seccomp or AppArmor annotation must agree with its field", () => {
+  const spec = {
+    securityContext: { seccompProfile: { type: "RuntimeDefault" }, appArmorProfile: { type: "RuntimeDefault" } },
+    containers: [{ name: "a", securityContext: { seccompProfile: { type: "Localhost", localhostProfile: "p.json" } } }, { name: "b" }],
+  };
+  const agree = {
+    "seccomp.security.alpha.kubernetes.io/pod": "docker/default", "container.seccomp.security.alpha.kubernetes.io/a": "localhost/p.json",
+    "container.apparmor.security.beta.kubernetes.io/b": "runtime/default",
+  };
+  assert.deepEqual(validateAnnotationsMatchFields(agree, spec, "spec"), []);
+  const disagree = {
+    "seccomp.security.alpha.kubernetes.io/pod": "unconfined", "container.seccomp.security.alpha.kubernetes.io/a": "localhost/other.json",
+    "container.apparmor.security.beta.kubernetes.io/b": "unconfined",
+  };
+  assert.deepEqual(lines(validateAnnotationsMatchFields(disagree, spec, "spec")), [
+    "spec.securityContext.seccompProfile.type: Forbidden: seccomp type in annotation and field must match",
+    "spec.containers[0].securityContext.seccompProfile.localhostProfile: Forbidden: seccomp profile in annotation and field must match",
+    "spec.containers[1].securityContext.appArmorProfile.type: Forbidden: apparmor type in annotation and field must match",
+  ]);
 });

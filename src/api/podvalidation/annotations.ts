@@ -74,3 +74,46 @@ export function validatePodAnnotationsUpdate(raw: unknown, oldRaw: unknown): Fie
   }
   return errs;
 }
+
+const SECCOMP_TYPES: Record<string, string[]> = { Unconfined: ["unconfined"], RuntimeDefault: ["runtime/default", "docker/default"] };
+
+/** Upstream's validateSeccompAnnotationsAndFieldsMatch: a deprecated annotation and the field must agree. */
+function seccompMatch(annotation: string, fieldRaw: unknown, path: string): FieldError[] {
+  const f = asMap(fieldRaw);
+  if (!f) return [];
+  const type = asString(f.type);
+  if (SECCOMP_TYPES[type] && !SECCOMP_TYPES[type].includes(annotation)) return [forbidden(`${path}.type`, "seccomp type in annotation and field must match")];
+  if (type !== "Localhost") return [];
+  if (!annotation.startsWith("localhost/")) return [forbidden(`${path}.type`, "seccomp type in annotation and field must match")];
+  return annotation.slice("localhost/".length) !== f.localhostProfile ? [forbidden(`${path}.localhostProfile`, "seccomp profile in annotation and field must match")] : [];
+}
+
+/** Upstream's AppArmor counterpart (validateAppArmorAnnotationsAndFieldsMatchOnCreate). */
+function appArmorMatch(annotation: string, profile: JsonMap, path: string): FieldError[] {
+  const type = asString(profile.type);
+  const want: Record<string, string> = { Unconfined: "unconfined", RuntimeDefault: "runtime/default" };
+  if (want[type] !== undefined) return annotation !== want[type] ? [forbidden(`${path}.type`, "apparmor type in annotation and field must match")] : [];
+  if (type !== "Localhost") return [];
+  if (!annotation.startsWith("localhost/")) return [forbidden(`${path}.type`, "apparmor type in annotation and field must match")];
+  return annotation.slice("localhost/".length) !== profile.localhostProfile ? [forbidden(`${path}.localhostProfile`, "apparmor profile in annotation and field must match")] : [];
+}
+
+/** Where both a deprecated seccomp/AppArmor annotation and its field are set, they must agree (pods on create, and templates). */
+export function validateAnnotationsMatchFields(raw: unknown, specRaw: unknown, specPath: string): FieldError[] {
+  const ann = (asMap(raw) ?? {}) as Record<string, string>;
+  const spec = asMap(specRaw) ?? {};
+  const podSc = asMap(spec.securityContext) ?? {};
+  const errs = SECCOMP_POD in ann ? seccompMatch(ann[SECCOMP_POD], podSc.seccompProfile, `${specPath}.securityContext.seccompProfile`) : [];
+  const windows = asString(asMap(spec.os)?.name) === "windows";
+  for (const key of ["initContainers", "containers", "ephemeralContainers"]) {
+    asMaps(spec[key]).forEach((c, i) => {
+      const name = asString(c.name);
+      const at = `${specPath}.${key}[${i}].securityContext`;
+      const sc = asMap(c.securityContext) ?? {};
+      if (`${SECCOMP_CONTAINER}${name}` in ann) errs.push(...seccompMatch(ann[`${SECCOMP_CONTAINER}${name}`], sc.seccompProfile, `${at}.seccompProfile`));
+      const profile = asMap(sc.appArmorProfile) ?? asMap(podSc.appArmorProfile);
+      if (!windows && profile && `${APPARMOR_CONTAINER}${name}` in ann) errs.push(...appArmorMatch(ann[`${APPARMOR_CONTAINER}${name}`], profile, `${at}.appArmorProfile`));
+    });
+  }
+  return errs;
+}

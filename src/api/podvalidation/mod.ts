@@ -5,4 +5,4 @@ export { validateEphemeralContainersUpdate } from "./ephemeral.ts";
 export { validateResources } from "./resources.ts";
 export { validateTolerations, validateTaints } from "./tolerations.ts";
 export { validateNodeSelector, validateNodeSelectorTerm } from "./affinity.ts";
-export { validatePodAnnotations, validatePodAnnotationsUpdate } from "./annotations.ts";
+export { validateAnnotationsMatchFields, validatePodAnnotations, validatePodAnnotationsUpdate } from "./annotations.ts";

@@ -122,3 +122,23 @@ export function validateResourceClaims(list: unknown, path: string): FieldError[
   });
   return errs;
 }
+
+/** Upstream's validateWindowsHostProcessPod: all containers or none are host processes, and those need hostNetwork. */
+export function validateHostProcess(spec: JsonMap, path: string): FieldError[] {
+  const podValue = asMap(asMap(spec.securityContext)?.windowsOptions)?.hostProcess;
+  const errs: FieldError[] = [];
+  let count = 0;
+  let hostProcess = 0;
+  for (const [c, at] of containersWithPaths(spec, path)) {
+    count++;
+    const own = asMap(asMap(c.securityContext)?.windowsOptions)?.hostProcess;
+    if (typeof podValue === "boolean" && typeof own === "boolean" && own !== podValue) {
+      errs.push(invalid(`${at}.securityContext.windowsOptions.hostProcess`, { value: own, detail: `pod hostProcess value must be identical if both are specified, was ${podValue}` }));
+    }
+    if (own === true || (own === undefined && podValue === true)) hostProcess++;
+  }
+  if (hostProcess === 0) return errs;
+  if (hostProcess !== count) errs.push(invalid(path, { value: "", detail: "If pod contains any hostProcess containers then all containers must be HostProcess containers" }));
+  if (spec.hostNetwork !== true) errs.push(invalid(`${path}.hostNetwork`, { value: spec.hostNetwork === true, detail: "hostNetwork must be true if pod contains any hostProcess containers" }));
+  return errs;
+}

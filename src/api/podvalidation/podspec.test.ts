@@ -79,3 +79,14 @@ test("pod-only, create-only and template-only rules", () => {
     "spec.template.spec.ephemeralContainers: Forbidden: ephemeral containers not allowed in pod template",
   ]);
 });
+
+test("windows host process pods: all containers or none, and hostNetwork", () => {
+  const hp = (v?: boolean) => ({ windowsOptions: v === undefined ? {} : { hostProcess: v } });
+  const spec = { ...defaulted, securityContext: hp(true), containers: [{ name: "a", image: "x", securityContext: hp(false) }, { name: "b", image: "x" }] };
+  assert.deepEqual(lines(validatePodSpec(spec, { path: "spec", pod: true })), [
+    "spec.containers[0].securityContext.windowsOptions.hostProcess: Invalid value: false: pod hostProcess value must be identical if both are specified, was true",
+    'spec: Invalid value: "": If pod contains any hostProcess containers then all containers must be HostProcess containers',
+    "spec.hostNetwork: Invalid value: false: hostNetwork must be true if pod contains any hostProcess containers",
+  ]);
+  assert.deepEqual(validatePodSpec({ ...spec, hostNetwork: true, containers: [{ name: "a", image: "x" }] }, { path: "spec", pod: true }), []);
+});

@@ -6,7 +6,7 @@ import { validateAffinity } from "./affinity.ts";
 import { inRange, oneOf, requiredOneOf } from "./common.ts";
 import { type ContainerContext, validateContainers, validateInitContainers } from "./containers.ts";
 import { validateEphemeralContainers, validateImageWhitespace } from "./ephemeral.ts";
-import { validateDNS, validateGates, validateHostAliases, validateOS, validateResourceClaims } from "./podfields.ts";
+import { validateDNS, validateGates, validateHostAliases, validateHostProcess, validateOS, validateResourceClaims } from "./podfields.ts";
 import { validateResources } from "./resources.ts";
 import { podHostUsers, validateHostUsers, validatePodSecurityContext } from "./securitycontext.ts";
 import { validateTolerations } from "./tolerations.ts";
@@ -20,6 +20,8 @@ export interface PodSpecOptions {
   pod: boolean;
   /** volume names provided from outside the spec (a StatefulSet's volumeClaimTemplates) */
   extraVolumes?: string[];
+  /** the Pod's name (for the PVCs of generic ephemeral volumes) */
+  podName?: string;
 }
 
 /** Upstream's validatePodHostNetworkDeps: with hostNetwork, a host port equals its container port. */
@@ -69,7 +71,7 @@ function containerContext(spec: JsonMap, volumes: ContainerContext["volumes"]): 
 export function validatePodSpec(raw: unknown, opts: PodSpecOptions): FieldError[] {
   const { path, pod } = opts;
   const spec = asMap(raw) ?? {};
-  const { volumes, errs } = validateVolumes(spec.volumes, { path: `${path}.volumes`, pod });
+  const { volumes, errs } = validateVolumes(spec.volumes, { path: `${path}.volumes`, pod, podName: opts.podName });
   for (const name of opts.extraVolumes ?? []) if (!volumes.has(name)) volumes.set(name, "persistentVolumeClaim");
   errs.push(...validateResourceClaims(spec.resourceClaims, `${path}.resourceClaims`));
   const ctx = containerContext(spec, volumes);
@@ -88,7 +90,7 @@ export function validatePodSpec(raw: unknown, opts: PodSpecOptions): FieldError[
   errs.push(...validateDNS(spec, `${path}.dnsConfig`));
   errs.push(...validateGates(spec, path));
   errs.push(...validateTopologySpreadConstraints(spec.topologySpreadConstraints, `${path}.topologySpreadConstraints`));
-  errs.push(...validateHostUsers(spec, path));
+  errs.push(...validateHostProcess(spec, path), ...validateHostUsers(spec, path));
   errs.push(...validateNames(spec, path));
   errs.push(...inRange(`${path}.activeDeadlineSeconds`, spec.activeDeadlineSeconds, [1, 2147483647]));
   errs.push(...validateNamesAfterDeadline(spec, path));

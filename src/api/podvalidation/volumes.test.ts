@@ -101,3 +101,15 @@ test("volume mounts: known volume, unique path, subPath rules, propagation and r
   ]);
   assert.equal(validateVolumeMounts([{ name: "v", mountPath: "/c", mountPropagation: "Bidirectional" }], m, { volumes, privileged: true, devices: new Map() }).length, 0);
 });
+
+test("generic ephemeral volumes: the PVC named after the pod must be a valid name and not be mounted as a claim", () => {
+  const eph = { volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } } };
+  const vols = [{ name: "scratch", ephemeral: eph }, { name: "again", persistentVolumeClaim: { claimName: "web-scratch" } }, { name: "bad", ephemeral: {} }];
+  assert.deepEqual(lines(validateVolumes(vols, { ...opts, podName: "web" }).errs), [
+    "spec.volumes[2].ephemeral.volumeClaimTemplate: Required value",
+    'spec.volumes[1].persistentVolumeClaim.claimName: Invalid value: "web-scratch": must not reference a PVC that gets created for an ephemeral volume',
+  ]);
+  assert.deepEqual(lines(validateVolumes([{ name: "x", ephemeral: eph }], { ...opts, podName: "W" }).errs), [
+    `spec.volumes[0].name: Invalid value: "x": PVC name "W-x": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
+  ]);
+});

@@ -1,7 +1,7 @@
 /** Pod volumes, volume mounts and volume devices as upstream's ValidateVolumes / ValidateVolumeMounts / ValidateVolumeDevices. */
 import type { FieldError } from "../kind.ts";
 import { type JsonMap, asMap, asMaps, asString } from "../access.ts";
-import { dns1123Label, duplicate, forbidden, invalid, required } from "../validation.ts";
+import { dns1123Label, dns1123Subdomain, duplicate, forbidden, invalid, required } from "../validation.ts";
 import { localDescendingPath, oneOf, pathNoBacksteps } from "./common.ts";
 import { VOLUME_SOURCES } from "./volumesources.ts";
 
@@ -13,6 +13,27 @@ export interface VolumesOptions {
   path: string;
   /** a Pod, not a template */
   pod: boolean;
+  /** the Pod's name, when known: generic ephemeral volumes make PVCs named after it */
+  podName?: string;
+}
+
+/** Upstream's checks of the PVCs generic ephemeral volumes create ("<pod>-<volume>"). */
+function validateEphemeralClaims(list: JsonMap[], opts: VolumesOptions): FieldError[] {
+  if (!opts.podName) return [];
+  const created = new Set(list.filter((v) => asMap(v.ephemeral)).map((v) => `${opts.podName}-${asString(v.name)}`));
+  const errs: FieldError[] = [];
+  list.forEach((v, i) => {
+    const name = asString(v.name);
+    if (asMap(v.ephemeral) && name) {
+      const pvc = `${opts.podName}-${name}`;
+      errs.push(...dns1123Subdomain(pvc).map((detail) => invalid(`${opts.path}[${i}].name`, { value: name, detail: `PVC name ${JSON.stringify(pvc)}: ${detail}` })));
+    }
+    const claim = asString(asMap(v.persistentVolumeClaim)?.claimName);
+    if (claim && created.has(claim)) {
+      errs.push(invalid(`${opts.path}[${i}].persistentVolumeClaim.claimName`, { value: claim, detail: "must not reference a PVC that gets created for an ephemeral volume" }));
+    }
+  });
+  return errs;
 }
 
 function validateVolume(v: JsonMap, at: string, pod: boolean): { kind?: string; errs: FieldError[] } {
@@ -47,6 +68,7 @@ export function validateVolumes(list: unknown, opts: VolumesOptions): { volumes:
     if (el.length === 0 && kind) volumes.set(name, kind);
     errs.push(...el);
   });
+  errs.push(...validateEphemeralClaims(asMaps(list), opts));
   return { volumes, errs };
 }
 
