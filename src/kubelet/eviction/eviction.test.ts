@@ -5,7 +5,8 @@
  * machine memory, certainly crossed: the node reports MemoryPressure True,
  * the BestEffort pod is evicted with upstream's message while the
  * system-node-critical one keeps running, and a new BestEffort pod is
- * refused by admission.
+ * refused by admission. Then nodefs.available<99.9%: DiskPressure, and
+ * every new pod is refused.
  */
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
@@ -95,4 +96,19 @@ test("memory.available below the whole machine's memory: MemoryPressure, the Bes
     const n = await env.client.get<Node>(R.nodes, undefined, env.nodeName);
     return n.status?.conditions?.find((c) => c.type === "MemoryPressure" && c.status === "False" && c.reason === "KubeletHasSufficientMemory");
   });
+});
+
+test("nodefs.available<99.9%: DiskPressure True with upstream's reason, every new pod refused", async () => {
+  config.thresholds.push(...parseEvictionConfig({ "eviction-hard": "nodefs.available<99.9%" }).thresholds);
+  const cond = await waitFor("DiskPressure True", async () => {
+    const n = await env.client.get<Node>(R.nodes, undefined, env.nodeName);
+    return n.status?.conditions?.find((c) => c.type === "DiskPressure" && c.status === "True");
+  });
+  assert.deepEqual([cond.reason, cond.message], ["KubeletHasDiskPressure", "kubelet has disk pressure"]);
+  const burstable = pod("disk-late", { containers: [{ name: "c", image: BUSYBOX_IMAGE, command: ["sleep", "3600"], resources: { requests: { memory: "8Mi" } } }] });
+  await env.client.create(R.pods, "default", burstable);
+  const refused = await waitForPod(env, "disk-late", "refused", (x) => x.status?.phase === "Failed", 30_000);
+  assert.deepEqual([refused.status?.reason, refused.status?.message], ["Evicted", "The node had condition: [DiskPressure]. "]);
+  assert.ok((await eventsFor(env, "disk-late")).some((e) => e.reason === "Evicted" && e.message === "The node had condition: [DiskPressure]. "));
+  config.thresholds.length = 0;
 });
