@@ -96,6 +96,33 @@ test("txn with compares, success and failure branches", async () => {
   assert.equal(await ok(["get", "/t/failed", "--print-value-only"]), "y\n");
 });
 
+test("txn of two puts: both keys at the txn's revision, in get and in a watch", async () => {
+  const child = spawn("etcdctl", [`--endpoints=${endpoint}`, "watch", "--prefix", "/one/", "-w", "json"], { env: { ...process.env, ETCDCTL_API: "3" } });
+  let out = "";
+  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  try {
+    await new Promise((r) => setTimeout(r, 700));
+    const txn = JSON.parse(await ok(["txn", "-w", "json"], { input: "\nput /one/a 1\nput /one/b 2\n\n\n" }));
+    const rev = txn.header.revision as number;
+    const got = JSON.parse(await ok(["get", "--prefix", "/one/", "-w", "json"]));
+    assert.deepEqual(
+      got.kvs.map((kv: { mod_revision: number }) => kv.mod_revision),
+      [rev, rev],
+    );
+    const deadline = Date.now() + 5000;
+    while (!out.includes("}\n") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const resp = JSON.parse(out.split("\n")[0]);
+    assert.equal(resp.Header.revision, rev);
+    assert.deepEqual(
+      resp.Events.map((e: { kv: { mod_revision: number } }) => e.kv.mod_revision),
+      [rev, rev],
+      "one watch response holds both events at one revision",
+    );
+  } finally {
+    child.kill();
+  }
+});
+
 test("lease grant, keep-alive --once, timetolive, revoke, expiry deletes keys", async () => {
   const id = /lease ([0-9a-f]+) granted with TTL\(2s\)/.exec(await ok(["lease", "grant", "2"]))?.[1];
   assert.ok(id, "lease id printed");

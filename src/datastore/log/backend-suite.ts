@@ -202,6 +202,45 @@ export function backendSuite(name: string, opts: SuiteOptions): void {
     assert.equal((await be.list("/t/", { end: "/t0" })).count, 0);
   });
 
+  withBackend("a txn's or a range delete's writes share one revision, as in etcd", async (be) => {
+    const r0 = (await be.put("/s/a", b("1"))).revision;
+    const ac = new AbortController();
+    const live = await be.watch("/s/", { end: "/s0", signal: ac.signal });
+    const t = await be.txn({ compare: [], success: [{ put: { key: "/s/a", value: b("2") } }, { put: { key: "/s/b", value: b("1") } }], failure: [] });
+    const a = (await be.get("/s/a")).kv;
+    const bk = (await be.get("/s/b")).kv;
+    assert.deepEqual([a?.modRevision, bk?.modRevision, bk?.createRevision], [t.revision, t.revision, t.revision]);
+    assert.equal(await be.currentRevision(), t.revision);
+    // the revision just below shows the state before the txn, not half of it
+    assert.equal((await be.get("/s/a", t.revision - 1)).kv?.value.toString(), "1");
+    assert.equal((await be.get("/s/b", t.revision - 1)).kv, undefined);
+    // compares and updates see the shared revision
+    const upd = await be.update("/s/a", b("3"), t.revision);
+    const del = await be.deleteRange("/s/", "/s0");
+    assert.equal(del.deleted.length, 2);
+    const events = await collect(live, 5);
+    ac.abort();
+    assert.deepEqual(
+      events.map((e) => [e.type, e.kv.key, e.kv.modRevision, e.prevKv?.modRevision]),
+      [
+        ["put", "/s/a", t.revision, r0],
+        ["put", "/s/b", t.revision, undefined],
+        ["put", "/s/a", upd.modRevision, t.revision],
+        ["delete", "/s/a", del.revision, upd.modRevision],
+        ["delete", "/s/b", del.revision, t.revision],
+      ],
+    );
+    // a watch starting at the txn's revision catches up with both of its events
+    const ac2 = new AbortController();
+    const from = await be.watch("/s/", { end: "/s0", startRevision: t.revision, signal: ac2.signal });
+    const replay = await collect(from, 5);
+    ac2.abort();
+    assert.deepEqual(replay.slice(0, 2).map((e) => [e.kv.key, e.kv.modRevision]), [["/s/a", t.revision], ["/s/b", t.revision]]);
+    // compaction to a revision inside the txn's rows keeps the state before the txn readable
+    await be.compact(t.revision - 1);
+    assert.equal((await be.get("/s/a", t.revision - 1)).kv?.value.toString(), "1");
+  });
+
   withBackend("leases: grant, attach, keep-alive, time-to-live, revoke, expiry", async (be) => {
     await assert.rejects(be.put("/l/x", b("x"), { lease: 12345 }), LeaseNotFoundError);
     const l = await be.leaseGrant(1);
@@ -234,6 +273,11 @@ export function backendSuite(name: string, opts: SuiteOptions): void {
         const rev = await peer.create("/peer/x", b("1"));
         const ev = await collect(w, 1, 3000);
         assert.deepEqual(ev.map((e) => [e.kv.key, e.kv.modRevision]), [["/peer/x", rev]]);
+        // another server's txn reaches this server's watchers at its one revision
+        const t = await peer.txn({ compare: [], success: [{ put: { key: "/peer/t1", value: b("1") } }, { put: { key: "/peer/t2", value: b("2") } }], failure: [] });
+        const tev = await collect(w, 2, 3000);
+        assert.deepEqual(tev.map((e) => [e.kv.key, e.kv.modRevision]), [["/peer/t1", t.revision], ["/peer/t2", t.revision]]);
+        assert.equal((await a.get("/peer/t2")).kv?.modRevision, t.revision);
         await assert.rejects(a.create("/peer/x", b("2")), ConflictError);
         ac.abort();
         // two servers racing on one key: one create wins, the other sees it

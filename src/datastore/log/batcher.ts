@@ -3,7 +3,7 @@
  * together in the next one, so many writers share one fsync, and each is
  * acknowledged only after its transaction is durable.
  */
-import type { NewRow, Row, Store, StoreTx } from "./store.ts";
+import { observed, type Row, type Store, type StoreTx } from "./store.ts";
 
 /** A write as a function of the transaction it runs in. It must not write before it may throw. */
 export type WriteOp<T> = (tx: StoreTx) => Promise<T>;
@@ -156,19 +156,13 @@ export class Batcher {
   }
 }
 
-/** a transaction view that remembers the rows it appended */
+/** a transaction view that remembers the rows it appended, with their revisions */
 function recording(tx: StoreTx, rows: Row[]): StoreTx {
-  return {
-    latest: (name) => tx.latest(name),
-    latestRange: (start, end) => tx.latestRange(start, end),
-    leaseKeys: (lease) => tx.leaseKeys(lease),
-    putLease: (lease) => tx.putLease(lease),
-    getLease: (id) => tx.getLease(id),
-    deleteLease: (id) => tx.deleteLease(id),
-    async insert(row: NewRow): Promise<number> {
-      const id = await tx.insert(row);
-      rows.push({ ...row, id });
-      return id;
+  return observed(tx, {
+    inserted: (row, id) => rows.push({ ...row, id, modRevision: id }),
+    shared: (ids, revision) => {
+      const set = new Set(ids);
+      for (const r of rows) if (set.has(r.id)) r.modRevision = revision;
     },
-  };
+  });
 }

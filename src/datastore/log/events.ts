@@ -10,7 +10,7 @@ export function rowToKv(row: Row): KeyValue {
     key: row.name,
     value: row.value,
     createRevision: rowCreateRevision(row),
-    modRevision: row.id,
+    modRevision: row.modRevision,
     version: row.version,
     lease: row.lease,
   };
@@ -29,7 +29,7 @@ export function rowPrevKv(row: Row): KeyValue | undefined {
     key: row.name,
     value: row.oldValue,
     createRevision: rowCreateRevision(row),
-    modRevision: row.prevRevision,
+    modRevision: row.prevModRevision,
     version: row.deleted ? row.version : row.version - 1,
     lease: row.lease,
   };
@@ -40,7 +40,7 @@ export function rowToEvent(row: Row): WatchEvent {
   if (row.deleted) {
     return {
       type: "delete",
-      kv: { key: row.name, value: EMPTY, createRevision: 0, modRevision: row.id, version: 0, lease: 0 },
+      kv: { key: row.name, value: EMPTY, createRevision: 0, modRevision: row.modRevision, version: 0, lease: 0 },
       prevKv: rowPrevKv(row),
     };
   }

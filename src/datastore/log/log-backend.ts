@@ -12,8 +12,8 @@ import { isOpError, LeaseNotFoundError } from "./errors.ts";
 import { inRange, isInternalRow, rowToEvent, rowToKv } from "./events.ts";
 import type { KineBackend, PutOptions } from "./kine-backend.ts";
 import { Leases, type LeaseStatus } from "./leases.ts";
-import type { Row, Store } from "./store.ts";
-import { deleteInTx, putInTx, tombstoneRow, txnInTx, updateRow, type TxnRequest, type TxnResult } from "./txn.ts";
+import { atOneRevision, type Row, type Store } from "./store.ts";
+import { createRow, deleteInTx, putInTx, tombstoneRow, txnInTx, updateRow, type TxnRequest, type TxnResult } from "./txn.ts";
 
 const EMPTY = Buffer.alloc(0);
 
@@ -146,7 +146,7 @@ export class LogBackend implements KineBackend {
       if (cur && !cur.deleted) throw new ConflictError(`key exists: ${key}`, rowToKv(cur));
       if (lease !== 0 && !(await tx.getLease(lease))) throw new LeaseNotFoundError(lease);
       // built from this one read: a second read could see another server's row and turn this into an update
-      return tx.insert({ name: key, created: true, deleted: false, createRevision: 0, prevRevision: cur?.id ?? 0, lease, value, oldValue: EMPTY, version: 1 });
+      return tx.insert(createRow(key, value, lease, cur));
     });
   }
 
@@ -154,13 +154,13 @@ export class LogBackend implements KineBackend {
     return this.batcher.submit(async (tx) => {
       const cur = await tx.latest(key);
       if (!cur || cur.deleted) throw new ConflictError(`key not found: ${key}`);
-      if (cur.id !== expectedModRevision) {
-        throw new ConflictError(`mod revision of ${key} is ${cur.id}, not ${expectedModRevision}`, rowToKv(cur));
+      if (cur.modRevision !== expectedModRevision) {
+        throw new ConflictError(`mod revision of ${key} is ${cur.modRevision}, not ${expectedModRevision}`, rowToKv(cur));
       }
       if (lease !== 0 && !(await tx.getLease(lease))) throw new LeaseNotFoundError(lease);
       const row = updateRow(cur, value, lease);
       const id = await tx.insert(row);
-      return rowToKv({ ...row, id });
+      return rowToKv({ ...row, id, modRevision: id });
     });
   }
 
@@ -168,8 +168,8 @@ export class LogBackend implements KineBackend {
     return this.batcher.submit(async (tx) => {
       const cur = await tx.latest(key);
       if (!cur || cur.deleted) throw new ConflictError(`key not found: ${key}`);
-      if (expectedModRevision !== undefined && expectedModRevision !== 0 && cur.id !== expectedModRevision) {
-        throw new ConflictError(`mod revision of ${key} is ${cur.id}, not ${expectedModRevision}`, rowToKv(cur));
+      if (expectedModRevision !== undefined && expectedModRevision !== 0 && cur.modRevision !== expectedModRevision) {
+        throw new ConflictError(`mod revision of ${key} is ${cur.modRevision}, not ${expectedModRevision}`, rowToKv(cur));
       }
       const revision = await tx.insert(tombstoneRow(cur));
       return { revision, prevKv: rowToKv(cur) };
@@ -181,12 +181,12 @@ export class LogBackend implements KineBackend {
   }
 
   async deleteRange(start: string, end?: string): Promise<{ revision: number; deleted: KeyValue[] }> {
-    const r = await this.batcher.submit((tx) => deleteInTx(tx, { key: start, end }));
+    const r = await this.batcher.submit((tx) => atOneRevision(tx, (t) => deleteInTx(t, { key: start, end })));
     return { revision: r.revision || (await this.currentRevision()), deleted: r.deleted };
   }
 
   async txn(req: TxnRequest): Promise<TxnResult> {
-    const r = await this.batcher.submit((tx) => txnInTx(tx, req));
+    const r = await this.batcher.submit((tx) => atOneRevision(tx, (t) => txnInTx(t, req)));
     return { ...r, revision: r.revision || (await this.currentRevision()) };
   }
 
@@ -237,19 +237,26 @@ export class LogBackend implements KineBackend {
   }
 
   private async catchUp(channel: Channel<WatchEvent[]>, range: { start: string; end?: string; from: number; upTo: number }): Promise<void> {
-    let after = range.from - 1;
+    // rows of a shared revision at or after `from` may start below it
+    let after = (await this.store.firstIdAt(range.from)) - 1;
+    let pending: Row[] = [];
+    const emit = (rows: Row[]) => {
+      const events = inRevisionOrder(rows)
+        .filter((row) => row.modRevision >= range.from && !isInternalRow(row) && inRange(row.name, range.start, range.end))
+        .map(rowToEvent);
+      if (events.length) channel.push(events);
+    };
     while (after < range.upTo) {
       const rows = await this.store.after(after, POLL_BATCH);
       if (!rows.length) break;
-      const events: WatchEvent[] = [];
-      for (const row of rows) {
-        if (row.id > range.upTo) break;
-        after = row.id;
-        if (!isInternalRow(row) && inRange(row.name, range.start, range.end)) events.push(rowToEvent(row));
-      }
-      if (events.length) channel.push(events);
-      if (rows[rows.length - 1].id > range.upTo) break;
+      for (const row of rows) if (row.id <= range.upTo) pending.push(row);
+      after = rows[rows.length - 1].id;
+      // hold back a shared revision whose last row is still to be read
+      const n = closedPrefix(pending);
+      emit(pending.slice(0, n));
+      pending = pending.slice(n);
     }
+    emit(pending);
   }
 
   /** publishes a committed transaction's rows, or leaves them to the poll loop when ids interleave with other servers' */
@@ -262,8 +269,9 @@ export class LogBackend implements KineBackend {
       this.broadcaster.publish(rows);
     } else if (this.store.singleWriter) {
       this.opts.log(`datastore: revisions ${rows[0].id}.. committed after ${this.delivered}`);
+      const fresh = rows.filter((r) => r.id > this.delivered);
       this.delivered = Math.max(this.delivered, rows[rows.length - 1].id);
-      this.broadcaster.publish(rows.filter((r) => r.id > this.delivered));
+      this.broadcaster.publish(fresh);
     } else {
       void this.poll().catch((err: unknown) => this.opts.log(`datastore: poll: ${String(err)}`));
     }
@@ -287,7 +295,11 @@ export class LogBackend implements KineBackend {
   }
 
   private async pollOnce(): Promise<void> {
-    const rows = await this.store.after(this.delivered, POLL_BATCH);
+    let rows = await this.store.after(this.delivered, POLL_BATCH);
+    // a shared revision larger than a batch: read on until its last row is in
+    for (let limit = POLL_BATCH * 2; rows.length === limit / 2 && closedPrefix(rows) === 0; limit *= 2) {
+      rows = await this.store.after(this.delivered, limit);
+    }
     const ready: Row[] = [];
     let gap = 0;
     for (const row of rows) {
@@ -300,9 +312,11 @@ export class LogBackend implements KineBackend {
       }
       ready.push(row);
     }
-    if (ready.length) {
-      this.delivered = ready[ready.length - 1].id;
-      this.broadcaster.publish(ready);
+    // another server's shared revision may interleave ids with others: publish only whole revisions, in order
+    const n = closedPrefix(ready);
+    if (n > 0) {
+      this.delivered = ready[n - 1].id;
+      this.broadcaster.publish(inRevisionOrder(ready.slice(0, n)));
       if (rows.length === POLL_BATCH) this.pollAgain = true;
     }
     if (gap) await this.handleGap(gap);
@@ -344,4 +358,23 @@ export class LogBackend implements KineBackend {
   dbSize(): Promise<number> {
     return this.store.dbSize();
   }
+}
+
+/**
+ * how many rows (in id order) form the longest prefix that holds every row of
+ * its revisions: a row sharing a later row's revision waits for that row
+ */
+export function closedPrefix(rows: Row[]): number {
+  let maxRevision = 0;
+  let n = 0;
+  rows.forEach((row, i) => {
+    maxRevision = Math.max(maxRevision, row.modRevision);
+    if (maxRevision <= row.id) n = i + 1;
+  });
+  return n;
+}
+
+/** rows ordered by revision, then id (only shared revisions of interleaved writers reorder anything) */
+function inRevisionOrder(rows: Row[]): Row[] {
+  return rows.some((r) => r.modRevision !== r.id) ? [...rows].sort((a, b) => a.modRevision - b.modRevision || a.id - b.id) : rows;
 }

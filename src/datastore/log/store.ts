@@ -2,11 +2,20 @@
  * What the revision log needs from a database: one append-only table of rows
  * (kine's model, id = revision) plus an index of the newest row per key.
  * drivers/generic implements it once in SQL.
+ *
+ * One etcd write that appends several rows (a txn, a range delete, a lease
+ * revoke) is one revision, as in etcd: its rows keep their own ids, and all
+ * but the last carry the last one's id as their revision (a nullable column
+ * kine ignores, so kine still reads the table).
  */
 
 /** One row of the kine table. */
 export interface Row {
   id: number;
+  /** the revision clients see: id, or the last id of the multi-row write that appended this row */
+  modRevision: number;
+  /** the revision clients saw on the key's previous row (prevRevision is that row's id) */
+  prevModRevision: number;
   name: string;
   created: boolean;
   deleted: boolean;
@@ -20,8 +29,8 @@ export interface Row {
   version: number;
 }
 
-/** A row about to be appended (the database assigns the id). */
-export type NewRow = Omit<Row, "id">;
+/** A row about to be appended (the database assigns the id; its revision is its id until shared). */
+export type NewRow = Omit<Row, "id" | "modRevision">;
 
 /** Hints for Store.sync. */
 export interface SyncOptions {
@@ -45,6 +54,8 @@ export interface StoreTx {
   latestRange(start: string, end: string): Promise<Row[]>;
   /** appends the row, points the key's newest-row index at it; returns its id */
   insert(row: NewRow): Promise<number>;
+  /** gives rows appended in this transaction the revision of a later row of the same write */
+  shareRevision(ids: number[], revision: number): Promise<void>;
   /** live rows attached to the lease */
   leaseKeys(lease: number): Promise<Row[]>;
   putLease(lease: LeaseRow): Promise<void>;
@@ -85,6 +96,8 @@ export interface Store {
   count(start: string, end: string | undefined, revision: number): Promise<{ revision: number; count: number }>;
   /** rows with id in (after, upTo], ordered by id, at most limit */
   after(after: number, limit: number): Promise<Row[]>;
+  /** the lowest id of the rows at or after a revision (rows of a shared revision start below it) */
+  firstIdAt(revision: number): Promise<number>;
   /** fills a missing id with a tombstone row named gap-<id>; false if the id exists by now */
   fillGap(id: number): Promise<boolean>;
   /** deletes superseded rows and tombstones at or below target, records target */
@@ -93,9 +106,44 @@ export interface Store {
   dbSize(): Promise<number>;
 }
 
+/** Observers of a transaction's appends. */
+export interface TxObserver {
+  inserted(row: NewRow, id: number): void;
+  shared?(ids: number[], revision: number): void;
+}
+
+/** a transaction view that reports its appends to the observer */
+export function observed(tx: StoreTx, obs: TxObserver): StoreTx {
+  return {
+    latest: (name) => tx.latest(name),
+    latestRange: (start, end) => tx.latestRange(start, end),
+    leaseKeys: (lease) => tx.leaseKeys(lease),
+    putLease: (lease) => tx.putLease(lease),
+    getLease: (id) => tx.getLease(id),
+    deleteLease: (id) => tx.deleteLease(id),
+    async insert(row: NewRow): Promise<number> {
+      const id = await tx.insert(row);
+      obs.inserted(row, id);
+      return id;
+    },
+    async shareRevision(ids: number[], revision: number): Promise<void> {
+      await tx.shareRevision(ids, revision);
+      obs.shared?.(ids, revision);
+    },
+  };
+}
+
+/** runs one etcd request that may append several rows so that they all get one revision: the last row's id */
+export async function atOneRevision<T>(tx: StoreTx, fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+  const ids: number[] = [];
+  const result = await fn(observed(tx, { inserted: (_row, id) => ids.push(id) }));
+  if (ids.length > 1) await tx.shareRevision(ids.slice(0, -1), ids[ids.length - 1]);
+  return result;
+}
+
 /** the create revision a row stands for (kine stores 0 on create rows) */
 export function rowCreateRevision(row: Row): number {
-  return row.created ? row.id : row.createRevision;
+  return row.created ? row.modRevision : row.createRevision;
 }
 
 /** the name of kine's bookkeeping row holding the compact revision */

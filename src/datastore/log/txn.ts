@@ -6,7 +6,7 @@
 import type { KeyValue } from "../backend.ts";
 import { InvalidRequestError, KeyNotFoundError, LeaseNotFoundError } from "./errors.ts";
 import { rowToKv } from "./events.ts";
-import { rowCreateRevision, type Row, type StoreTx } from "./store.ts";
+import { rowCreateRevision, type NewRow, type Row, type StoreTx } from "./store.ts";
 
 const EMPTY = Buffer.alloc(0);
 
@@ -89,32 +89,36 @@ export async function putInTx(tx: StoreTx, op: PutOp): Promise<PutResult> {
   const value = op.ignoreValue && live ? live.value : op.value;
   const lease = op.ignoreLease && live ? live.lease : (op.lease ?? 0);
   if (lease !== 0 && !(await tx.getLease(lease))) throw new LeaseNotFoundError(lease);
-  if (!live) {
-    const revision = await tx.insert({
-      name: op.key,
-      created: true,
-      deleted: false,
-      createRevision: 0,
-      prevRevision: cur?.id ?? 0,
-      lease,
-      value,
-      oldValue: EMPTY,
-      version: 1,
-    });
-    return { revision };
-  }
+  if (!live) return { revision: await tx.insert(createRow(op.key, value, lease, cur)) };
   const revision = await tx.insert(updateRow(live, value, lease));
   return { revision, prevKv: rowToKv(live) };
 }
 
+/** the row that creates a key, after its tombstone when it had one */
+export function createRow(key: string, value: Buffer, lease: number, tombstone: Row | undefined): NewRow {
+  return {
+    name: key,
+    created: true,
+    deleted: false,
+    createRevision: 0,
+    prevRevision: tombstone?.id ?? 0,
+    prevModRevision: tombstone?.modRevision ?? 0,
+    lease,
+    value,
+    oldValue: EMPTY,
+    version: 1,
+  };
+}
+
 /** the row that replaces a live row's value */
-export function updateRow(cur: Row, value: Buffer, lease: number): Omit<Row, "id"> {
+export function updateRow(cur: Row, value: Buffer, lease: number): NewRow {
   return {
     name: cur.name,
     created: false,
     deleted: false,
     createRevision: rowCreateRevision(cur),
     prevRevision: cur.id,
+    prevModRevision: cur.modRevision,
     lease,
     value,
     oldValue: cur.value,
@@ -123,13 +127,14 @@ export function updateRow(cur: Row, value: Buffer, lease: number): Omit<Row, "id
 }
 
 /** the tombstone that deletes a live row */
-export function tombstoneRow(cur: Row): Omit<Row, "id"> {
+export function tombstoneRow(cur: Row): NewRow {
   return {
     name: cur.name,
     created: false,
     deleted: true,
     createRevision: rowCreateRevision(cur),
     prevRevision: cur.id,
+    prevModRevision: cur.modRevision,
     lease: cur.lease,
     value: EMPTY,
     oldValue: cur.value,
@@ -177,7 +182,7 @@ function fieldOf(row: Row | undefined, target: CompareTarget): number | Buffer |
     case "create":
       return rowCreateRevision(row);
     case "mod":
-      return row.id;
+      return row.modRevision;
     case "lease":
       return row.lease;
     case "value":

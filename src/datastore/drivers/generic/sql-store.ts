@@ -8,21 +8,30 @@ import type { LeaseRow, NewRow, Row, Store, StoreListOptions, StoreTx, SyncOptio
 import { COMPACT_REV_KEY } from "../../log/store.ts";
 import type { Dialect, Querier, SqlDb, SqlRow, SqlValue } from "./sql.ts";
 
-const COLUMNS = "k.id, k.name, k.created, k.deleted, k.create_revision, k.prev_revision, k.lease, k.value, k.old_value, k.version";
-const KEY_COLUMNS = "k.id, k.name, k.created, k.deleted, k.create_revision, k.prev_revision, k.lease, k.version";
+const SHARED = "k.txn_revision, k.prev_txn_revision";
+const COLUMNS = `k.id, k.name, k.created, k.deleted, k.create_revision, k.prev_revision, k.lease, k.value, k.old_value, k.version, ${SHARED}`;
+const KEY_COLUMNS = `k.id, k.name, k.created, k.deleted, k.create_revision, k.prev_revision, k.lease, k.version, ${SHARED}`;
+/** a row is visible at revision R when its own revision is (rows of a shared revision carry it in txn_revision) */
+const VISIBLE_AT = "id <= ? AND (txn_revision IS NULL OR txn_revision <= ?)";
+/** rows per UPDATE when sharing a revision, well under every database's bound-parameter limit */
+const SHARE_CHUNK = 500;
 const INSERT =
   "INSERT INTO kine(name, created, deleted, create_revision, prev_revision, lease, value, old_value, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 const EMPTY = Buffer.alloc(0);
 
 /** turns a database row into a log row */
 export function toRow(r: SqlRow): Row {
+  const id = Number(r.id);
+  const prevRevision = Number(r.prev_revision);
   return {
-    id: Number(r.id),
+    id,
+    modRevision: r.txn_revision == null ? id : Number(r.txn_revision),
+    prevModRevision: r.prev_txn_revision == null ? prevRevision : Number(r.prev_txn_revision),
     name: String(r.name),
     created: Number(r.created) === 1,
     deleted: Number(r.deleted) === 1,
     createRevision: Number(r.create_revision),
-    prevRevision: Number(r.prev_revision),
+    prevRevision,
     lease: Number(r.lease),
     value: toBuffer(r.value),
     oldValue: toBuffer(r.old_value),
@@ -65,23 +74,27 @@ class SqlTx implements StoreTx {
   }
 
   async insert(row: NewRow): Promise<number> {
+    const id = await this.append(row);
+    // rare: the previous row shares another row's revision; the common insert stays one statement
+    if (row.prevModRevision !== row.prevRevision) await this.q.run("UPDATE kine SET prev_txn_revision = ? WHERE id = ?", [row.prevModRevision, id]);
+    return id;
+  }
+
+  private async append(row: NewRow): Promise<number> {
     if (this.dialect.insertAndIndex) {
       const rows = await this.q.all(this.dialect.insertAndIndex, insertParams(row));
       return Number(rows[0].id);
     }
-    const { insertId } = await this.q.run(INSERT, [
-      row.name,
-      row.created ? 1 : 0,
-      row.deleted ? 1 : 0,
-      row.createRevision,
-      row.prevRevision,
-      row.lease,
-      row.value,
-      row.oldValue,
-      row.version,
-    ]);
+    const { insertId } = await this.q.run(INSERT, insertParams(row));
     await this.q.run(this.dialect.upsertLatest, [row.name, insertId, row.deleted ? 1 : 0]);
     return insertId;
+  }
+
+  async shareRevision(ids: number[], revision: number): Promise<void> {
+    for (let i = 0; i < ids.length; i += SHARE_CHUNK) {
+      const chunk = ids.slice(i, i + SHARE_CHUNK);
+      await this.q.run(`UPDATE kine SET txn_revision = ? WHERE id IN (${chunk.map(() => "?").join(", ")})`, [revision, ...chunk]);
+    }
   }
 
   async leaseKeys(lease: number): Promise<Row[]> {
@@ -198,8 +211,8 @@ export class SqlStore implements Store {
       } else {
         const [where, params] = nameRange("name", start, opts.end);
         rows = await q.all(
-          `SELECT ${cols} FROM kine k JOIN (SELECT MAX(id) AS id FROM kine WHERE ${where} AND id <= ? GROUP BY name) m ON k.id = m.id WHERE k.deleted = 0 ORDER BY k.name${limit}`,
-          [...params, revision],
+          `SELECT ${cols} FROM kine k JOIN (SELECT MAX(id) AS id FROM kine WHERE ${where} AND ${VISIBLE_AT} GROUP BY name) m ON k.id = m.id WHERE k.deleted = 0 ORDER BY k.name${limit}`,
+          [...params, revision, revision],
         );
         count = rows.length;
         if (opts.limit > 0 && rows.length >= opts.limit) count = await countAt(q, start, opts.end, revision);
@@ -223,6 +236,12 @@ export class SqlStore implements Store {
     return rows.map(toRow);
   }
 
+  async firstIdAt(revision: number): Promise<number> {
+    const rows = await this.db.read((q) => q.all("SELECT MIN(id) AS id FROM kine WHERE txn_revision >= ?", [revision]));
+    const shared = rows[0]?.id;
+    return shared == null ? revision : Math.min(revision, Number(shared));
+  }
+
   async fillGap(id: number): Promise<boolean> {
     try {
       await this.durableWrite((q) =>
@@ -241,6 +260,9 @@ export class SqlStore implements Store {
   async compact(target: number): Promise<void> {
     await this.durableWrite(async (q) => {
       const max = await maxId(q);
+      // never split a shared revision: stop below a write whose rows straddle the target
+      const straddling = await q.all("SELECT MIN(id) AS id FROM kine WHERE txn_revision > ? AND id <= ?", [target, target]);
+      if (straddling[0]?.id != null) target = Number(straddling[0].id) - 1;
       await q.run(this.dialect.compactSuperseded, [target, target]);
       // the newest row stays so the current revision never goes back
       // a tombstone at the target itself stays: a watch may start there
@@ -280,8 +302,8 @@ async function countLatest(q: Querier, start: string, end: string | undefined): 
 async function countAt(q: Querier, start: string, end: string | undefined, revision: number): Promise<number> {
   const [where, params] = nameRange("name", start, end);
   const rows = await q.all(
-    `SELECT COUNT(*) AS n FROM kine k JOIN (SELECT MAX(id) AS id FROM kine WHERE ${where} AND id <= ? GROUP BY name) m ON k.id = m.id WHERE k.deleted = 0`,
-    [...params, revision],
+    `SELECT COUNT(*) AS n FROM kine k JOIN (SELECT MAX(id) AS id FROM kine WHERE ${where} AND ${VISIBLE_AT} GROUP BY name) m ON k.id = m.id WHERE k.deleted = 0`,
+    [...params, revision, revision],
   );
   return Number(rows[0]?.n ?? 0);
 }

@@ -37,6 +37,11 @@ const dialect: Dialect = {
     // rest. One writer process means no (name, prev_revision) race guard is needed.
     "CREATE INDEX IF NOT EXISTS kine_name_id_index ON kine (name, id)",
     "ALTER TABLE kine ADD COLUMN version INTEGER NOT NULL DEFAULT 0",
+    // rows of a write that appended several share its last row's revision (see log/store.ts); null otherwise
+    "ALTER TABLE kine ADD COLUMN txn_revision INTEGER",
+    "ALTER TABLE kine ADD COLUMN prev_txn_revision INTEGER",
+    // partial: the common row (null) costs no index write
+    "CREATE INDEX IF NOT EXISTS kine_txn_revision_index ON kine (txn_revision) WHERE txn_revision IS NOT NULL",
     "CREATE TABLE IF NOT EXISTS kine_latest (name TEXT PRIMARY KEY, id INTEGER NOT NULL, deleted INTEGER NOT NULL) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS kine_lease (id INTEGER PRIMARY KEY, ttl INTEGER NOT NULL, expires_at INTEGER NOT NULL)",
   ],
