@@ -19,14 +19,25 @@ export function refFor(api: ApiServer, obj: KubeObject): ResourceRef {
   return { group, version, resource: kind.resource, namespaced: kind.namespaced };
 }
 
-/** Creates obj unless it exists. */
+/** Attempts of a refused bootstrap create, and the pause between them. */
+const REFUSED_RETRIES = 25;
+const REFUSED_PAUSE_MS = 200;
+
+/**
+ * Creates obj unless it exists. A server starting beside this one on the same datastore may be
+ * creating it too: until its create lands, the `kubernetes` Service's IP is taken and ours is
+ * refused (422); a moment later the same create meets the stored object (409).
+ */
 export async function createIfMissing(client: Client, ref: ResourceRef, obj: KubeObject): Promise<boolean> {
-  try {
-    await client.create(ref, obj.metadata.namespace, obj);
-    return true;
-  } catch (err) {
-    if (err instanceof ApiError && err.code === 409) return false;
-    throw err;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await client.create(ref, obj.metadata.namespace, obj);
+      return true;
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 409) return false;
+      if (!(err instanceof ApiError && err.code === 422) || attempt >= REFUSED_RETRIES) throw err;
+      await new Promise((r) => setTimeout(r, REFUSED_PAUSE_MS));
+    }
   }
 }
 

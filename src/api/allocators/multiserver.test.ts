@@ -13,6 +13,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createApiServer, type ApiServer } from "../../apiserver/mod.ts";
 import { ApiError, type Client } from "../../client/client.ts";
+import { bootstrapCluster } from "../../server/bootstrap.ts";
 import { inProcessClient } from "../../client/mod.ts";
 import { createBackend, type KineBackend } from "../../datastore/mod.ts";
 import { startMariadb, startPostgres, type TestDatabase } from "../../datastore/testing/databases.ts";
@@ -103,6 +104,10 @@ async function twoServers(endpoint: string, servers: Server[]): Promise<void> {
     throw err;
   });
   servers.push(...(await Promise.all([startServer(first), startServer(second)])));
+  // and both create the start-up objects at once: the `kubernetes` Service's IP is taken by whichever is first
+  await Promise.all(servers.map((s) => bootstrapCluster(s.client, s.api, settings, { address: "127.0.0.1", port: 6443 })));
+  const kubernetes = await servers[1].client.get(SERVICES, "default", "kubernetes");
+  assert.equal(ipOf(kubernetes), "10.43.0.1");
   const made = await createThroughBoth(servers, "a", 100);
   assert.equal(made.length, 200);
   assertDistinct(made, "200 concurrent creates through two servers");
@@ -124,7 +129,7 @@ async function twoServers(endpoint: string, servers: Server[]): Promise<void> {
   }
   const held = made.filter((_, i) => i % 2 === 1);
   const ipRange = await servers[0].alloc.ranges[0].offsets.read();
-  assert.equal(ipRange?.bits.count, held.length + 1, "stored IP range holds the kept Services and the race winner");
+  assert.equal(ipRange?.bits.count, held.length + 2, "stored IP range holds the kept Services, the race winner and `kubernetes`");
 
   // a restart of one server keeps everything: it refuses held values and hands out only free ones
   await servers[0].close();
