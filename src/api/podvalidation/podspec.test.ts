@@ -90,3 +90,14 @@ test("windows host process pods: all containers or none, and hostNetwork", () =>
   ]);
   assert.deepEqual(validatePodSpec({ ...spec, hostNetwork: true, containers: [{ name: "a", image: "x" }] }, { path: "spec", pod: true }), []);
 });
+
+test("class names, preemption policy and overhead come after tolerations, in upstream's order", () => {
+  const spec = { ...defaulted, containers: [{ name: "c", image: "x" }], tolerations: [{ key: "k", operator: "Maybe" }], priorityClassName: "High", runtimeClassName: "", preemptionPolicy: "Sometimes", overhead: { cpu: "-1" } };
+  assert.deepEqual(lines(validatePodSpec(spec, { path: "spec", pod: true })).map((l) => l.slice(0, l.indexOf(":", l.indexOf(":") + 1))), [
+    "spec.tolerations[0].operator: Unsupported value",
+    "spec.priorityClassName: Invalid value",
+    "spec.runtimeClassName: Invalid value",
+    "spec.preemptionPolicy: Unsupported value",
+    "spec.overhead.limits[cpu]: Invalid value",
+  ]);
+});

@@ -38,20 +38,10 @@ function validateHostNetworkPorts(spec: JsonMap, path: string, pod: boolean): Fi
   return errs;
 }
 
-function validateNames(spec: JsonMap, path: string): FieldError[] {
+/** Invalid errors for each named string field the rule refuses (empty means unset, except runtimeClassName). */
+function validateNames(spec: JsonMap, path: string, rules: [string, (v: string) => string[]][]): FieldError[] {
   const errs: FieldError[] = [];
-  const check = (key: string, rule: (v: string) => string[]): void => {
-    const v = asString(spec[key]);
-    if (v) errs.push(...rule(v).map((detail) => invalid(`${path}.${key}`, { value: v, detail })));
-  };
-  check("serviceAccountName", dns1123Subdomain);
-  check("nodeName", dns1123Subdomain);
-  return errs;
-}
-
-function validateNamesAfterDeadline(spec: JsonMap, path: string): FieldError[] {
-  const errs: FieldError[] = [];
-  for (const [key, rule] of [["hostname", dns1123Label], ["subdomain", dns1123Label], ["priorityClassName", dns1123Subdomain], ["runtimeClassName", dns1123Subdomain]] as const) {
+  for (const [key, rule] of rules) {
     const v = spec[key];
     if (typeof v === "string" && (v || key === "runtimeClassName")) errs.push(...rule(v).map((detail) => invalid(`${path}.${key}`, { value: v, detail })));
   }
@@ -91,11 +81,12 @@ export function validatePodSpec(raw: unknown, opts: PodSpecOptions): FieldError[
   errs.push(...validateGates(spec, path));
   errs.push(...validateTopologySpreadConstraints(spec.topologySpreadConstraints, `${path}.topologySpreadConstraints`));
   errs.push(...validateHostProcess(spec, path), ...validateHostUsers(spec, path));
-  errs.push(...validateNames(spec, path));
+  errs.push(...validateNames(spec, path, [["serviceAccountName", dns1123Subdomain], ["nodeName", dns1123Subdomain]]));
   errs.push(...inRange(`${path}.activeDeadlineSeconds`, spec.activeDeadlineSeconds, [1, 2147483647]));
-  errs.push(...validateNamesAfterDeadline(spec, path));
+  errs.push(...validateNames(spec, path, [["hostname", dns1123Label], ["subdomain", dns1123Label]]));
   errs.push(...validateTolerations(spec.tolerations, `${path}.tolerations`));
   errs.push(...validateHostAliases(spec.hostAliases, `${path}.hostAliases`));
+  errs.push(...validateNames(spec, path, [["priorityClassName", dns1123Subdomain], ["runtimeClassName", dns1123Subdomain]]));
   if (spec.preemptionPolicy !== undefined && spec.preemptionPolicy !== null) errs.push(...requiredOneOf(`${path}.preemptionPolicy`, spec.preemptionPolicy, ["PreemptLowerPriority", "Never"]));
   if (asMap(spec.overhead)) errs.push(...validateResources({ limits: spec.overhead }, `${path}.overhead`));
   errs.push(...validateOS(spec, path));
