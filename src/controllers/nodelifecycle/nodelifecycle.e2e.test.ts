@@ -60,3 +60,27 @@ test("a silent node becomes Unknown, gets the unreachable taints, and loses its 
     await c.close();
   }
 });
+
+test("a node reporting MemoryPressure gets the memory-pressure NoSchedule taint, removed when the pressure ends", async () => {
+  const c = await startTestCluster();
+  await addNode(c.client, "pressed");
+  const cm = await startControllerManager(c.client, { leaderElection: false, controllers: ["nodelifecycle"], nodeMonitorGracePeriodMs: 60_000 });
+  const report = (status: "True" | "False"): Promise<unknown> => {
+    const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+    const conditions = [
+      { type: "MemoryPressure", status, reason: status === "True" ? "KubeletHasInsufficientMemory" : "KubeletHasSufficientMemory", lastHeartbeatTime: now, lastTransitionTime: now },
+      { type: "Ready", status: "True", reason: "KubeletReady", lastHeartbeatTime: now, lastTransitionTime: now },
+    ];
+    return c.client.patch(R.nodes, undefined, "pressed", "merge", { status: { conditions } }, { subresource: "status" });
+  };
+  const taintKeys = async (): Promise<string[]> => ((await c.client.get<Node>(R.nodes, undefined, "pressed")).spec?.taints ?? []).map((t) => `${t.key}:${t.effect}`);
+  try {
+    await report("True");
+    await waitFor("memory-pressure taint", async () => (await taintKeys()).includes("node.kubernetes.io/memory-pressure:NoSchedule") || undefined);
+    await report("False");
+    await waitFor("taint removed", async () => ((await taintKeys()).length === 0 ? true : undefined));
+  } finally {
+    await cm.stop();
+    await c.close();
+  }
+});
