@@ -52,8 +52,9 @@ export function localNonReservedPath(field: string, p: string): FieldError[] {
   return errs;
 }
 
-/** Upstream's ValidatePortNumOrName: 1..65535 or an IANA service name. */
+/** Upstream's ValidatePortNumOrName: 1..65535 or an IANA service name (an absent port is Go's zero value, 0). */
 export function portNumOrName(field: string, v: unknown): FieldError[] {
+  if (v === undefined || v === null) return inRange(field, 0, [1, 65535]);
   if (typeof v === "number") return inRange(field, v, [1, 65535]);
   if (typeof v === "string") return portName(v).map((detail) => invalid(field, { value: v, detail }));
   return [];

@@ -19,6 +19,7 @@ test("a probe holds exactly one handler with a valid port, scheme and header", (
     `${c}.livenessProbe.exec.command: Required value`,
   ]);
   assert.deepEqual(lines(validateProbe({ periodSeconds: 5 }, "p", "livenessProbe")), ["p: Required value: must specify a handler type"]);
+  assert.deepEqual(lines(validateProbe({ tcpSocket: {} }, "p", "livenessProbe")), ["p.tcpSocket.port: Invalid value: 0: must be between 1 and 65535, inclusive"]);
   assert.deepEqual(lines(validateProbe({ httpGet: { port: 0, scheme: "FTP", httpHeaders: [{ name: "Bad Header" }] } }, "p", "readinessProbe")), [
     "p.httpGet.port: Invalid value: 0: must be between 1 and 65535, inclusive",
     'p.httpGet.scheme: Unsupported value: "FTP": supported values: "HTTP", "HTTPS"',

@@ -28,7 +28,7 @@ test("names, source count and per-source required fields", () => {
   const vols = [
     { name: "Bad.Name", emptyDir: {} }, { name: "two", emptyDir: {}, configMap: { name: "x" }, downwardAPI: {} }, { name: "none" },
     { name: "cm", configMap: { defaultMode: 0o1000, items: [{ key: "", path: "/abs" }, { key: "k", path: "../up", mode: -1 }, { key: "k", path: "..x" }] } },
-    { name: "hp", hostPath: { path: "/a/../b", type: "Folder" } }, { name: "hp2", hostPath: {} }, { name: "ed", emptyDir: { medium: "Disk" } },
+    { name: "hp", hostPath: { path: "/a/../b", type: "Folder" } }, { name: "hp2", hostPath: {} }, { name: "ed", emptyDir: { medium: "Disk", sizeLimit: "-1Gi" } },
     { name: "pvc", persistentVolumeClaim: {} }, { name: "nfs", nfs: { server: "s", path: "rel" } }, { name: "cm" , secret: { secretName: "s" } },
   ];
   const p = "spec.volumes";
@@ -47,7 +47,7 @@ test("names, source count and per-source required fields", () => {
     `${p}[4].hostPath.path: Invalid value: "/a/../b": must not contain '..'`,
     `${p}[4].hostPath.type: Unsupported value: "Folder": supported values: "", "BlockDevice", "CharDevice", "Directory", "DirectoryOrCreate", "File", "FileOrCreate", "Socket"`,
     `${p}[5].hostPath.path: Required value`,
-    `${p}[6].emptyDir.medium: Unsupported value: "Disk": supported values: "", "Memory", "HugePages"`,
+    `${p}[6].emptyDir.sizeLimit: Forbidden: SizeLimit field must be a valid resource quantity`,
     `${p}[7].persistentVolumeClaim.claimName: Required value`,
     `${p}[8].nfs.path: Invalid value: "rel": must be an absolute path`,
   ]);

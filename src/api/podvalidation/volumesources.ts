@@ -1,7 +1,8 @@
 /** Per-source rules of a pod volume (upstream's validate*VolumeSource), one small checker per source. */
 import type { FieldError } from "../kind.ts";
 import { type JsonMap, asArray, asMap, asMaps, asNumber, asString } from "../access.ts";
-import { dns1123Label, dns1123Subdomain, invalid, notSupported, required, tooLong } from "../validation.ts";
+import { quantityValue } from "../quantity.ts";
+import { dns1123Label, dns1123Subdomain, forbidden, invalid, notSupported, required, tooLong } from "../validation.ts";
 import { fileMode, inRange, localDescendingPath, oneOf, pathNoBacksteps } from "./common.ts";
 import { validateDownwardAPIFile } from "./downward.ts";
 import { validateKeyToPath, validateProjected } from "./projected.ts";
@@ -42,11 +43,10 @@ function hostPath(src: JsonMap, { path }: SourceContext): FieldError[] {
   return errs;
 }
 
+/** Upstream checks only the size limit: any medium reaches the kubelet, which refuses unknown ones. */
 function emptyDir(src: JsonMap, { path }: SourceContext): FieldError[] {
-  const errs = oneOf(`${path}.medium`, src.medium, ["", "Memory", "HugePages"]);
-  const limit = src.sizeLimit;
-  if (typeof limit === "string" && limit.trim().startsWith("-")) errs.push({ type: "FieldValueForbidden", field: `${path}.sizeLimit`, message: "Forbidden: SizeLimit field must be a valid resource quantity" });
-  return errs;
+  const limit = quantityValue(src.sizeLimit);
+  return limit !== undefined && limit < 0 ? [forbidden(`${path}.sizeLimit`, "SizeLimit field must be a valid resource quantity")] : [];
 }
 
 function nfs(src: JsonMap, { path }: SourceContext): FieldError[] {
