@@ -9,7 +9,7 @@ import { writeCniConfig } from "../network/cni/mod.ts";
 import type { KubeletContext } from "./context.ts";
 import { createCriClient, type CriClient } from "./cri/mod.ts";
 import { collectImages } from "./imagegc.ts";
-import { startEviction, type KubeletEvictionOptions } from "./eviction/kubelet.ts";
+import { createKubeletEviction, type KubeletEvictionOptions } from "./eviction/kubelet.ts";
 import { rotateContainerLogs, type LogRotateOptions } from "./logrotate.ts";
 import { ImagePuller } from "./images.ts";
 import type { PullRegistries } from "./images/rewrite.ts";
@@ -147,7 +147,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     kubeletPort: opts.port ?? 10250,
     maxPods: opts.maxPods,
   };
-  const eviction = startEviction(opts.eviction ?? {}, { nodeOpts, imageFsPath: opts.imageGC?.imageFsPath ?? opts.dataDir });
+  const eviction = createKubeletEviction(opts.eviction ?? {}, { nodeOpts, imageFsPath: opts.imageGC?.imageFsPath ?? opts.dataDir });
   nodeOpts.evictionHard = eviction.reserve;
   let node = await registerNode(client, nodeOpts);
   const events = createEventRecorder(client, { component: "kubelet", host: opts.nodeName });

@@ -22,8 +22,6 @@ export interface KubeletEvictionOptions {
   config?: EvictionConfig;
   /** seconds between passes; default 10 (upstream's housekeeping interval) */
   intervalSeconds?: number;
-  /** reads the signals; default the host's (tests may substitute) */
-  observe?: () => Observations;
 }
 
 /** What the kubelet needs once its workers exist. */
@@ -63,9 +61,9 @@ async function reclaimDisk(rc: EvictionRunContext, active: Set<string>): Promise
 }
 
 /** Creates the kubelet's eviction manager (not yet running). */
-export function startEviction(o: KubeletEvictionOptions, at: { nodeOpts: NodeInfoOptions; imageFsPath: string }): KubeletEviction {
+export function createKubeletEviction(o: KubeletEvictionOptions, at: { nodeOpts: NodeInfoOptions; imageFsPath: string }): KubeletEviction {
   const config = o.config ?? parseEvictionConfig({});
-  const observe = o.observe ?? (() => observeSignals({ nodeFsPath: at.nodeOpts.rootDir, imageFsPath: at.imageFsPath }));
+  const observe = (): Observations => observeSignals({ nodeFsPath: at.nodeOpts.rootDir, imageFsPath: at.imageFsPath });
   const evicted = new Set<string>();
   let manager: EvictionManager | undefined;
   let events: KubeletContext["events"] | undefined;
