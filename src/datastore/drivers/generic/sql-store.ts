@@ -11,8 +11,8 @@ import type { Dialect, Querier, SqlDb, SqlRow, SqlValue } from "./sql.ts";
 const SHARED = "k.txn_revision, k.prev_txn_revision";
 const COLUMNS = `k.id, k.name, k.created, k.deleted, k.create_revision, k.prev_revision, k.lease, k.value, k.old_value, k.version, ${SHARED}`;
 const KEY_COLUMNS = `k.id, k.name, k.created, k.deleted, k.create_revision, k.prev_revision, k.lease, k.version, ${SHARED}`;
-/** a row is visible at revision R when its own revision is (rows of a shared revision carry it in txn_revision) */
-const VISIBLE_AT = "id <= ? AND (txn_revision IS NULL OR txn_revision <= ?)";
+/** beyond this many hidden rows, filter on txn_revision instead of listing their ids */
+const MAX_HIDDEN = 1000;
 /** rows per UPDATE when sharing a revision, well under every database's bound-parameter limit */
 const SHARE_CHUNK = 500;
 const INSERT =
@@ -210,9 +210,10 @@ export class SqlStore implements Store {
         if (opts.limit > 0 && rows.length >= opts.limit) count = await countLatest(q, start, opts.end);
       } else {
         const [where, params] = nameRange("name", start, opts.end);
+        const [visible, vparams] = await visibleAt(q, revision);
         rows = await q.all(
-          `SELECT ${cols} FROM kine k JOIN (SELECT MAX(id) AS id FROM kine WHERE ${where} AND ${VISIBLE_AT} GROUP BY name) m ON k.id = m.id WHERE k.deleted = 0 ORDER BY k.name${limit}`,
-          [...params, revision, revision],
+          `SELECT ${cols} FROM kine k JOIN (SELECT MAX(id) AS id FROM kine WHERE ${where} AND ${visible} GROUP BY name) m ON k.id = m.id WHERE k.deleted = 0 ORDER BY k.name${limit}`,
+          [...params, ...vparams],
         );
         count = rows.length;
         if (opts.limit > 0 && rows.length >= opts.limit) count = await countAt(q, start, opts.end, revision);
@@ -301,9 +302,23 @@ async function countLatest(q: Querier, start: string, end: string | undefined): 
 
 async function countAt(q: Querier, start: string, end: string | undefined, revision: number): Promise<number> {
   const [where, params] = nameRange("name", start, end);
+  const [visible, vparams] = await visibleAt(q, revision);
   const rows = await q.all(
-    `SELECT COUNT(*) AS n FROM kine k JOIN (SELECT MAX(id) AS id FROM kine WHERE ${where} AND ${VISIBLE_AT} GROUP BY name) m ON k.id = m.id WHERE k.deleted = 0`,
-    [...params, revision, revision],
+    `SELECT COUNT(*) AS n FROM kine k JOIN (SELECT MAX(id) AS id FROM kine WHERE ${where} AND ${visible} GROUP BY name) m ON k.id = m.id WHERE k.deleted = 0`,
+    [...params, ...vparams],
   );
   return Number(rows[0]?.n ?? 0);
+}
+
+/**
+ * the WHERE fragment for rows visible at a revision: id at or below it, minus
+ * rows of a shared revision above it (ids below, revision above: at most the
+ * rows of a write or two). Naming those ids keeps the (name, id) index
+ * covering; a filter on txn_revision would read every row.
+ */
+async function visibleAt(q: Querier, revision: number): Promise<[string, SqlValue[]]> {
+  const hidden = await q.all("SELECT id FROM kine WHERE txn_revision > ? AND id <= ?", [revision, revision]);
+  if (hidden.length === 0) return ["id <= ?", [revision]];
+  if (hidden.length > MAX_HIDDEN) return ["id <= ? AND (txn_revision IS NULL OR txn_revision <= ?)", [revision, revision]];
+  return [`id <= ? AND id NOT IN (${hidden.map(() => "?").join(", ")})`, [revision, ...hidden.map((r) => Number(r.id))]];
 }
