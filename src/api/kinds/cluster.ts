@@ -8,6 +8,8 @@ import { loadBalancerAddresses } from "../services.ts";
 import { eventFromCore, eventToCore, hpaV1ToV2, hpaV2ToV1 } from "../conversion.ts";
 import { eventColumns, eventRow } from "./core.ts";
 import { validateIngress, validateIngressClass, validateNetworkPolicy } from "../kindvalidation/networking.ts";
+import { validateHorizontalPodAutoscaler, validateHorizontalPodAutoscalerV1 } from "../kindvalidation/autoscaling.ts";
+import { validatePodDisruptionBudget } from "../kindvalidation/policy.ts";
 import { define } from "./define.ts";
 
 function statusSplit(obj: KubeObject, old: KubeObject, ctx: { subresource: string }): void {
@@ -84,23 +86,6 @@ function hpaRow(o: KubeObject): unknown[] {
     asNumber(spec.maxReplicas) ?? 0, asNumber(asMap(o.status)?.currentReplicas) ?? 0, age(o)];
 }
 
-function validateHpa(o: KubeObject): FieldError[] {
-  const spec = asMap(o.spec) ?? {};
-  const errs: FieldError[] = [];
-  const ref = asMap(spec.scaleTargetRef);
-  if (!ref) errs.push(required("spec.scaleTargetRef"));
-  else {
-    if (!asString(ref.kind)) errs.push(required("spec.scaleTargetRef.kind"));
-    if (!asString(ref.name)) errs.push(required("spec.scaleTargetRef.name"));
-  }
-  const min = asNumber(spec.minReplicas);
-  const max = asNumber(spec.maxReplicas);
-  if (min !== undefined && min < 1) errs.push(invalid("spec.minReplicas", { value: min, detail: "must be greater than or equal to 1" }));
-  if (max === undefined || max < 1) errs.push(invalid("spec.maxReplicas", { value: max ?? 0, detail: "must be greater than 0" }));
-  else if (min !== undefined && max < min) errs.push(invalid("spec.maxReplicas", { value: max, detail: "must be greater than or equal to `minReplicas`" }));
-  return errs;
-}
-
 function ingressRow(o: KubeObject): unknown[] {
   const spec = asMap(o.spec) ?? {};
   const rules = asMaps(spec.rules);
@@ -161,10 +146,11 @@ function validatePriorityClass(o: KubeObject, old: KubeObject | undefined): Fiel
 
 /** The kinds of the autoscaling, networking, policy, storage, scheduling, node, coordination, discovery and events groups. */
 export function clusterKinds(): KindDef[] {
-  const hpaBase = { kind: "HorizontalPodAutoscaler", resource: "horizontalpodautoscalers", namespaced: true, shortNames: ["hpa"], categories: ["all"], statusSubresource: true, prepareForUpdate: statusSplit, validateSpec: validateHpa, columns: hpaColumns, row: hpaRow };
+  const hpaBase = { kind: "HorizontalPodAutoscaler", resource: "horizontalpodautoscalers", namespaced: true, shortNames: ["hpa"], categories: ["all"], statusSubresource: true, prepareForUpdate: statusSplit, columns: hpaColumns, row: hpaRow };
   return [
     define({
       ...hpaBase, group: "autoscaling", version: "v2",
+      validateSpec: (o, _old, ctx) => (ctx.subresource === "status" ? [] : validateHorizontalPodAutoscaler(o)),
       defaults(obj) {
         const spec = ensureMap(obj, "spec");
         setDefaults(spec, { minReplicas: 1 });
@@ -181,6 +167,7 @@ export function clusterKinds(): KindDef[] {
     }),
     define({
       ...hpaBase, group: "autoscaling", version: "v1", storageVersion: "v2", toStorage: hpaV1ToV2, fromStorage: hpaV2ToV1,
+      validateSpec: (o, _old, ctx) => (ctx.subresource === "status" ? [] : validateHorizontalPodAutoscalerV1(o)),
       defaults: (obj) => setDefaults(ensureMap(obj, "spec"), { minReplicas: 1 }),
     }),
     define({
@@ -218,13 +205,7 @@ export function clusterKinds(): KindDef[] {
     define({
       group: "policy", version: "v1", kind: "PodDisruptionBudget", resource: "poddisruptionbudgets", namespaced: true, shortNames: ["pdb"], statusSubresource: true,
       prepareForUpdate: statusSplit,
-      validateSpec(o, _old, ctx) {
-        if (ctx.subresource === "status") return [];
-        const spec = asMap(o.spec) ?? {};
-        const errs = validateLabelSelector(spec.selector, "spec.selector");
-        if (spec.minAvailable !== undefined && spec.maxUnavailable !== undefined) errs.push(invalid("spec", { value: spec, detail: "minAvailable and maxUnavailable cannot be both set" }));
-        return errs;
-      },
+      validateSpec: (o, _old, ctx) => (ctx.subresource === "status" ? [] : validatePodDisruptionBudget(o)),
       columns: [NAME, col("Min Available", { type: "string", description: "The minimum number of pods that must be available." }), col("Max Unavailable", { type: "string", description: "The maximum number of pods that may be unavailable." }),
         col("Allowed Disruptions", { type: "integer", description: "Calculated number of pods that may be disrupted at this time." }), AGE],
       row: pdbRow,
