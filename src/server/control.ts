@@ -156,7 +156,10 @@ async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: E
     settings,
     allocators: serviceAllocation,
     onError: (err) => log.warn(`service allocation repair: ${(err as Error).message}`),
-    onRepair: (r) => log.info(`service allocation repair: re-marked ${JSON.stringify(r.remarked)}, freed leaked ${JSON.stringify(r.freed)}`),
+    onRepair: (r) => {
+      if (Object.keys(r.remarked).length || Object.keys(r.freed).length) log.info(`service allocation repair: re-marked ${JSON.stringify(r.remarked)}, freed leaked ${JSON.stringify(r.freed)}`);
+      for (const p of r.problems) log.warn(`service allocation repair: ${p}`);
+    },
   });
   const lookup: ObjectLookup = {
     getObject: async (resource, namespace, name) => {

@@ -9,6 +9,7 @@ import { startTestServer, type TestServer } from "../../apiserver/testenv.ts";
 import type { Client } from "../../client/client.ts";
 import { inProcessClient } from "../../client/mod.ts";
 import type { ServiceAllocation } from "../kind.ts";
+import type { KubeObject } from "../types.ts";
 import { builtinKinds, builtinSchemas } from "../registry.ts";
 import { withServiceAllocation } from "../services.ts";
 import { AllocationRepair, startServiceAllocationRepair } from "./repair.ts";
@@ -131,4 +132,22 @@ test("updates through the server claim and free node ports in the stored range",
   } finally {
     await ts.close();
   }
+});
+
+test("repair names Services holding one value twice or a value outside the ranges, as upstream's repair does", async () => {
+  const alloc = new ServiceAllocators(settings);
+  const svc = (name: string, spec: Record<string, unknown>): KubeObject => ({ apiVersion: "v1", kind: "Service", metadata: { name, namespace: "default" }, spec });
+  const report = await new AllocationRepair(alloc).runOnce(async () => [
+    svc("a", { clusterIPs: ["10.43.0.5"], ports: [{ port: 80, nodePort: 30005 }] }),
+    svc("b", { clusterIPs: ["10.43.0.5"], ports: [{ port: 80, nodePort: 30005 }] }),
+    svc("c", { clusterIPs: ["10.99.0.1"], ports: [{ port: 80, nodePort: 31000 }] }),
+  ]);
+  assert.deepEqual(report.problems, [
+    "the cluster IP 10.43.0.5 for service default/b was assigned to multiple services; please recreate",
+    "the node port 30005 for service default/b was assigned to multiple services; please recreate",
+    "the cluster IP 10.99.0.1 for service default/c is not within the service CIDR 10.43.0.0/24; please recreate",
+    "the node port 31000 for service default/c is not within the port range 30000-30100; please recreate",
+  ]);
+  assert.equal(await alloc.ipAllocated("10.43.0.5"), true, "the first holder keeps it marked");
+  assert.equal(await alloc.portAllocated(30005), true);
 });

@@ -26,6 +26,8 @@ export interface RepairReport {
   remarked: Record<string, number>;
   /** values no Service holds, freed after several passes */
   freed: Record<string, number>;
+  /** Services whose values clash with another's or lie outside the ranges (left as they are) */
+  problems: string[];
 }
 
 /** One repair loop's state: how many passes each apparently leaked value has left. */
@@ -40,14 +42,15 @@ export class AllocationRepair {
 
   /** One pass: read the ranges, then the Services, and write the rebuilt ranges; a range another server changed in between is redone. */
   async runOnce(listServices: () => Promise<KubeObject[]>): Promise<RepairReport> {
-    const report: RepairReport = { remarked: {}, freed: {} };
+    const report: RepairReport = { remarked: {}, freed: {}, problems: [] };
     let pending = this.#alloc.storedRanges();
     for (let attempt = 0; pending.length; attempt++) {
       if (attempt > CONFLICT_RETRIES) throw new ConflictError(`service allocation repair: ${pending.map((r) => r.opts.key).join(", ")} kept changing`);
       if (attempt) await new Promise((r) => setTimeout(r, 10 + Math.random() * 40 * attempt));
       // ranges first: a value taken after this read changes the revision and fails the write below
       const snapshots = await Promise.all(pending.map((r) => r.read()));
-      const held = this.#alloc.learn(await listServices());
+      const { held, problems } = this.#alloc.learn(await listServices());
+      report.problems = problems;
       const conflicted: StoredRange[] = [];
       for (const [i, range] of pending.entries()) {
         try {
@@ -100,7 +103,7 @@ export interface AllocationRepairOptions {
   intervalMs?: number;
   /** reports a failed periodic pass (the first pass throws instead) */
   onError?(err: unknown): void;
-  /** reports what a pass changed (values re-marked or freed) */
+  /** reports what a pass changed (values re-marked or freed) or found wrong */
   onRepair?(report: RepairReport): void;
 }
 
@@ -123,7 +126,7 @@ export async function startServiceAllocationRepair(client: Client, opts: Allocat
   const repair = new AllocationRepair(opts.allocators ?? serviceAllocatorsFor(opts.settings));
   const pass = async (): Promise<void> => {
     const report = await repair.runOnce(async () => (await client.list(SERVICES, undefined)).items);
-    if (Object.keys(report.remarked).length || Object.keys(report.freed).length) opts.onRepair?.(report);
+    if (Object.keys(report.remarked).length || Object.keys(report.freed).length || report.problems.length) opts.onRepair?.(report);
   };
   await pass();
   const timer = setInterval(() => {

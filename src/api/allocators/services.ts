@@ -276,27 +276,40 @@ export class ServiceAllocators implements ServiceAllocation {
     );
   }
 
-  /** Offsets each stored range should hold for these Services (repair), remembering who holds what. */
-  learn(services: KubeObject[]): Map<StoredRange, Map<number, string>> {
+  /**
+   * Offsets each stored range should hold for these Services (repair), remembering who holds
+   * what; problems name values held twice or outside the ranges, in upstream's words.
+   */
+  learn(services: KubeObject[]): { held: Map<StoredRange, Map<number, string>>; problems: string[] } {
     const held = new Map<StoredRange, Map<number, string>>(this.storedRanges().map((r) => [r, new Map()]));
+    const problems: string[] = [];
     this.#holders.clear();
+    const mark = (range: StoredRange, offset: number, v: { value: string; owner: string; what: string }): void => {
+      const offsets = held.get(range)!;
+      const other = offsets.get(offset);
+      if (other !== undefined && other !== v.owner) {
+        problems.push(`the ${v.what} for service ${v.owner} was assigned to multiple services; please recreate`);
+        return;
+      }
+      offsets.set(offset, v.owner);
+      this.#holders.set(v.value, v.owner);
+    };
     for (const svc of services) {
       const owner = ownerKey(svc);
       for (const ip of asStrings(asMap(svc.spec)?.clusterIPs ?? [asMap(svc.spec)?.clusterIP])) {
         if (ip === "None") continue;
         const range = this.#rangeFor(familyOf(ip));
         const o = range?.offsetOf(ip);
-        if (!range || o === undefined) continue;
-        held.get(range.offsets)!.set(o, owner);
-        this.#holders.set(`ip/${ip}`, owner);
+        if (range && o !== undefined) mark(range.offsets, o, { value: `ip/${ip}`, owner, what: `cluster IP ${ip}` });
+        else problems.push(`the cluster IP ${ip} for service ${owner} is not within the service CIDR ${this.settings.serviceCIDR}; please recreate`);
       }
       for (const p of nodePortsOf(svc)) {
-        if (p < this.portBase || p - this.portBase >= this.ports.size) continue;
-        held.get(this.ports)!.set(p - this.portBase, owner);
-        this.#holders.set(`port/${p}`, owner);
+        const o = p - this.portBase;
+        if (o >= 0 && o < this.ports.size) mark(this.ports, o, { value: `port/${p}`, owner, what: `node port ${p}` });
+        else problems.push(`the node port ${p} for service ${owner} is not within the port range ${this.ports.opts.range}; please recreate`);
       }
     }
-    return held;
+    return { held, problems };
   }
 
   /** Whether an IP is allocated in storage now (tests, reports). */
