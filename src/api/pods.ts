@@ -6,7 +6,7 @@ import { AGE, NAME, col, since } from "./printing.ts";
 import { invalid, required, validateAnnotations, validateLabels } from "./validation.ts";
 import {
   validatePodSpec as validateSpec, validateAnnotationsMatchFields, validateEphemeralContainersUpdate, validatePodAnnotations, validatePodAnnotationsUpdate,
-  validatePodCreate, validatePodOnly, validatePodSpecUpdate, validateTemplateOnly,
+  validatePodCreate, validatePodOnly, validatePodSpecUpdate, validatePodStatus, validateTemplateOnly,
 } from "./podvalidation/mod.ts";
 
 export { validatePodSpecUpdate, validateResources, validateTaints, validateTolerations } from "./podvalidation/mod.ts";
@@ -160,7 +160,7 @@ export function validatePodSpec(specRaw: unknown, opts: PodSpecValidationOptions
 
 /** Upstream's ValidatePodCreate + ValidatePodUpdate + the ephemeralcontainers subresource, for a Pod's spec. */
 export function validatePodObject(obj: KubeObject, old: KubeObject | undefined, subresource: string): FieldError[] {
-  if (subresource === "status") return [];
+  if (subresource === "status") return validatePodStatus(obj.status, old?.status);
   const annotations = obj.metadata.annotations;
   const errs = validatePodAnnotations(annotations, obj.spec, { path: "metadata.annotations", old: old?.metadata.annotations });
   errs.push(...validatePodSpec(obj.spec, { path: "spec", pod: true, podName: obj.metadata.name }));

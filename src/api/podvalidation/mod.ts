@@ -6,3 +6,4 @@ export { validateResources } from "./resources.ts";
 export { validateTolerations, validateTaints } from "./tolerations.ts";
 export { validateNodeSelector, validateNodeSelectorTerm } from "./affinity.ts";
 export { validateAnnotationsMatchFields, validatePodAnnotations, validatePodAnnotationsUpdate } from "./annotations.ts";
+export { validatePodStatus } from "./status.ts";
