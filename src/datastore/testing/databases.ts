@@ -4,7 +4,7 @@
  * throws with its log, so tests fail loudly instead of skipping.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chownSync, mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
+import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
@@ -88,7 +88,10 @@ export async function startPostgres(): Promise<TestDatabase> {
 export async function startMariadb(): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), "kine-mariadb-"));
   const data = join(dir, "data");
-  const install = spawnSync("mariadb-install-db", ["--no-defaults", `--datadir=${data}`, "--user=root", "--auth-root-authentication-method=normal", "--skip-test-db"], {
+  const tmp = join(dir, "tmp");
+  mkdirSync(tmp);
+  // a private tmpdir: concurrent installs sharing /tmp have failed with "Unknown table 'mysql.tmp_user_sys'"
+  const install = spawnSync("mariadb-install-db", ["--no-defaults", `--datadir=${data}`, `--tmpdir=${tmp}`, "--user=root", "--auth-root-authentication-method=normal", "--skip-test-db"], {
     encoding: "utf8",
   });
   if (install.status !== 0) throw new Error(`mariadb-install-db failed: ${install.stderr || install.error}`);
@@ -99,6 +102,7 @@ export async function startMariadb(): Promise<TestDatabase> {
     [
       "--no-defaults",
       `--datadir=${data}`,
+      `--tmpdir=${tmp}`,
       `--socket=${sock}`,
       `--port=${port}`,
       "--bind-address=127.0.0.1",
