@@ -5,12 +5,20 @@
  */
 import type { Client } from "../client/client.ts";
 import { readRegistries, startAgentRuntime } from "./containerd/mod.ts";
-import { evictionFlagsFromArgs, parseEvictionConfig, registerLocalKubelet, startKubelet, startKubeletServer, type Kubelet, type KubeletServer } from "../kubelet/mod.ts";
+import { evictionFlagsFromArgs, parseEvictionConfig, registerLocalKubelet, type EvictionConfig, startKubelet, startKubeletServer, type Kubelet, type KubeletServer } from "../kubelet/mod.ts";
 import type { AgentConfig } from "../server/config.ts";
 import { errorMessage, log } from "../util/log.ts";
 import { CONTROL_PLANE_LABELS, k3sNodeLabels, parseNodeTaints } from "./node.ts";
 import { R } from "../client/mod.ts";
 import { ApiError } from "../client/client.ts";
+
+/** The eviction flags k3s's agent always gives its kubelet (no memory.available threshold, unlike a bare kubelet). */
+const K3S_EVICTION_DEFAULTS = { "eviction-hard": "imagefs.available<5%,nodefs.available<5%", "eviction-minimum-reclaim": "imagefs.available=10%,nodefs.available=10%" };
+
+/** The kubelet's eviction settings: k3s's defaults, each replaced by a --kubelet-arg of the same name. */
+export function kubeletEvictionConfig(kubeletArgs: readonly string[]): EvictionConfig {
+  return parseEvictionConfig({ ...K3S_EVICTION_DEFAULTS, ...evictionFlagsFromArgs(kubeletArgs) });
+}
 
 export interface AgentOptions {
   client: Client;
@@ -31,8 +39,8 @@ export interface RunningAgent {
 export async function startAgent(config: AgentConfig, opts: AgentOptions): Promise<RunningAgent> {
   const labels = k3sNodeLabels(config);
   const taints = parseNodeTaints(config.nodeTaints);
-  // a malformed eviction flag stops start-up before containerd runs; other kubelet args are not read yet
-  const evictionConfig = parseEvictionConfig(evictionFlagsFromArgs(config.kubeletArgs));
+  // a malformed eviction flag stops start-up before containerd runs
+  const evictionConfig = kubeletEvictionConfig(config.kubeletArgs);
   log.info("Starting containerd");
   const runtime = await startAgentRuntime({
     dataDir: config.dataDir,
