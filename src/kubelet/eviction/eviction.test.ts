@@ -10,11 +10,13 @@
  */
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { BUSYBOX_IMAGE } from "../../agent/images/mod.ts";
 import { R, type Node } from "../../client/mod.ts";
 import { eventsFor, startKubeletTestEnv, waitFor, waitForPod, type KubeletTestEnv } from "../testenv.ts";
 import type { KPod } from "../types.ts";
+import { collectPodUsage } from "./podstats.ts";
 import { parseEvictionConfig } from "./thresholds.ts";
 
 let env: KubeletTestEnv;
@@ -56,6 +58,27 @@ test("an emptyDir past its 1Mi sizeLimit gets its pod evicted with upstream's me
   assert.equal(p.status?.conditions?.some((c) => c.type === "DisruptionTarget"), false, "local storage limits are no node disruption");
   const ev = (await eventsFor(env, "fill")).find((e) => e.reason === "Evicted");
   assert.equal(ev?.type, "Warning");
+});
+
+test("pod usage from the runtime and the disk: working set, emptyDir bytes, log bytes, tasks of the pod cgroup", async () => {
+  await env.client.create(
+    R.pods,
+    "default",
+    pod("usage", {
+      containers: [{ name: "c", image: BUSYBOX_IMAGE, command: ["sh", "-c", "dd if=/dev/zero of=/scratch/f bs=1048576 count=2 && sync && echo written && sleep 3600"], volumeMounts: [{ name: "scratch", mountPath: "/scratch" }] }],
+      volumes: [{ name: "scratch", emptyDir: {} }],
+    }),
+  );
+  const p = await waitForPod(env, "usage", "running", running);
+  const sandbox = { clusterDNS: [], clusterDomain: "cluster.local", resolvConf: "/etc/resolv.conf", podLogsDir: join(env.dir, "pods-logs"), cgroupRoot: env.cgroupRoot };
+  const u = await waitFor("usage measured", async () => {
+    const got = (await collectPodUsage([p], { cri: env.kubelet.cri, rootDir: join(env.dir, "kubelet"), sandbox })).get(p.metadata.uid!);
+    return got && got.containers[0]!.logs > 0 && (got.volumes.get("scratch") ?? 0) >= 2 * 1024 * 1024 ? got : undefined;
+  });
+  assert.ok(u.memory > 0, `working set ${u.memory}`);
+  assert.equal(u.containers[0]!.name, "c");
+  assert.ok(u.processes >= 1, `tasks ${u.processes}`);
+  await env.client.delete(R.pods, "default", "usage", { gracePeriodSeconds: 0 });
 });
 
 test("memory.available below the whole machine's memory: MemoryPressure, the BestEffort pod evicted, the critical one kept, new BestEffort pods refused", async () => {
