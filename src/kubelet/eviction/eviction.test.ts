@@ -60,6 +60,17 @@ test("an emptyDir past its 1Mi sizeLimit gets its pod evicted with upstream's me
   assert.equal(ev?.type, "Warning");
 });
 
+test("a container writing past its ephemeral-storage limit gets its pod evicted (the pod's total limit is checked first, as upstream)", async () => {
+  await env.client.create(
+    R.pods,
+    "default",
+    pod("scribbler", { containers: [{ name: "c", image: BUSYBOX_IMAGE, command: ["sh", "-c", "dd if=/dev/zero of=/big bs=1048576 count=5 && sync; sleep 3600"], resources: { limits: { "ephemeral-storage": "2Mi" } } }] }),
+  );
+  const p = await waitForPod(env, "scribbler", "evicted", (x) => x.status?.phase === "Failed", 40_000);
+  assert.equal(p.status?.reason, "Evicted");
+  assert.equal(p.status?.message, "Pod ephemeral local storage usage exceeds the total limit of containers 2Mi. ");
+});
+
 test("pod usage from the runtime and the disk: working set, emptyDir bytes, log bytes, tasks of the pod cgroup", async () => {
   await env.client.create(
     R.pods,
