@@ -160,14 +160,17 @@ export function validatePodSpec(specRaw: unknown, opts: PodSpecValidationOptions
 
 /** Upstream's ValidatePodCreate + ValidatePodUpdate + the ephemeralcontainers subresource, for a Pod's spec. */
 export function validatePodObject(obj: KubeObject, old: KubeObject | undefined, subresource: string): FieldError[] {
-  if (subresource === "status") return validatePodStatus(obj.status, old?.status);
+  if (subresource === "status") {
+    const errs = old ? validatePodAnnotationsUpdate(obj.metadata.annotations, old.metadata.annotations) : [];
+    return [...errs, ...validatePodStatus(obj.status, old?.status, obj.spec)];
+  }
   const annotations = obj.metadata.annotations;
   const errs = validatePodAnnotations(annotations, obj.spec, { path: "metadata.annotations", old: old?.metadata.annotations });
   errs.push(...validatePodSpec(obj.spec, { path: "spec", pod: true, podName: obj.metadata.name }));
   if (!old) return [...errs, ...validatePodCreate(obj.spec), ...validateAnnotationsMatchFields(annotations, obj.spec, "spec")];
   errs.push(...validatePodAnnotationsUpdate(annotations, old.metadata.annotations));
   if (subresource === "") errs.push(...validatePodSpecUpdate(obj.spec, old.spec));
-  if (subresource === "ephemeralcontainers") errs.push(...validateEphemeralContainersUpdate(asMap(obj.spec) ?? {}, asMap(old.spec) ?? {}));
+  if (subresource === "ephemeralcontainers") errs.push(...validateEphemeralContainersUpdate(asMap(obj.spec) ?? {}, asMap(old.spec) ?? {}, old.metadata.annotations));
   return errs;
 }
 

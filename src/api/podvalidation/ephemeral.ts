@@ -42,8 +42,9 @@ export function validateEphemeralContainers(spec: JsonMap, path: string, ctx: Co
   return errs;
 }
 
-/** Upstream's ValidatePodEphemeralContainersUpdate: existing ephemeral containers may be neither removed nor changed. */
-export function validateEphemeralContainersUpdate(spec: JsonMap, old: JsonMap): FieldError[] {
+/** Upstream's ValidatePodEphemeralContainersUpdate: not for static pods; existing ephemeral containers may be neither removed nor changed. */
+export function validateEphemeralContainersUpdate(spec: JsonMap, old: JsonMap, oldAnnotations: Record<string, string> = {}): FieldError[] {
+  if ("kubernetes.io/config.mirror" in oldAnnotations) return [forbidden("", "static pods do not support ephemeral containers")];
   const now = new Map(asMaps(spec.ephemeralContainers).map((c) => [asString(c.name), c]));
   const errs: FieldError[] = [];
   for (const o of asMaps(old.ephemeralContainers)) {

@@ -50,4 +50,5 @@ test("ephemeral containers may be added, never changed or removed", () => {
     'spec.ephemeralContainers: Forbidden: existing ephemeral containers "debug" may not be changed\n',
   ]);
   assert.deepEqual(lines(validateEphemeralContainersUpdate({}, before)), ['spec.ephemeralContainers: Forbidden: existing ephemeral containers "debug" may not be removed\n']);
+  assert.deepEqual(lines(validateEphemeralContainersUpdate(before, {}, { "kubernetes.io/config.mirror": "x" })), [": Forbidden: static pods do not support ephemeral containers"]);
 });
