@@ -6,6 +6,7 @@ import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { after, before, test } from "node:test";
 import { BUSYBOX_IMAGE } from "../../../agent/images/mod.ts";
 import { startTestRuntime, type TestRuntime } from "../../../kubelet/cri/fixture.ts";
@@ -19,9 +20,14 @@ let ctrId: string;
 
 /** Runs crictl in-process with captured output. */
 async function crictl(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  return crictlWithInput(process.stdin, ...args);
+}
+
+/** Runs crictl in-process with the given stdin. */
+async function crictlWithInput(stdin: NodeJS.ReadableStream, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = "";
   let err = "";
-  const io = { out: (t: string) => void (out += t), err: (t: string) => void (err += t), stdin: process.stdin };
+  const io = { out: (t: string) => void (out += t), err: (t: string) => void (err += t), stdin };
   const code = await runBuiltinCrictl(args, { CONTAINER_RUNTIME_ENDPOINT: endpoint, CRI_CONFIG_FILE: "/nonexistent" }, io);
   return { code, out, err };
 }
@@ -126,13 +132,20 @@ test("logs prints what the container wrote, stdout and stderr apart", async () =
   assert.equal((await crictl("logs", "--since", future, ctrId)).out, "", "lines older than --since are left out");
 });
 
-test("exec runs a command and passes its exit code through, streamed and with -s", async () => {
-  const hi = await crictl("exec", ctrId, "echo", "hi");
-  assert.equal(hi.code, 0, hi.err);
-  assert.equal(hi.out, "hi\n");
-  assert.equal((await crictl("exec", ctrId, "sh", "-c", "exit 3")).code, 3);
+test("exec runs a command and passes its exit code through: over SPDY, websocket and with -s", async () => {
+  for (const transport of ["spdy", "websocket"]) {
+    const hi = await crictl("exec", "--transport", transport, ctrId, "echo", "hi");
+    assert.deepEqual([hi.code, hi.out, hi.err], [0, "hi\n", ""], transport);
+    const three = await crictl("exec", "-r", transport, ctrId, "sh", "-c", "echo to-err >&2; exit 3");
+    assert.deepEqual([three.code, three.out, three.err], [3, "", "to-err\n"], transport);
+  }
   const sync = await crictl("exec", "-s", ctrId, "sh", "-c", "echo out; echo err >&2; exit 4");
   assert.deepEqual([sync.code, sync.out, sync.err], [4, "out\n", "err\n"]);
+});
+
+test("exec -i feeds piped stdin to the command and ends it, so cat sees EOF (SPDY half-close)", async () => {
+  const r = await crictlWithInput(Readable.from([Buffer.from("line one\n"), Buffer.from("line two\n")]), "exec", "-i", ctrId, "sh", "-c", "cat; echo done");
+  assert.deepEqual([r.code, r.out], [0, "line one\nline two\ndone\n"], r.err);
 });
 
 test("unknown subcommands and flags fail with exit code 1; --help lists the subcommands", async () => {

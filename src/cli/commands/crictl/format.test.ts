@@ -7,7 +7,7 @@ import { ArgsError, list, parseArgs, parseDuration, parseLabels, type FlagSpec }
 import { parseSince, previousLogPath, renderLines } from "./logs.ts";
 import { protoJson, rfc3339Nano, statusOutput } from "./output.ts";
 import { formatG, humanDuration, humanSize, Table, truncateId } from "./table.ts";
-import { statusExitCode } from "./exec.ts";
+import { statusExitCode } from "./remotecommand.ts";
 import { commandHelp } from "./help.ts";
 
 const specs: FlagSpec[] = [
