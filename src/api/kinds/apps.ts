@@ -1,7 +1,7 @@
 /** apps/v1 kinds. */
 import type { KindDef, StrategyContext } from "../kind.ts";
 import type { KubeObject } from "../types.ts";
-import { asMap, asMaps, asNumber, asString, ensureMap, setDefaults } from "../access.ts";
+import { asMap, asMaps, asNumber, ensureMap, setDefaults } from "../access.ts";
 import { defaultPodTemplate } from "../pods.ts";
 import { AGE, NAME, age, col, formatLabels } from "../printing.ts";
 import { dns1123Label } from "../validation.ts";

@@ -1,11 +1,14 @@
 /** core/v1 kinds. */
-import type { FieldError, KindDef } from "../kind.ts";
+import type { KindDef } from "../kind.ts";
 import type { KubeObject } from "../types.ts";
 import { asMap, asMaps, asNumber, asString, ensureMap, setDefaults } from "../access.ts";
-import { validateTaints, defaultPod, defaultPodTemplate, podColumns, podRow, podSelectableFields, qosClassOf, validatePodObject, validatePodTemplate } from "../pods.ts";
+import { defaultPod, defaultPodTemplate, podColumns, podRow, podSelectableFields, qosClassOf, validatePodObject, validatePodTemplate } from "../pods.ts";
 import { AGE, NAME, age, col, containersAndImages, formatLabels, rfc3339, since } from "../printing.ts";
 import { serviceHooks } from "../services.ts";
-import { dns1035Label, dns1123Label, immutable, invalid, required } from "../validation.ts";
+import { dns1035Label, dns1123Label } from "../validation.ts";
+import { validateConfigMap, validateSecret } from "../kindvalidation/configdata.ts";
+import { validateEndpoints, validateEvent, validateLimitRange, validateNamespace, validateNode, validateResourceQuota } from "../kindvalidation/core.ts";
+import { validatePersistentVolume, validatePersistentVolumeClaim } from "../kindvalidation/volumes.ts";
 import { define } from "./define.ts";
 
 const core = { group: "", version: "v1" };
@@ -112,28 +115,6 @@ function dataCount(obj: KubeObject): number {
   return Object.keys(asMap(obj.data) ?? {}).length + Object.keys(asMap(obj.binaryData) ?? {}).length;
 }
 
-function validateConfigMapKeys(obj: KubeObject): FieldError[] {
-  const errs: FieldError[] = [];
-  const KEY = /^[-._a-zA-Z0-9]+$/;
-  const seen = new Set<string>();
-  for (const field of ["data", "binaryData"]) {
-    for (const k of Object.keys(asMap(obj[field]) ?? {})) {
-      if (!KEY.test(k) || k.length > 253) errs.push(invalid(`${field}[${k}]`, { value: k, detail: "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')" }));
-      if (seen.has(k)) errs.push({ type: "FieldValueDuplicate", field: `data[${k}]`, message: `Duplicate value: ${JSON.stringify(k)}` });
-      seen.add(k);
-    }
-  }
-  return errs;
-}
-
-function immutableData(obj: KubeObject, old: KubeObject | undefined): FieldError[] {
-  if (!old || old.immutable !== true) return [];
-  const errs: FieldError[] = [];
-  if (obj.immutable !== true) errs.push({ type: "FieldValueForbidden", field: "immutable", message: "Forbidden: field is immutable when `immutable` is set" });
-  if (JSON.stringify(obj.data ?? {}) !== JSON.stringify(old.data ?? {})) errs.push({ type: "FieldValueForbidden", field: "data", message: "Forbidden: field is immutable when `immutable` is set" });
-  return errs;
-}
-
 /** The core/v1 kinds. */
 export function coreKinds(): KindDef[] {
   return [
@@ -168,6 +149,7 @@ export function coreKinds(): KindDef[] {
         const labels = (obj.metadata.labels ??= {});
         if (obj.metadata.name) labels["kubernetes.io/metadata.name"] = obj.metadata.name;
       },
+      validateSpec: (obj, _old, ctx) => (ctx.subresource === "" ? validateNamespace(obj) : []),
       prepareForCreate(obj) {
         // a new namespace is Active and carries the kubernetes finalizer, whatever the client sent
         obj.status = { phase: "Active" };
@@ -190,14 +172,7 @@ export function coreKinds(): KindDef[] {
         const status = asMap(obj.status);
         if (status && asMap(status.capacity) && !asMap(status.allocatable)) status.allocatable = { ...asMap(status.capacity) };
       },
-      validateSpec(obj, old) {
-        const errs: FieldError[] = [];
-        const spec = asMap(obj.spec) ?? {};
-        const oldSpec = asMap(old?.spec) ?? {};
-        errs.push(...validateTaints(spec.taints, "spec.taints"));
-        if (old && oldSpec.podCIDR) errs.push(...immutable("spec.podCIDR", { value: spec.podCIDR, old: oldSpec.podCIDR }).map((e) => ({ ...e, message: e.message.replace("field is immutable", "node updates may not change podCIDR except from \"\" to valid") })));
-        return errs;
-      },
+      validateSpec: (obj, old) => validateNode(obj, old),
       columns: [
         NAME, col("Status", { type: "string", description: "The status of the node" }), col("Roles", { type: "string", description: "The roles of the node" }), AGE,
         col("Version", { type: "string", description: "Kubelet Version reported by the node." }),
@@ -212,7 +187,7 @@ export function coreKinds(): KindDef[] {
     }),
     define({
       ...core, kind: "ConfigMap", resource: "configmaps", namespaced: true, shortNames: ["cm"],
-      validateSpec: (o, old) => [...validateConfigMapKeys(o), ...immutableData(o, old)],
+      validateSpec: (o, old) => validateConfigMap(o, old),
       columns: [NAME, col("Data", { type: "string", description: "Data contains the configuration data." }), AGE],
       row: (o) => [o.metadata.name ?? "", dataCount(o), age(o)],
     }),
@@ -221,21 +196,7 @@ export function coreKinds(): KindDef[] {
       defaults(obj) {
         setDefaults(obj, { type: "Opaque" });
       },
-      validateSpec(obj, old) {
-        const errs = validateConfigMapKeys({ metadata: obj.metadata, data: obj.data });
-        errs.push(...immutableData(obj, old));
-        if (old) errs.push(...immutable("type", { value: obj.type, old: old.type }));
-        if (obj.type === "kubernetes.io/service-account-token" && !obj.metadata.annotations?.["kubernetes.io/service-account.name"]) {
-          errs.push(required("metadata.annotations[kubernetes.io/service-account.name]"));
-        }
-        if (obj.type === "kubernetes.io/dockerconfigjson" && asMap(obj.data)?.[".dockerconfigjson"] === undefined) errs.push(required("data[.dockerconfigjson]"));
-        if (obj.type === "kubernetes.io/dockercfg" && asMap(obj.data)?.[".dockercfg"] === undefined) errs.push(required("data[.dockercfg]"));
-        if (obj.type === "kubernetes.io/tls") {
-          const data = asMap(obj.data) ?? {};
-          for (const k of ["tls.crt", "tls.key"]) if (data[k] === undefined) errs.push(required(`data[${k}]`));
-        }
-        return errs;
-      },
+      validateSpec: (obj, old) => validateSecret(obj, old),
       prepareForCreate(obj) {
         // stringData is write-only: merged into data as upstream's conversion does
         const sd = asMap(obj.stringData);
@@ -269,19 +230,13 @@ export function coreKinds(): KindDef[] {
       defaults(obj) {
         for (const ss of asMaps(obj.subsets)) for (const p of asMaps(ss.ports)) setDefaults(p, { protocol: "TCP" });
       },
+      validateSpec: (obj) => validateEndpoints(obj),
       columns: [NAME, col("Endpoints", { type: "string", description: "The set of all endpoints is the union of all subsets." }), AGE],
       row: (o) => [o.metadata.name ?? "", endpointsCell(o), age(o)],
     }),
     define({
       ...core, kind: "Event", resource: "events", namespaced: true, shortNames: ["ev"],
-      validateSpec(obj) {
-        const errs: FieldError[] = [];
-        const inv = asMap(obj.involvedObject);
-        if (inv && asString(inv.namespace) && obj.metadata.namespace && inv.namespace !== obj.metadata.namespace) {
-          errs.push(invalid("involvedObject.namespace", { value: inv.namespace, detail: "does not match event.namespace" }));
-        }
-        return errs;
-      },
+      validateSpec: (obj) => validateEvent(obj),
       columns: eventColumns, row: eventRow,
       selectableFields(o) {
         const inv = asMap(o.involvedObject) ?? {};
@@ -309,10 +264,12 @@ export function coreKinds(): KindDef[] {
           item.defaultRequest = req;
         }
       },
+      validateSpec: (obj) => validateLimitRange(obj),
       columns: [NAME, CREATED_AT], row: (o) => [o.metadata.name ?? "", rfc3339(o.metadata.creationTimestamp)],
     }),
     define({
       ...core, kind: "ResourceQuota", resource: "resourcequotas", namespaced: true, shortNames: ["quota"], statusSubresource: true,
+      validateSpec: (obj, _old, ctx) => (ctx.subresource === "status" ? [] : validateResourceQuota(obj)),
       columns: [NAME, col("Request", { type: "string", description: "Request represents a minimum amount of cpu/memory that a container may consume." }), col("Limit", { type: "string", description: "Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node." }), AGE],
       row(o) {
         const hard = asMap(asMap(o.status)?.hard) ?? {};
@@ -370,16 +327,7 @@ export function coreKinds(): KindDef[] {
         const status = ensureMap(obj, "status");
         setDefaults(status, { phase: "Pending" });
       },
-      validateSpec(obj) {
-        const spec = asMap(obj.spec) ?? {};
-        const errs: FieldError[] = [];
-        if (!Array.isArray(spec.accessModes) || spec.accessModes.length === 0) errs.push(required("spec.accessModes"));
-        if (!asMap(spec.capacity)?.storage) errs.push(required("spec.capacity"));
-        const sources = Object.keys(spec).filter((k) => PV_SOURCES.has(k));
-        if (sources.length === 0) errs.push(required("spec", "must specify a volume type"));
-        else if (sources.length > 1) errs.push({ type: "FieldValueForbidden", field: `spec.${sources[1]}`, message: "Forbidden: may not specify more than 1 volume type" });
-        return errs;
-      },
+      validateSpec: (obj, old, ctx) => (ctx.subresource === "status" ? [] : validatePersistentVolume(obj, old)),
       columns: [NAME, col("Capacity", { type: "string", description: "capacity is the description of the persistent volume's resources and capacity." }), col("Access Modes", { type: "string", description: "accessModes contains all ways the volume can be mounted." }),
         col("Reclaim Policy", { type: "string", description: "persistentVolumeReclaimPolicy defines what happens to a persistent volume when released from its claim." }), col("Status", { type: "string", description: "phase indicates if a volume is available, bound to a claim, or released by a claim." }),
         col("Claim", { type: "string", description: "claimRef is part of a bi-directional binding between PersistentVolume and PersistentVolumeClaim." }), col("StorageClass", { type: "string", description: "StorageClass of the pv" }),
@@ -402,26 +350,7 @@ export function coreKinds(): KindDef[] {
         const status = ensureMap(obj, "status");
         setDefaults(status, { phase: "Pending" });
       },
-      validateSpec(obj, old, ctx) {
-        if (ctx.subresource === "status") return [];
-        const spec = asMap(obj.spec) ?? {};
-        const errs: FieldError[] = [];
-        if (!Array.isArray(spec.accessModes) || spec.accessModes.length === 0) errs.push(required("spec.accessModes", "at least 1 access mode is required"));
-        if (!asMap(asMap(spec.resources)?.requests)?.storage) errs.push(required("spec.resources[storage]"));
-        if (old) {
-          const strip = (s: unknown) => {
-            const c = structuredClone(asMap(s) ?? {});
-            delete c.resources;
-            delete c.volumeAttributesClassName;
-            if (!asMap(old.spec)?.volumeName) delete c.volumeName;
-            return JSON.stringify(c);
-          };
-          if (strip(obj.spec) !== strip(old.spec)) {
-            errs.push({ type: "FieldValueForbidden", field: "spec", message: "Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims" });
-          }
-        }
-        return errs;
-      },
+      validateSpec: (obj, old, ctx) => (ctx.subresource === "status" ? [] : validatePersistentVolumeClaim(obj, old)),
       columns: [NAME, col("Status", { type: "string", description: "phase represents the current phase of PersistentVolumeClaim." }), col("Volume", { type: "string", description: "volumeName is the binding reference to the PersistentVolume backing this claim." }),
         col("Capacity", { type: "string", description: "capacity represents the actual resources of the underlying volume." }), col("Access Modes", { type: "string", description: "accessModes contains the actual access modes the volume backing the PVC has." }),
         col("StorageClass", { type: "string", description: "StorageClass of the pvc" }), col("VolumeAttributesClass", { type: "string", description: "VolumeAttributesClass of the pvc" }),
@@ -447,10 +376,6 @@ export function coreKinds(): KindDef[] {
     }),
   ];
 }
-
-/** The volume sources a PersistentVolume may name (exactly one). */
-const PV_SOURCES = new Set(["gcePersistentDisk", "awsElasticBlockStore", "hostPath", "glusterfs", "nfs", "rbd", "iscsi", "cinder", "cephfs", "fc", "flocker",
-  "flexVolume", "azureFile", "vsphereVolume", "quobyte", "azureDisk", "photonPersistentDisk", "portworxVolume", "scaleIO", "local", "storageos", "csi"]);
 
 /** "<unset>" for an absent optional string, as upstream's storage printers show it. */
 function unset(v: unknown): string {

@@ -59,7 +59,8 @@ export function validateClaimUpdate(pvc: KubeObject, old: KubeObject): FieldErro
   const next = structuredClone(spec);
   const prev = structuredClone(oldSpec);
   if (!asString(oldSpec.volumeName)) prev.volumeName = next.volumeName;
-  const bound = asString(asMap(pvc.status)?.phase) === "Bound";
+  // the strategy keeps the stored status on spec writes, so the stored phase is the one that counts
+  const bound = asString(asMap(old.status)?.phase) === "Bound";
   if (bound) {
     const requests = asMap(asMap(next.resources)?.requests);
     if (requests) requests.storage = storageOf(oldSpec);
