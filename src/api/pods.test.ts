@@ -161,7 +161,7 @@ test("resources, tolerations and node taints are validated as upstream words it"
   ]);
 });
 
-test("pod templates: upstream's paths for template labels and annotations, no ephemeral containers, no negative grace period", () => {
+test("pod templates: upstream's paths for template labels and annotations, no ephemeral containers; a negative grace period is only warned about upstream", () => {
   const template = {
     metadata: { labels: { app: "bad value!" }, annotations: { "controller.kubernetes.io/pod-deletion-cost": "x" } },
     spec: { terminationGracePeriodSeconds: -1, containers: [{ name: "c", image: "x" }], ephemeralContainers: [{ name: "e", image: "x" }] },
@@ -169,7 +169,6 @@ test("pod templates: upstream's paths for template labels and annotations, no ep
   assert.deepEqual(validatePodTemplate(template, { path: "spec.template" }).map((e) => `${e.field}: ${e.message}`), [
     `spec.template.labels[app]: Invalid value: "bad value!": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')`,
     'spec.template.annotations[controller.kubernetes.io/pod-deletion-cost]: Invalid value: "x": must be a 32bit integer',
-    "spec.template.spec.terminationGracePeriodSeconds: Invalid value: -1: must be greater than or equal to 0",
     "spec.template.spec.ephemeralContainers: Forbidden: ephemeral containers not allowed in pod template",
   ]);
   assert.deepEqual(validatePodTemplate(undefined, { path: "spec.template" }).map((e) => e.field), ["spec.template"]);

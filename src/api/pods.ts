@@ -1,9 +1,9 @@
 /** Pods and pod templates: defaults, validation and the kubectl printer, as upstream. */
 import type { FieldError, PrinterColumn } from "./kind.ts";
 import type { KubeObject } from "./types.ts";
-import { type JsonMap, asArray, asMap, asMaps, asNumber, asString, ensureMap, setDefaults } from "./access.ts";
+import { type JsonMap, asMap, asMaps, asNumber, asString, ensureMap, setDefaults } from "./access.ts";
 import { AGE, NAME, col, since } from "./printing.ts";
-import { invalid, required, validateAnnotations, validateLabels } from "./validation.ts";
+import { required, validateAnnotations, validateLabels } from "./validation.ts";
 import {
   validatePodSpec as validateSpec, validateAnnotationsMatchFields, validateEphemeralContainersUpdate, validatePodAnnotations, validatePodAnnotationsUpdate,
   validatePodCreate, validatePodOnly, validatePodSpecUpdate, validatePodStatus, validateTemplateOnly,
@@ -146,14 +146,12 @@ export interface PodSpecValidationOptions {
   podName?: string;
 }
 
-/** Upstream's ValidatePodSpec, at path ("spec" or "spec.template.spec"); for a Pod also its pod-only rules. */
+/**
+ * Upstream's ValidatePodSpec, at path ("spec" or "spec.template.spec"); for a Pod also its pod-only rules.
+ * A negative terminationGracePeriodSeconds is accepted, as upstream does (it only warns; a Pod's becomes 1).
+ */
 export function validatePodSpec(specRaw: unknown, opts: PodSpecValidationOptions): FieldError[] {
   const errs = validateSpec(specRaw, opts);
-  // templates keep upstream's old rule: a negative grace period is refused there, while a Pod's becomes 1
-  const tgps = asMap(specRaw)?.terminationGracePeriodSeconds;
-  if (!opts.pod && typeof tgps === "number" && tgps < 0) {
-    errs.push(invalid(`${opts.path}.terminationGracePeriodSeconds`, { value: tgps, detail: "must be greater than or equal to 0" }));
-  }
   if (opts.pod) errs.push(...validatePodOnly(specRaw));
   return errs;
 }
