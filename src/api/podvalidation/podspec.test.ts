@@ -25,11 +25,10 @@ test("pod-level fields as upstream words them", () => {
     containers: [{ name: "c", image: "x", ports: [{ containerPort: 80, hostPort: 81 }] }],
     hostname: "Web", activeDeadlineSeconds: 0, nodeName: "Node_1",
     hostAliases: [{ ip: "300.1.1.1", hostnames: ["ok", "Bad_Host"] }], readinessGates: [{ conditionType: "bad type!" }],
-    schedulingGates: [{ name: "g" }, { name: "g" }], os: { name: "plan9" }, imagePullSecrets: [{ name: "s", extra: 1 }],
+    schedulingGates: [{ name: "g" }, { name: "g" }], os: { name: "plan9" },
   };
   assert.deepEqual(lines(validatePodSpec(spec, { path: "spec", pod: true })), [
     "spec.containers[0].ports[0].hostPort: Invalid value: 81: must match `containerPort` when `hostNetwork` is true",
-    'spec.imagePullSecrets[0]: Invalid value: {"name":"s","extra":1}: only name may be set',
     "spec.dnsConfig: Required value: must provide `dnsConfig` when `dnsPolicy` is None",
     `spec.readinessGates[0].conditionType: Invalid value: "bad type!": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`,
     'spec.schedulingGates[1]: Duplicate value: "g"',

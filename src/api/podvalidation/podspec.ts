@@ -48,10 +48,6 @@ function validateNames(spec: JsonMap, path: string, rules: [string, (v: string) 
   return errs;
 }
 
-function validatePullSecrets(list: unknown, path: string): FieldError[] {
-  return asMaps(list).flatMap((s, i) => (Object.keys(s).some((k) => k !== "name") ? [invalid(`${path}[${i}]`, { value: s, detail: "only name may be set" })] : []));
-}
-
 function containerContext(spec: JsonMap, volumes: ContainerContext["volumes"]): ContainerContext {
   const claims = new Set(asMaps(spec.resourceClaims).map((c) => asString(c.name)).filter((n) => n));
   return { volumes, gracePeriod: asNumber(spec.terminationGracePeriodSeconds), restartPolicy: asString(spec.restartPolicy), hostUsers: podHostUsers(spec), claims };
@@ -75,7 +71,7 @@ export function validatePodSpec(raw: unknown, opts: PodSpecOptions): FieldError[
   errs.push(...oneOf(`${path}.dnsPolicy`, spec.dnsPolicy, ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"]));
   errs.push(...validateLabels(spec.nodeSelector, `${path}.nodeSelector`));
   errs.push(...validatePodSecurityContext(spec, `${path}.securityContext`));
-  errs.push(...validatePullSecrets(spec.imagePullSecrets, `${path}.imagePullSecrets`));
+  // upstream's imagePullSecrets rule ("only name may be set") cannot fail for a v1 object: its reference has only a name
   errs.push(...validateAffinity(spec.affinity, `${path}.affinity`));
   errs.push(...validateDNS(spec, `${path}.dnsConfig`));
   errs.push(...validateGates(spec, path));
