@@ -5,4 +5,4 @@ export { writeAtomicDir } from "./atomic.ts";
 export type { PayloadFile } from "./atomic.ts";
 export { prepareSubPaths } from "./subpath.ts";
 export type { SubPathContext } from "./subpath.ts";
-export { diskUsage, emptyDirOverLimit } from "./usage.ts";
+export { diskUsage } from "./usage.ts";
