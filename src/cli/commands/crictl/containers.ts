@@ -92,7 +92,7 @@ async function runPs(ctx: CrictlContext, p: ParsedArgs): Promise<number> {
   const containers = await listContainers(ctx, { ...containerQuery(p), id: str(p, "id") });
   const output = str(p, "output");
   if (output !== "table") {
-    ctx.io.out(listOutput({ containers }, output));
+    ctx.io.out(listOutput({ containers }, output, "ListContainersResponse"));
     return 0;
   }
   const noTrunc = bool(p, "no-trunc");

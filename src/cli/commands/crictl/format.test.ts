@@ -5,6 +5,7 @@ import { strict as assert } from "node:assert";
 import { test } from "node:test";
 import { ArgsError, list, parseArgs, parseDuration, parseLabels, type FlagSpec } from "./args.ts";
 import { parseSince, previousLogPath, renderLines } from "./logs.ts";
+import { criType } from "./proto.ts";
 import { protoJson, rfc3339Nano, statusOutput } from "./output.ts";
 import { formatG, humanDuration, humanSize, Table, truncateId } from "./table.ts";
 import { statusExitCode } from "./remotecommand.ts";
@@ -74,6 +75,8 @@ test("durations and sizes read as go-units prints them", () => {
 
 test("protojson names, Go timestamps and sorted inspect documents", () => {
   assert.deepEqual(protoJson({ pod_sandbox_id: "p", image: null, labels: { "a_b.c": "x" }, metadata: { name: "n", attempt: 0 }, stdout: Buffer.from("hi") }), { podSandboxId: "p", labels: { "a_b.c": "x" }, metadata: { name: "n", attempt: 0 }, stdout: "aGk=" });
+  const typed = protoJson({ labels: { b: "2", a: "1" }, state: "SANDBOX_READY", id: "x", metadata: { uid: "u", name: "n" }, created_at: "5" }, criType("PodSandbox"));
+  assert.deepEqual(JSON.stringify(typed), '{"id":"x","metadata":{"name":"n","uid":"u"},"state":"SANDBOX_READY","createdAt":"5","labels":{"a":"1","b":"2"}}', "field-number order, sorted map keys");
   assert.equal(rfc3339Nano("1700000000123400000"), "2023-11-14T22:13:20.1234Z");
   assert.equal(rfc3339Nano("0"), "0001-01-01T00:00:00Z");
   assert.equal(statusOutput([{ status: { z: 1, a: 2 }, info: { pid: "{\"x\":1}", sandboxID: "\"abc\"" } }], "json"), '{\n  "pid": {\n    "x": 1\n  },\n  "sandboxID": "abc",\n  "status": {\n    "a": 2,\n    "z": 1\n  }\n}\n');

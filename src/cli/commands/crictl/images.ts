@@ -61,7 +61,7 @@ async function runImages(ctx: CrictlContext, p: ParsedArgs): Promise<number> {
   const images = await listImages(ctx, p.args[0] ?? "");
   const output = str(p, "output");
   if (output === "json" || output === "yaml") {
-    ctx.io.out(listOutput({ images }, output));
+    ctx.io.out(listOutput({ images }, output, "ListImagesResponse"));
     return 0;
   }
   const quiet = bool(p, "quiet");

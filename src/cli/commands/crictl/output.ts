@@ -4,7 +4,9 @@
  * untouched), and the `inspect*`/`info` documents, whose keys come out sorted
  * because crictl round-trips them through a Go map.
  */
+import protobuf from "protobufjs";
 import { stringify as yamlStringify } from "yaml";
+import { criType } from "./proto.ts";
 
 /** Fields whose values are maps: their keys are data and keep their spelling. */
 const MAP_FIELDS = new Set(["labels", "annotations", "label_selector", "sysctls", "info"]);
@@ -13,12 +15,26 @@ function camel(name: string): string {
   return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
-/** A CRI message (as the client decodes it) in protojson shape. */
-export function protoJson(value: unknown): unknown {
+/** Fields of a known message in field-number order, as protojson writes them. */
+function typedJson(value: Record<string, unknown>, type: protobuf.Type): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of [...type.fieldsArray].sort((a, b) => a.id - b.id)) {
+    const v = value[f.name];
+    if (v === null || v === undefined) continue;
+    const sub = f.resolvedType instanceof protobuf.Type ? f.resolvedType : undefined;
+    // protojson writes map entries sorted by key
+    out[camel(f.name)] = f.map ? sortKeys(v) : Array.isArray(v) ? v.map((x) => protoJson(x, sub)) : protoJson(v, sub);
+  }
+  return out;
+}
+
+/** A CRI message (as the client decodes it) in protojson shape; with its type, in protojson's field order. */
+export function protoJson(value: unknown, type?: protobuf.Type): unknown {
   if (value === null || value === undefined) return undefined;
   if (Buffer.isBuffer(value)) return value.toString("base64");
-  if (Array.isArray(value)) return value.map(protoJson);
+  if (Array.isArray(value)) return value.map((x) => protoJson(x, type));
   if (typeof value !== "object") return value;
+  if (type) return typedJson(value as Record<string, unknown>, type);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     if (v === null || v === undefined) continue;
@@ -77,9 +93,9 @@ export function statusOutput(docs: StatusDoc[], format: string): string {
   throw new Error(`unsupported format: "${format}"`);
 }
 
-/** A list answer (ps/pods/images -o json|yaml) in protojson shape. */
-export function listOutput(value: object, format: string): string {
-  const doc = protoJson(value);
+/** A list answer (ps/pods/images -o json|yaml) in protojson shape, typed by its response message name when it is one. */
+export function listOutput(value: object, format: string, typeName?: string): string {
+  const doc = protoJson(value, typeName ? criType(typeName) : undefined);
   if (format === "json") return toJson(doc);
   if (format === "yaml") return toYaml(doc);
   throw new Error(`unsupported output format "${format}"`);

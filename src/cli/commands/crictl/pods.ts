@@ -66,7 +66,7 @@ async function runPods(ctx: CrictlContext, p: ParsedArgs): Promise<number> {
   const pods = await listPods(ctx, { ...podQuery(p), id: str(p, "id") });
   const output = str(p, "output");
   if (output !== "table") {
-    ctx.io.out(listOutput({ items: pods }, output));
+    ctx.io.out(listOutput({ items: pods }, output, "ListPodSandboxResponse"));
     return 0;
   }
   const quiet = bool(p, "quiet");

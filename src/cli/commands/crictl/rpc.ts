@@ -5,15 +5,13 @@
  * on the CriClient's own channel, encoded with the same CRI proto text.
  */
 import * as grpc from "@grpc/grpc-js";
-import protobuf from "protobufjs";
-import { CRI_PROTO, CriError, type CriClient } from "../../../kubelet/cri/mod.ts";
+import type protobuf from "protobufjs";
+import { CriError, type CriClient } from "../../../kubelet/cri/mod.ts";
+import { criType } from "./proto.ts";
 import type { ContainerStatus, Image, PodSandboxStatus, RuntimeCondition } from "../../../kubelet/cri/mod.ts";
 
-let root: protobuf.Root | undefined;
-
 function types(request: string, response: string): { req: protobuf.Type; res: protobuf.Type } {
-  root ??= protobuf.parse(CRI_PROTO, { keepCase: true }).root;
-  return { req: root.lookupType(`runtime.v1.${request}`), res: root.lookupType(`runtime.v1.${response}`) };
+  return { req: criType(request), res: criType(response) };
 }
 
 /** A status answer: the message and the runtime's info map. */

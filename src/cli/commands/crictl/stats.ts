@@ -35,7 +35,7 @@ async function containerStats(ctx: CrictlContext, p: ParsedArgs): Promise<Contai
 async function statsOnce(ctx: CrictlContext, p: ParsedArgs): Promise<string> {
   const first = await containerStats(ctx, p);
   const output = str(p, "output");
-  if (output === "json" || output === "yaml") return listOutput({ stats: first }, output);
+  if (output === "json" || output === "yaml") return listOutput({ stats: first }, output, "ListContainerStatsResponse");
   const old = new Map(first.map((s) => [s.attributes?.id ?? "", s]));
   await sleep(num(p, "seconds") * 1000);
   const t = new Table();
