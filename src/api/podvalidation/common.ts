@@ -73,14 +73,3 @@ export function exactlyOne(m: Record<string, unknown>, keys: string[], opts: { p
   return { first: set[0], errs };
 }
 
-function canonical(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(canonical);
-  if (v === null || typeof v !== "object") return v;
-  const entries = Object.entries(v).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return Object.fromEntries(entries.map(([k, x]) => [k, canonical(x)]));
-}
-
-/** Deep equality of JSON values regardless of key order (upstream's semantic DeepEqual for our untyped objects). */
-export function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(canonical(a ?? null)) === JSON.stringify(canonical(b ?? null));
-}

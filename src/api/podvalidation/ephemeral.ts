@@ -2,7 +2,7 @@
 import type { FieldError } from "../kind.ts";
 import { type JsonMap, asMaps, asString } from "../access.ts";
 import { duplicate, forbidden, invalid } from "../validation.ts";
-import { sameJson } from "./common.ts";
+import { sameValue } from "../kindvalidation/common.ts";
 import { type ContainerContext, validateContainerCommon } from "./containers.ts";
 
 /** Fields an ephemeral container may not set: they would make it part of the workload. */
@@ -51,7 +51,7 @@ export function validateEphemeralContainersUpdate(spec: JsonMap, old: JsonMap, o
     const name = asString(o.name);
     const n = now.get(name);
     if (!n) errs.push(forbidden("spec.ephemeralContainers", `existing ephemeral containers ${JSON.stringify(name)} may not be removed\n`));
-    else if (!sameJson(n, o)) errs.push(forbidden("spec.ephemeralContainers", `existing ephemeral containers ${JSON.stringify(name)} may not be changed\n`));
+    else if (!sameValue(n, o)) errs.push(forbidden("spec.ephemeralContainers", `existing ephemeral containers ${JSON.stringify(name)} may not be changed\n`));
   }
   return errs;
 }

@@ -3,7 +3,7 @@ import type { FieldError } from "../kind.ts";
 import { asMaps, asString } from "../access.ts";
 import { duplicate, forbidden, invalid, labelValue, notSupported, required } from "../validation.ts";
 import { labelName } from "./affinity.ts";
-import { sameJson } from "./common.ts";
+import { sameValue } from "../kindvalidation/common.ts";
 
 const TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
 
@@ -38,7 +38,7 @@ export function validateTolerations(list: unknown, path: string): FieldError[] {
 export function validateTolerationsUpdate(list: unknown, old: unknown, path: string): FieldError[] {
   const now = asMaps(list);
   for (const o of asMaps(old)) {
-    const same = now.some((n) => sameJson({ ...o, tolerationSeconds: n.tolerationSeconds }, n));
+    const same = now.some((n) => sameValue({ ...o, tolerationSeconds: n.tolerationSeconds }, n));
     if (!same) return [forbidden(path, "existing toleration can not be modified except its tolerationSeconds")];
   }
   return validateTolerations(list, path);

@@ -2,7 +2,7 @@
 import type { FieldError } from "../kind.ts";
 import { type JsonMap, asArray, asMap, asMaps, asNumber, asString } from "../access.ts";
 import { forbidden, inclusiveRange, invalid, required } from "../validation.ts";
-import { sameJson } from "./common.ts";
+import { sameValue } from "../kindvalidation/common.ts";
 import { validateImageWhitespace } from "./ephemeral.ts";
 import { validateTolerationsUpdate } from "./tolerations.ts";
 
@@ -57,7 +57,7 @@ function nodeAffinityOnlyAdded(now: unknown, before: unknown): boolean {
   return old.every((t, i) => {
     // an empty old term stays empty; a non-empty one keeps its requirements as a prefix
     if (count(t) === 0) return count(fresh[i]) === 0;
-    return ["matchExpressions", "matchFields"].every((k) => sameJson(asArray(fresh[i][k]).slice(0, asArray(t[k]).length), asArray(t[k])));
+    return ["matchExpressions", "matchFields"].every((k) => sameValue(asArray(fresh[i][k]).slice(0, asArray(t[k]).length), asArray(t[k])));
   });
 }
 
@@ -93,6 +93,6 @@ export function validatePodSpecUpdate(specRaw: unknown, oldRaw: unknown): FieldE
   if (asArray(old.schedulingGates).length && !nodeSelectorOnlyAdded(spec.nodeSelector, old.nodeSelector)) {
     errs.push(invalid("spec.nodeSelector", { value: spec.nodeSelector ?? null, detail: "only additions to spec.nodeSelector are allowed (no mutations or deletions)" }));
   }
-  if (!sameJson(munged(spec, old), old)) errs.push(forbidden("spec", `pod updates may not change fields other than ${UPDATABLE.join(",")}`));
+  if (!sameValue(munged(spec, old), old)) errs.push(forbidden("spec", `pod updates may not change fields other than ${UPDATABLE.join(",")}`));
   return errs;
 }

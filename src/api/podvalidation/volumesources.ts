@@ -2,7 +2,8 @@
 import type { FieldError } from "../kind.ts";
 import { type JsonMap, asArray, asMap, asMaps, asNumber, asString } from "../access.ts";
 import { quantityValue } from "../quantity.ts";
-import { dns1123Label, dns1123Subdomain, forbidden, invalid, notSupported, required, tooLong } from "../validation.ts";
+import { dns1123Label, dns1123Subdomain, forbidden, invalid, notSupported, required, tooLong, validateAnnotations, validateLabels } from "../validation.ts";
+import { validateClaimSpec } from "../kindvalidation/claims.ts";
 import { fileMode, inRange, localDescendingPath, oneOf, pathNoBacksteps } from "./common.ts";
 import { validateDownwardAPIFile } from "./downward.ts";
 import { validateKeyToPath, validateProjected } from "./projected.ts";
@@ -102,14 +103,15 @@ function csi(src: JsonMap, { path }: SourceContext): FieldError[] {
   return errs;
 }
 
+/** Upstream's validateEphemeralVolumeSource: a claim template whose metadata holds only labels and annotations. */
 function ephemeral(src: JsonMap, { path }: SourceContext): FieldError[] {
   const tpl = asMap(src.volumeClaimTemplate);
-  if (!tpl) return [required(`${path}.volumeClaimTemplate`)];
-  const spec = asMap(tpl.spec) ?? {};
-  const p = `${path}.volumeClaimTemplate.spec`;
-  const errs = asArray(spec.accessModes).length === 0 ? [required(`${p}.accessModes`, "at least 1 access mode is required")] : [];
-  if (asMap(asMap(spec.resources)?.requests)?.storage === undefined) errs.push(required(`${p}.resources[storage]`));
-  return errs;
+  const at = `${path}.volumeClaimTemplate`;
+  if (!tpl) return [required(at)];
+  const meta = asMap(tpl.metadata) ?? {};
+  const errs = [...validateLabels(meta.labels, `${at}.metadata.labels`), ...validateAnnotations(meta.annotations, `${at}.metadata.annotations`)];
+  for (const k of Object.keys(meta)) if (k !== "labels" && k !== "annotations") errs.push(forbidden(`${at}.metadata.${k}`, "cannot be set"));
+  return [...errs, ...validateClaimSpec(asMap(tpl.spec) ?? {}, `${at}.spec`)];
 }
 
 function image(src: JsonMap, ctx: SourceContext): FieldError[] {
