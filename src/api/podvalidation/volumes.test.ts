@@ -90,8 +90,8 @@ test("volume mounts: known volume, unique path, subPath rules, propagation and r
   const m = "spec.containers[0].volumeMounts";
   assert.deepEqual(lines(validateVolumeMounts(mounts, m, { volumes, privileged: false, devices: new Map() })), [
     `${m}[0].name: Not found: "nope"`,
-    `${m}.subPath: Invalid value: "/abs": must be a relative path`,
     `${m}[1].mountPath: Invalid value: "/a": must be unique`,
+    `${m}.subPath: Invalid value: "/abs": must be a relative path`,
     `${m}[2].mountPath: Required value`,
     `${m}[3].subPathExpr: Invalid value: "$(POD)": subPathExpr and subPath are mutually exclusive`,
     `${m}.mountPropagation: Forbidden: Bidirectional mount propagation is available only to privileged containers`,

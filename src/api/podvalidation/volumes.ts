@@ -93,13 +93,15 @@ function validateMountOptions(m: JsonMap, path: string, privileged: boolean): Fi
   return errs;
 }
 
-function validateMount(m: JsonMap, at: string, ctx: { volumes: VolumeKinds; devices: Map<string, string>; path: string }): FieldError[] {
+function validateMount(m: JsonMap, at: string, ctx: { volumes: VolumeKinds; devices: Map<string, string>; path: string; mountPaths: Set<string> }): FieldError[] {
   const errs: FieldError[] = [];
   const name = asString(m.name);
   const mountPath = asString(m.mountPath);
   if (!name) errs.push(required(`${at}.name`));
   if (!ctx.volumes.has(name)) errs.push(notFound(`${at}.name`, name));
   if (!mountPath) errs.push(required(`${at}.mountPath`));
+  if (ctx.mountPaths.has(mountPath)) errs.push(invalid(`${at}.mountPath`, { value: mountPath, detail: "must be unique" }));
+  ctx.mountPaths.add(mountPath);
   if (ctx.devices.has(name)) errs.push(invalid(`${at}.name`, { value: name, detail: "must not already exist in volumeDevices" }));
   if ([...ctx.devices.values()].includes(mountPath)) errs.push(invalid(`${at}.mountPath`, { value: mountPath, detail: "must not already exist as a path in volumeDevices" }));
   const subPath = asString(m.subPath);
@@ -131,10 +133,7 @@ export function validateVolumeMounts(list: unknown, path: string, ctx: MountCont
   const mountPaths = new Set<string>();
   asMaps(list).forEach((m, i) => {
     const at = `${path}[${i}]`;
-    errs.push(...validateMount(m, at, { ...ctx, path }));
-    const mp = asString(m.mountPath);
-    if (mountPaths.has(mp)) errs.push(invalid(`${at}.mountPath`, { value: mp, detail: "must be unique" }));
-    mountPaths.add(mp);
+    errs.push(...validateMount(m, at, { ...ctx, path, mountPaths }));
     // upstream reports propagation and recursiveReadOnly at the list's path too
     errs.push(...validateMountOptions(m, path, ctx.privileged));
   });
