@@ -52,3 +52,16 @@ test("ephemeral containers may be added, never changed or removed", () => {
   assert.deepEqual(lines(validateEphemeralContainersUpdate({}, before)), ['spec.ephemeralContainers: Forbidden: existing ephemeral containers "debug" may not be removed\n']);
   assert.deepEqual(lines(validateEphemeralContainersUpdate(before, {}, { "kubernetes.io/config.mirror": "x" })), [": Forbidden: static pods do not support ephemeral containers"]);
 });
+
+test("a gated pod's required node affinity may only gain requirements", () => {
+  const term = (values: string[]) => ({ matchExpressions: [{ key: "zone", operator: "In", values }] });
+  const aff = (...terms: unknown[]) => ({ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } } });
+  const gated = { ...old, affinity: aff(term(["a"])) };
+  const added = { ...gated, affinity: aff({ matchExpressions: [...term(["a"]).matchExpressions, { key: "disk", operator: "Exists" }] }) };
+  assert.deepEqual(validatePodSpecUpdate(added, gated), []);
+  const p = "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms";
+  assert.deepEqual(lines(validatePodSpecUpdate({ ...gated, affinity: aff(term(["b"])) }, gated)), [
+    `${p}[0]: Invalid value: {"matchExpressions":[{"key":"zone","operator":"In","values":["b"]}]}: only additions are allowed (no mutations or deletions)`, FORBIDDEN,
+  ]);
+  assert.deepEqual(lines(validatePodSpecUpdate({ ...gated, affinity: aff(term(["a"]), term(["b"])) }, gated)).map((l) => l.split(": ")[0]), [p, "spec"]);
+});

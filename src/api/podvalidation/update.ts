@@ -46,19 +46,22 @@ function nodeSelectorOnlyAdded(now: unknown, before: unknown): boolean {
   return Object.entries(asMap(before) ?? {}).every(([k, v]) => n[k] === v);
 }
 
-/** For a gated pod: required node affinity terms keep their number and only gain requirements. */
-function nodeAffinityOnlyAdded(now: unknown, before: unknown): boolean {
+const TERMS = "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms";
+
+/** Upstream's validateNodeAffinityMutation for a gated pod: required terms keep their number and only gain requirements. */
+function nodeAffinityMutation(now: unknown, before: unknown): FieldError[] {
   const terms = (a: unknown): JsonMap[] => asMaps(asMap(asMap(asMap(a)?.nodeAffinity)?.requiredDuringSchedulingIgnoredDuringExecution)?.nodeSelectorTerms);
   const old = terms(before);
   const fresh = terms(now);
-  if (old.length === 0) return true;
-  if (old.length !== fresh.length) return false;
+  if (old.length === 0) return [];
+  if (old.length !== fresh.length) return [invalid(TERMS, { value: fresh, detail: "no additions/deletions to non-empty NodeSelectorTerms list are allowed" })];
   const count = (t: JsonMap): number => asArray(t.matchExpressions).length + asArray(t.matchFields).length;
-  return old.every((t, i) => {
+  const onlyAdded = (t: JsonMap, n: JsonMap): boolean => {
     // an empty old term stays empty; a non-empty one keeps its requirements as a prefix
-    if (count(t) === 0) return count(fresh[i]) === 0;
-    return ["matchExpressions", "matchFields"].every((k) => sameValue(asArray(fresh[i][k]).slice(0, asArray(t[k]).length), asArray(t[k])));
-  });
+    if (count(t) === 0) return count(n) === 0;
+    return ["matchExpressions", "matchFields"].every((k) => sameValue(asArray(n[k]).slice(0, asArray(t[k]).length), asArray(t[k])));
+  };
+  return old.flatMap((t, i) => (onlyAdded(t, fresh[i]) ? [] : [invalid(`${TERMS}[${i}]`, { value: fresh[i], detail: "only additions are allowed (no mutations or deletions)" })]));
 }
 
 /** The spec with every field an update may change set back to the old value. */
@@ -69,7 +72,7 @@ function munged(spec: JsonMap, old: JsonMap): JsonMap {
   const oldGrace = asNumber(old.terminationGracePeriodSeconds);
   if (oldGrace !== undefined && oldGrace < 0 && copy.terminationGracePeriodSeconds === 1) copy.terminationGracePeriodSeconds = oldGrace;
   if (asArray(old.schedulingGates).length && nodeSelectorOnlyAdded(copy.nodeSelector, old.nodeSelector)) copy.nodeSelector = old.nodeSelector;
-  if (asArray(old.schedulingGates).length && nodeAffinityOnlyAdded(copy.affinity, old.affinity)) {
+  if (asArray(old.schedulingGates).length && nodeAffinityMutation(copy.affinity, old.affinity).length === 0) {
     const na = asMap(old.affinity)?.nodeAffinity;
     copy.affinity = asMap(copy.affinity) ? { ...asMap(copy.affinity), nodeAffinity: na } : old.affinity;
   }
@@ -90,8 +93,11 @@ export function validatePodSpecUpdate(specRaw: unknown, oldRaw: unknown): FieldE
   if (deadline.length) return [...errs, ...deadline];
   errs.push(...validateTolerationsUpdate(spec.tolerations, old.tolerations, "spec.tolerations"));
   errs.push(...validateGatesUpdate(spec, old));
-  if (asArray(old.schedulingGates).length && !nodeSelectorOnlyAdded(spec.nodeSelector, old.nodeSelector)) {
-    errs.push(invalid("spec.nodeSelector", { value: spec.nodeSelector ?? null, detail: "only additions to spec.nodeSelector are allowed (no mutations or deletions)" }));
+  if (asArray(old.schedulingGates).length) {
+    if (!nodeSelectorOnlyAdded(spec.nodeSelector, old.nodeSelector)) {
+      errs.push(invalid("spec.nodeSelector", { value: spec.nodeSelector ?? null, detail: "only additions to spec.nodeSelector are allowed (no mutations or deletions)" }));
+    }
+    errs.push(...nodeAffinityMutation(spec.affinity, old.affinity));
   }
   if (!sameValue(munged(spec, old), old)) errs.push(forbidden("spec", `pod updates may not change fields other than ${UPDATABLE.join(",")}`));
   return errs;
