@@ -4,7 +4,7 @@
 // through `k3s crictl` with --runtime-endpoint) must show them as crictl does.
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { after, before, test } from "node:test";
@@ -146,6 +146,32 @@ test("exec runs a command and passes its exit code through: over SPDY, websocket
 test("exec -i feeds piped stdin to the command and ends it, so cat sees EOF (SPDY half-close)", async () => {
   const r = await crictlWithInput(Readable.from([Buffer.from("line one\n"), Buffer.from("line two\n")]), "exec", "-i", ctrId, "sh", "-c", "cat; echo done");
   assert.deepEqual([r.code, r.out], [0, "line one\nline two\ndone\n"], r.err);
+});
+
+test("runp/create/start and run make sandboxes and containers from config files; attach streams a container's output", async () => {
+  const dir = join(rt.containerd.dir, "crictl-configs");
+  mkdirSync(dir, { recursive: true });
+  const pod = { metadata: { name: "cfg", namespace: "default" }, linux: { security_context: { namespace_options: { network: "NODE" } } } };
+  writeFileSync(join(dir, "pod.json"), JSON.stringify(pod));
+  writeFileSync(join(dir, "ctr.yaml"), `metadata:\n  name: sleeper\nimage:\n  image: ${BUSYBOX_IMAGE}\ncommand: [sleep, "60"]\n`);
+  writeFileSync(join(dir, "talker.yaml"), `metadata:\n  name: talker\nimage:\n  image: ${BUSYBOX_IMAGE}\ncommand: [sh, -c, "sleep 2; echo attached-out"]\n`);
+  const runp = await crictl("runp", join(dir, "pod.json"));
+  assert.equal(runp.code, 0, runp.err);
+  const newPod = runp.out.trim();
+  const created = await crictl("create", newPod, join(dir, "ctr.yaml"), join(dir, "pod.json"));
+  assert.equal(created.code, 0, created.err);
+  const newCtr = created.out.trim();
+  assert.equal((await crictl("start", newCtr)).out, `${newCtr}\n`);
+  assert.match((await crictl("ps", "--pod", newPod)).out, /\ssleeper\s/);
+  const run = await crictl("run", join(dir, "talker.yaml"), join(dir, "pod.json"));
+  assert.equal(run.code, 0, run.err);
+  const attached = await crictl("attach", run.out.trim());
+  assert.deepEqual([attached.code, attached.out], [0, "attached-out\n"], attached.err);
+  assert.equal((await crictl("runp", join(dir, "missing.json"))).code, 1);
+  const cfgPods = (await crictl("pods", "--name", "^cfg$", "-q")).out.trim().split("\n");
+  assert.equal(cfgPods.length, 2);
+  const removed = await crictl("rmp", "-f", ...cfgPods);
+  assert.equal(removed.code, 0, removed.err);
 });
 
 test("unknown subcommands and flags fail with exit code 1; --help lists the subcommands", async () => {

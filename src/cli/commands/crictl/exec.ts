@@ -6,7 +6,7 @@
 import { bool, num, str, type ParsedArgs } from "./args.ts";
 import { containerQuery, CONTAINER_FILTER_FLAGS, listContainers } from "./containers.ts";
 import { doing, ExitError, settleAll, ShowHelp, type CrictlCommand, type CrictlContext } from "./context.ts";
-import { streamSpdy, streamWebsocket } from "./remotecommand.ts";
+import { streamRemote } from "./remotecommand.ts";
 
 /** How one exec runs. */
 export interface ExecOptions {
@@ -27,10 +27,8 @@ async function execSync(ctx: CrictlContext, id: string, o: ExecOptions): Promise
 async function execStream(ctx: CrictlContext, id: string, o: ExecOptions, transport: string): Promise<number> {
   if (o.tty && !o.stdin) throw new Error("tty=true must be specified with interactive=true");
   if (o.tty && !ctx.io.stdin.isTTY) throw new Error("input is not a terminal");
-  if (transport !== "spdy" && transport !== "websocket") throw new Error(`unknown transport: ${transport}`);
   const url = await ctx.runtime.exec({ container_id: id, cmd: o.cmd, tty: o.tty, stdin: o.stdin, stdout: true, stderr: !o.tty });
-  const session = { stdin: o.stdin, tty: o.tty, io: ctx.io };
-  return transport === "spdy" ? streamSpdy(url, session) : streamWebsocket(url, session);
+  return streamRemote(transport, url, { stdin: o.stdin, tty: o.tty, io: ctx.io });
 }
 
 async function runExec(ctx: CrictlContext, p: ParsedArgs): Promise<number> {
@@ -61,8 +59,23 @@ async function runExec(ctx: CrictlContext, p: ParsedArgs): Promise<number> {
   return 0;
 }
 
-/** The exec subcommand. */
-export const EXEC_COMMAND: CrictlCommand = {
+async function runAttach(ctx: CrictlContext, p: ParsedArgs): Promise<number> {
+  const id = p.args[0];
+  if (!id) throw new Error("ID cannot be empty");
+  if (p.args.length > 1) throw new ShowHelp();
+  const tty = bool(p, "tty");
+  const stdin = bool(p, "stdin");
+  if (tty && !stdin) throw new Error("tty=true must be specified with interactive=true");
+  const url = await doing("attaching running container failed", ctx.runtime.attach({ container_id: id, stdin, tty, stdout: true, stderr: !tty }));
+  const code = await streamRemote(str(p, "transport"), url, { stdin, tty, io: ctx.io });
+  if (code !== 0) throw new ExitError(code);
+  return 0;
+}
+
+const TRANSPORT_FLAG = { name: "transport", aliases: ["r"], type: "string" as const, default: "spdy", usage: "Transport protocol to use, one of: spdy|websocket" };
+
+/** The exec and attach subcommands. */
+export const EXEC_COMMANDS: CrictlCommand[] = [{
   name: "exec",
   usage: "Run a command in a running container",
   argsUsage: "[CONTAINER-ID] COMMAND [ARG...]",
@@ -71,7 +84,7 @@ export const EXEC_COMMAND: CrictlCommand = {
     { name: "timeout", type: "int", usage: "Timeout in seconds" },
     { name: "tty", aliases: ["t"], type: "bool", usage: "Allocate a pseudo-TTY" },
     { name: "interactive", aliases: ["i"], type: "bool", usage: "Keep STDIN open" },
-    { name: "transport", aliases: ["r"], type: "string", default: "spdy", usage: "Transport protocol to use, one of: spdy|websocket" },
+    TRANSPORT_FLAG,
     ...CONTAINER_FILTER_FLAGS.filter((f) => f.name !== "state").map((f) => ({ ...f, usage: f.usage.replace(/^Filter by/, "Exec command for all containers matching") })),
     { name: "state", type: "string", usage: "Exec command for all containers matching this container state filter" },
     { name: "quiet", aliases: ["q"], type: "bool", usage: "Do not print the container ID if multiple containers are selected" },
@@ -79,4 +92,14 @@ export const EXEC_COMMAND: CrictlCommand = {
     { name: "parallel", aliases: ["x"], type: "bool", usage: "Run the command in parallel if multiple containers are selected" },
   ],
   run: runExec,
-};
+}, {
+  name: "attach",
+  usage: "Attach to a running container",
+  argsUsage: "CONTAINER-ID",
+  flags: [
+    { name: "tty", aliases: ["t"], type: "bool", usage: "Stdin is a TTY" },
+    { name: "stdin", aliases: ["i"], type: "bool", usage: "Pass stdin to the container" },
+    TRANSPORT_FLAG,
+  ],
+  run: runAttach,
+}];

@@ -1,8 +1,9 @@
 /** crictl images, inspecti, rmi and pull. */
-import type { AuthConfig, Image } from "../../../kubelet/cri/mod.ts";
+import type { AuthConfig, FilesystemUsage, Image } from "../../../kubelet/cri/mod.ts";
 import { bool, list, str, type ParsedArgs } from "./args.ts";
 import { doing, goMap, outputFlag, printStatuses, settleAll, ShowHelp, type CrictlCommand, type CrictlContext } from "./context.ts";
-import { listOutput, protoJson } from "./output.ts";
+import { listOutput, protoJson, statusOutput } from "./output.ts";
+import { criType } from "./proto.ts";
 import { humanSize, Table, truncateId } from "./table.ts";
 
 function firstKey(i: Image): string {
@@ -146,6 +147,19 @@ async function runPull(ctx: CrictlContext, p: ParsedArgs): Promise<number> {
   return 0;
 }
 
+function fsTable(label: string, list: FilesystemUsage[]): string {
+  const rows = list.map((f, i) => `TimeStamp[${i}]: ${f.timestamp}\nDisk[${i}]: ${humanSize(Number(f.used_bytes?.value ?? 0))}\nInodes[${i}]: ${f.inodes_used?.value ?? 0}\nMountpoint[${i}]: ${f.fs_id?.mountpoint ?? ""}\n`);
+  return `${label} Filesystem \n${rows.join("")}`;
+}
+
+async function runImagefsinfo(ctx: CrictlContext, p: ParsedArgs): Promise<number> {
+  const r = await doing("image filesystem info request", ctx.imagesVerbose.imageFsInfo(ctx.timeoutMs));
+  const output = str(p, "output") || "json";
+  if (output === "table") ctx.io.out(fsTable("Container", r.container_filesystems) + fsTable("Image", r.image_filesystems));
+  else ctx.io.out(statusOutput([{ status: protoJson(r, criType("ImageFsInfoResponse")), info: {} }], output));
+  return 0;
+}
+
 /** The image subcommands. */
 export const IMAGE_COMMANDS: CrictlCommand[] = [
   {
@@ -180,6 +194,7 @@ export const IMAGE_COMMANDS: CrictlCommand[] = [
     ],
     run: runRmi,
   },
+  { name: "imagefsinfo", usage: "Return image filesystem info", flags: [outputFlag("json|yaml|go-template|table")], run: runImagefsinfo },
   {
     name: "pull",
     usage: "Pull an image from a registry",

@@ -9,9 +9,10 @@ import { createCriClient } from "../../../kubelet/cri/mod.ts";
 import { ArgsError, bool, num, parseArgs, str, type FlagSpec } from "./args.ts";
 import { CONTAINER_COMMANDS } from "./containers.ts";
 import { ExitError, ShowHelp, type CrictlCommand, type CrictlContext, type CrictlIo } from "./context.ts";
-import { EXEC_COMMAND } from "./exec.ts";
+import { EXEC_COMMANDS } from "./exec.ts";
 import { commandHelp, rootHelp } from "./help.ts";
 import { IMAGE_COMMANDS } from "./images.ts";
+import { LIFECYCLE_COMMANDS } from "./lifecycle.ts";
 import { LOGS_COMMAND } from "./logs.ts";
 import { POD_COMMANDS } from "./pods.ts";
 import { VerboseCri } from "./rpc.ts";
@@ -25,7 +26,7 @@ export const DEFAULT_ENDPOINT = "unix:///run/k3s/containerd/containerd.sock";
 const VERSION = "v1.32.0-k3s-ts (built in)";
 
 /** Every subcommand. */
-export const COMMANDS: CrictlCommand[] = [...RUNTIME_COMMANDS, ...CONTAINER_COMMANDS, ...POD_COMMANDS, ...IMAGE_COMMANDS, LOGS_COMMAND, EXEC_COMMAND, ...STATS_COMMANDS];
+export const COMMANDS: CrictlCommand[] = [...RUNTIME_COMMANDS, ...CONTAINER_COMMANDS, ...POD_COMMANDS, ...IMAGE_COMMANDS, ...LIFECYCLE_COMMANDS, LOGS_COMMAND, ...EXEC_COMMANDS, ...STATS_COMMANDS];
 
 const GLOBAL_FLAGS: FlagSpec[] = [
   { name: "config", aliases: ["c"], type: "string", env: ["CRI_CONFIG_FILE"], default: "/etc/crictl.yaml", usage: "Location of the client config file" },

@@ -145,3 +145,10 @@ export async function streamSpdy(url: string, o: StreamOptions): Promise<number>
   });
   return exitCodeOf(Buffer.concat(errors));
 }
+
+/** Runs the session over the named transport ("spdy" or "websocket"). */
+export function streamRemote(transport: string, url: string, o: StreamOptions): Promise<number> {
+  if (transport === "spdy") return streamSpdy(url, o);
+  if (transport === "websocket") return streamWebsocket(url, o);
+  return Promise.reject(new Error(`unknown transport: ${transport}`));
+}

@@ -8,7 +8,7 @@ import * as grpc from "@grpc/grpc-js";
 import type protobuf from "protobufjs";
 import { CriError, type CriClient } from "../../../kubelet/cri/mod.ts";
 import { criType } from "./proto.ts";
-import type { ContainerStatus, Image, PodSandboxStatus, RuntimeCondition } from "../../../kubelet/cri/mod.ts";
+import type { ContainerStatus, FilesystemUsage, Image, PodSandboxStatus, RuntimeCondition } from "../../../kubelet/cri/mod.ts";
 
 function types(request: string, response: string): { req: protobuf.Type; res: protobuf.Type } {
   return { req: criType(request), res: criType(response) };
@@ -67,5 +67,10 @@ export class VerboseCri {
   async status(verbose: boolean, timeoutMs: number): Promise<WithInfo<{ conditions: RuntimeCondition[] }>> {
     const r = await this.#call<{ status: { conditions: RuntimeCondition[] } | null; info: Record<string, string> }>("RuntimeService", "Status", { verbose }, timeoutMs);
     return { status: r.status ?? { conditions: [] }, info: r.info ?? {} };
+  }
+
+  /** ImageFsInfo with both lists (the kubelet's client keeps only the image filesystems). */
+  imageFsInfo(timeoutMs: number): Promise<{ image_filesystems: FilesystemUsage[]; container_filesystems: FilesystemUsage[] }> {
+    return this.#call("ImageService", "ImageFsInfo", {}, timeoutMs);
   }
 }
