@@ -3,13 +3,15 @@ import type { FieldError, KindDef } from "../kind.ts";
 import type { KubeObject } from "../types.ts";
 import { asMap, asMaps, asNumber, asString, ensureMap, setDefaults } from "../access.ts";
 import { AGE, NAME, age, col, formatLabelSelector } from "../printing.ts";
-import { forbidden, immutable, invalid, notSupported, required, validateLabelSelector } from "../validation.ts";
+import { forbidden, immutable, invalid, notSupported, required } from "../validation.ts";
 import { loadBalancerAddresses } from "../services.ts";
 import { eventFromCore, eventToCore, hpaV1ToV2, hpaV2ToV1 } from "../conversion.ts";
 import { eventColumns, eventRow } from "./core.ts";
 import { validateIngress, validateIngressClass, validateNetworkPolicy } from "../kindvalidation/networking.ts";
 import { validateHorizontalPodAutoscaler, validateHorizontalPodAutoscalerV1 } from "../kindvalidation/autoscaling.ts";
 import { validatePodDisruptionBudget } from "../kindvalidation/policy.ts";
+import { validateStorageClass } from "../kindvalidation/storage.ts";
+import { validateEndpointSlice } from "../kindvalidation/discovery.ts";
 import { define } from "./define.ts";
 
 function statusSplit(obj: KubeObject, old: KubeObject, ctx: { subresource: string }): void {
@@ -216,17 +218,7 @@ export function clusterKinds(): KindDef[] {
         setDefaults(obj, { reclaimPolicy: "Delete" });
         setDefaults(obj, { volumeBindingMode: "Immediate" });
       },
-      validateSpec(o, old) {
-        const errs: FieldError[] = [];
-        if (!asString(o.provisioner)) errs.push(required("provisioner"));
-        if (old) {
-          errs.push(...immutable("parameters", { value: o.parameters, old: old.parameters }).map((e) => ({ ...e, type: "FieldValueForbidden", message: "Forbidden: updates to parameters are forbidden." })));
-          errs.push(...immutable("provisioner", { value: o.provisioner, old: old.provisioner }).map((e) => ({ ...e, type: "FieldValueForbidden", message: "Forbidden: updates to provisioner are forbidden." })));
-          errs.push(...immutable("reclaimPolicy", { value: o.reclaimPolicy, old: old.reclaimPolicy }).map((e) => ({ ...e, type: "FieldValueForbidden", message: "Forbidden: updates to reclaimPolicy are forbidden." })));
-          errs.push(...immutable("volumeBindingMode", { value: o.volumeBindingMode, old: old.volumeBindingMode }));
-        }
-        return errs;
-      },
+      validateSpec: (o, old) => validateStorageClass(o, old),
       columns: [NAME, col("Provisioner", { type: "string", description: "Indicates the type of the provisioner." }), col("ReclaimPolicy", { type: "string", description: "Indicates the type of the reclaim policy." }),
         col("VolumeBindingMode", { type: "string", description: "Indicates when volume binding and dynamic provisioning should occur." }), col("AllowVolumeExpansion", { type: "string", description: "Indicates whether the storage class allow volume expand." }), AGE],
       row: (o) => [`${o.metadata.name ?? ""}${isDefaultClass(o) ? " (default)" : ""}`, asString(o.provisioner), asString(o.reclaimPolicy) || "Delete",
@@ -327,20 +319,7 @@ export function clusterKinds(): KindDef[] {
           if (p.name === undefined) p.name = "";
         }
       },
-      validateSpec(o, old) {
-        const errs: FieldError[] = [];
-        const at = o.addressType;
-        if (at === undefined || at === "") errs.push(required("addressType"));
-        else if (!["FQDN", "IPv4", "IPv6"].includes(asString(at))) errs.push(notSupported("addressType", { value: at, supported: ["FQDN", "IPv4", "IPv6"] }));
-        asMaps(o.endpoints).forEach((e, i) => {
-          const addrs = Array.isArray(e.addresses) ? e.addresses : [];
-          if (addrs.length === 0) errs.push(required(`endpoints[${i}].addresses`, "must contain at least 1 address"));
-          else if (addrs.length > 100) errs.push({ type: "FieldValueTooMany", field: `endpoints[${i}].addresses`, message: `Too many: ${addrs.length}: must have at most 100 items` });
-        });
-        if (asMaps(o.endpoints).length > 1000) errs.push({ type: "FieldValueTooMany", field: "endpoints", message: `Too many: ${asMaps(o.endpoints).length}: must have at most 1000 items` });
-        if (old) errs.push(...immutable("addressType", { value: o.addressType, old: old.addressType }));
-        return errs;
-      },
+      validateSpec: (o, old) => validateEndpointSlice(o, old),
       columns: [NAME, col("AddressType", { type: "string", description: "Type of address carried by this EndpointSlice" }), col("Ports", { type: "string", description: "Ports advertised by this EndpointSlice" }),
         col("Endpoints", { type: "string", description: "Endpoints represented by this EndpointSlice" }), AGE],
       row: (o) => [o.metadata.name ?? "", asString(o.addressType), slicePorts(o), sliceEndpoints(o), age(o)],

@@ -4,6 +4,8 @@ import type { KubeObject } from "../types.ts";
 import { asArray, asMap, asMaps, asNumber, asString, ensureMap, setDefaults } from "../access.ts";
 import { AGE, NAME, age, col, formatLabelSelector, humanDuration, rfc3339 } from "../printing.ts";
 import { forbidden, immutable, invalid, notSupported, pathSegmentName, required } from "../validation.ts";
+import { validateWebhookConfiguration } from "../kindvalidation/admission.ts";
+import { validateCertificateSigningRequest } from "../kindvalidation/certificates.ts";
 import { CREATE_ONLY, define } from "./define.ts";
 
 const rbac = { group: "rbac.authorization.k8s.io", version: "v1" };
@@ -144,27 +146,6 @@ function defaultWebhooks(o: KubeObject, mutating: boolean): void {
   }
 }
 
-function validateWebhooks(o: KubeObject): FieldError[] {
-  const errs: FieldError[] = [];
-  const seen = new Set<string>();
-  asMaps(o.webhooks).forEach((w, i) => {
-    const p = `webhooks[${i}]`;
-    const n = asString(w.name);
-    if (!n) errs.push(required(`${p}.name`));
-    else {
-      if (n.split(".").length < 3) errs.push(invalid(`${p}.name`, { value: n, detail: "should be a domain with at least three segments separated by dots" }));
-      if (seen.has(n)) errs.push({ type: "FieldValueDuplicate", field: `${p}.name`, message: `Duplicate value: ${JSON.stringify(n)}` });
-      seen.add(n);
-    }
-    if (!asArray(w.admissionReviewVersions).length) errs.push(required(`${p}.admissionReviewVersions`, "must specify one of v1, v1beta1"));
-    if (w.sideEffects === undefined) errs.push(required(`${p}.sideEffects`, "must specify one of None, NoneOnDryRun"));
-    else if (!["None", "NoneOnDryRun"].includes(asString(w.sideEffects))) errs.push(notSupported(`${p}.sideEffects`, { value: w.sideEffects, supported: ["None", "NoneOnDryRun"] }));
-    const cc = asMap(w.clientConfig) ?? {};
-    if (!asString(cc.url) && !asMap(cc.service)) errs.push(required(`${p}.clientConfig`, "exactly one of url or service is required"));
-  });
-  return errs;
-}
-
 const REVIEW = { verbs: CREATE_ONLY, columns: undefined, row: undefined, nameRule: () => [] as string[] };
 
 /** Review kinds keep no name and never stored: their validation is the payload's. */
@@ -207,23 +188,7 @@ export function controlKinds(): KindDef[] {
     define({
       group: "certificates.k8s.io", version: "v1", kind: "CertificateSigningRequest", resource: "certificatesigningrequests", namespaced: false, shortNames: ["csr"],
       statusSubresource: true, extraSubresources: ["approval"],
-      validateSpec(o, old, ctx) {
-        if (ctx.subresource !== "") return [];
-        const spec = asMap(o.spec) ?? {};
-        const errs: FieldError[] = [];
-        if (!asString(spec.request)) errs.push(required("spec.request"));
-        else if (!Buffer.from(asString(spec.request), "base64").toString("latin1").includes("-----BEGIN CERTIFICATE REQUEST-----")) {
-          errs.push(invalid("spec.request", { value: [], detail: "PEM block type must be CERTIFICATE REQUEST" }));
-        }
-        if (!asArray(spec.usages).length) errs.push(required("spec.usages"));
-        const exp = asNumber(spec.expirationSeconds);
-        if (exp !== undefined && exp < 600) errs.push(invalid("spec.expirationSeconds", { value: exp, detail: "may not specify a duration less than 600 seconds (10 minutes)" }));
-        const signer = asString(spec.signerName);
-        if (!signer) errs.push(required("spec.signerName"));
-        else if (!/^[^/]+\/[^/]+$/.test(signer)) errs.push(invalid("spec.signerName", { value: signer, detail: "must be a fully qualified domain and path of the form 'example.com/signer-name'" }));
-        if (old) errs.push(...immutable("spec", { value: o.spec, old: old.spec }));
-        return errs;
-      },
+      validateSpec: (o, old, ctx) => (ctx.subresource === "" ? validateCertificateSigningRequest(o, old) : []),
       prepareForCreate(obj, ctx) {
         // the requesting user is recorded by the server, never taken from the client
         const spec = ensureMap(obj, "spec");
@@ -247,13 +212,13 @@ export function controlKinds(): KindDef[] {
     ...reviews,
     define({
       group: "admissionregistration.k8s.io", version: "v1", kind: "ValidatingWebhookConfiguration", resource: "validatingwebhookconfigurations", namespaced: false, categories: ["api-extensions"],
-      defaults: (o) => defaultWebhooks(o, false), validateSpec: validateWebhooks,
+      defaults: (o) => defaultWebhooks(o, false), validateSpec: (o) => validateWebhookConfiguration(o, false),
       columns: [NAME, col("Webhooks", { type: "integer", description: "Webhooks indicates the number of webhooks in the configuration" }), AGE],
       row: (o) => [o.metadata.name ?? "", asMaps(o.webhooks).length, age(o)],
     }),
     define({
       group: "admissionregistration.k8s.io", version: "v1", kind: "MutatingWebhookConfiguration", resource: "mutatingwebhookconfigurations", namespaced: false, categories: ["api-extensions"],
-      defaults: (o) => defaultWebhooks(o, true), validateSpec: validateWebhooks,
+      defaults: (o) => defaultWebhooks(o, true), validateSpec: (o) => validateWebhookConfiguration(o, true),
       columns: [NAME, col("Webhooks", { type: "integer", description: "Webhooks indicates the number of webhooks in the configuration" }), AGE],
       row: (o) => [o.metadata.name ?? "", asMaps(o.webhooks).length, age(o)],
     }),

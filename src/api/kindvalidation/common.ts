@@ -113,3 +113,17 @@ export function domainPrefixedPath(v: string, path: string): FieldError[] {
   if (!new RegExp(`^${HTTP_PATH}$`).test(rest)) errs.push(invalid(path, { value: rest, detail: `Invalid path (regex used for validation is '${HTTP_PATH}')` }));
   return errs;
 }
+
+/**
+ * Upstream's IsFullyQualifiedDomainName (two segments, FQDN addresses) and
+ * IsFullyQualifiedName (three segments, webhook names).
+ */
+export function fullyQualified(name: string, path: string, segments: 2 | 3): FieldError[] {
+  if (!name) return [required(path)];
+  const bare = segments === 2 && name.endsWith(".") ? name.slice(0, -1) : name;
+  const sub = dns1123Subdomain(bare);
+  if (sub.length) return [invalid(path, { value: bare, detail: sub.join(",") })];
+  const words = segments === 2 ? "two" : "three";
+  if (bare.split(".").length < segments) return [invalid(path, { value: bare, detail: `should be a domain with at least ${words} segments separated by dots` })];
+  return [];
+}

@@ -1,0 +1,77 @@
+/** StorageClass, EndpointSlice, CertificateSigningRequest and webhook configuration validation, with upstream's paths and wording. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { KubeObject } from "../types.ts";
+import { validateWebhookConfiguration } from "./admission.ts";
+import { validateCertificateSigningRequest } from "./certificates.ts";
+import { validateEndpointSlice } from "./discovery.ts";
+import { validateStorageClass } from "./storage.ts";
+import { defaulted, lines } from "./testsupport.ts";
+
+test("storage class: provisioner, enums, fixed parameters", () => {
+  const sc = defaulted({ apiVersion: "storage.k8s.io/v1", kind: "StorageClass", metadata: { name: "local" }, provisioner: "rancher.io/local-path", parameters: { a: "1" } });
+  assert.deepEqual(validateStorageClass(sc), []);
+  assert.deepEqual(lines(validateStorageClass({ ...sc, provisioner: "", reclaimPolicy: "Recycle", volumeBindingMode: "Later" })), [
+    "FieldValueRequired provisioner: Required value",
+    'FieldValueNotSupported reclaimPolicy: Unsupported value: "Recycle": supported values: "Delete", "Retain"',
+    'FieldValueNotSupported volumeBindingMode: Unsupported value: "Later": supported values: "Immediate", "WaitForFirstConsumer"',
+  ]);
+  assert.deepEqual(lines(validateStorageClass({ ...sc, parameters: { a: "2" }, volumeBindingMode: "WaitForFirstConsumer" }, sc)), [
+    "FieldValueForbidden parameters: Forbidden: updates to parameters are forbidden.",
+    'FieldValueInvalid volumeBindingMode: Invalid value: "WaitForFirstConsumer": field is immutable',
+  ]);
+  assert.deepEqual(validateStorageClass({ ...sc, allowVolumeExpansion: true }, sc), []);
+});
+
+test("endpoint slice: addresses of the slice's type, ports, fixed address type", () => {
+  const slice = (addressType: string, addresses: string[], ports: unknown[] = []): KubeObject => defaulted({
+    apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice", metadata: { name: "s", namespace: "default" }, addressType, endpoints: [{ addresses }], ports,
+  });
+  assert.deepEqual(validateEndpointSlice(slice("IPv4", ["10.42.0.3"], [{ name: "http", port: 80 }])), []);
+  assert.deepEqual(validateEndpointSlice(slice("FQDN", ["db.example.com"])), []);
+  assert.deepEqual(lines(validateEndpointSlice(slice("IPv4", ["fd00::1", "10.0.0.1"], [{ name: "a", port: 0 }, { name: "a", protocol: "ICMP" }]))), [
+    'FieldValueInvalid endpoints[0].addresses[0]: Invalid value: "fd00::1": must be a valid IPv4 address',
+    "FieldValueInvalid ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive",
+    'FieldValueDuplicate ports[1].name: Duplicate value: "a"',
+    'FieldValueNotSupported ports[1].protocol: Unsupported value: "ICMP": supported values: "SCTP", "TCP", "UDP"',
+  ]);
+  assert.deepEqual(lines(validateEndpointSlice(slice("FQDN", ["localhost"]))), ['FieldValueInvalid endpoints[0].addresses[0]: Invalid value: "localhost": should be a domain with at least two segments separated by dots']);
+  assert.deepEqual(lines(validateEndpointSlice(slice("IPv4", []))), ["FieldValueRequired endpoints[0].addresses: Required value: must contain at least 1 address"]);
+  const v4 = slice("IPv4", ["10.0.0.1"]);
+  assert.deepEqual(lines(validateEndpointSlice({ ...v4, addressType: "IPv6", endpoints: [] }, v4)), ['FieldValueInvalid addressType: Invalid value: "IPv6": field is immutable']);
+});
+
+test("certificate signing request: usages enum without duplicates, signer name, request block", () => {
+  const request = Buffer.from("-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----\n").toString("base64");
+  const csr = (spec: Record<string, unknown>): KubeObject => ({ apiVersion: "certificates.k8s.io/v1", kind: "CertificateSigningRequest", metadata: { name: "c" }, spec: { request, signerName: "kubernetes.io/kube-apiserver-client", usages: ["client auth"], ...spec } });
+  assert.deepEqual(validateCertificateSigningRequest(csr({})), []);
+  assert.deepEqual(lines(validateCertificateSigningRequest(csr({ usages: ["client auth", "client auth", "flying"], signerName: "kubernetes.io/legacy-unknown", request: Buffer.from("hello").toString("base64") }))), [
+    'FieldValueInvalid spec.request: Invalid value: []: PEM block type must be CERTIFICATE REQUEST',
+    'FieldValueDuplicate spec.usages[1]: Duplicate value: "client auth"',
+    'FieldValueNotSupported spec.usages[2]: Unsupported value: "flying": supported values: "any", "cert sign", "client auth", "code signing", "content commitment", "crl sign", "data encipherment", "decipher only", "digital signature", "email protection", "encipher only", "ipsec end system", "ipsec tunnel", "ipsec user", "key agreement", "key encipherment", "microsoft sgc", "netscape sgc", "ocsp signing", "s/mime", "server auth", "signing", "timestamping"',
+    'FieldValueInvalid spec.signerName: Invalid value: "kubernetes.io/legacy-unknown": the legacy signerName is not allowed via this API version',
+  ]);
+});
+
+test("webhooks: names, rules, client config, side effects, timeouts, review versions", () => {
+  const hook = { name: "check.example.com", sideEffects: "None", admissionReviewVersions: ["v1"], clientConfig: { service: { name: "s", namespace: "ns", port: 443 } },
+    rules: [{ operations: ["CREATE"], apiGroups: [""], apiVersions: ["v1"], resources: ["pods"], scope: "*" }] };
+  const cfg = (webhooks: unknown[]): KubeObject => defaulted({ apiVersion: "admissionregistration.k8s.io/v1", kind: "ValidatingWebhookConfiguration", metadata: { name: "v" }, webhooks });
+  assert.deepEqual(validateWebhookConfiguration(cfg([hook]), false), []);
+  const bad = { ...hook, name: "check", sideEffects: "Some", timeoutSeconds: 31, admissionReviewVersions: ["v2"], clientConfig: { url: "http://x.example.com/hook" },
+    rules: [{ operations: ["*", "PATCH"], apiGroups: ["*", "apps"], apiVersions: ["v1"], resources: ["pods"] }] };
+  assert.deepEqual(lines(validateWebhookConfiguration(cfg([bad, hook, hook]), false)), [
+    'FieldValueInvalid webhooks[0].name: Invalid value: "check": should be a domain with at least three segments separated by dots',
+    'FieldValueInvalid webhooks[0].rules[0].operations: Invalid value: ["*","PATCH"]: if \'*\' is present, must not specify other operations',
+    'FieldValueNotSupported webhooks[0].rules[0].operations[1]: Unsupported value: "PATCH": supported values: "*", "CONNECT", "CREATE", "DELETE", "UPDATE"',
+    'FieldValueInvalid webhooks[0].rules[0].apiGroups: Invalid value: ["*","apps"]: if \'*\' is present, must not specify other API groups',
+    'FieldValueNotSupported webhooks[0].sideEffects: Unsupported value: "Some": supported values: "None", "NoneOnDryRun"',
+    "FieldValueInvalid webhooks[0].timeoutSeconds: Invalid value: 31: the timeout value must be between 1 and 30 seconds",
+    'FieldValueInvalid webhooks[0].admissionReviewVersions: Invalid value: ["v2"]: must include at least one of v1, v1beta1',
+    "FieldValueInvalid webhooks[0].clientConfig.url: Invalid value: \"http://x.example.com/hook\": 'https' is the only allowed URL scheme",
+    'FieldValueDuplicate webhooks[2].name: Duplicate value: "check.example.com"',
+  ]);
+  assert.deepEqual(lines(validateWebhookConfiguration(cfg([{ ...hook, reinvocationPolicy: "Always" }]), true)), [
+    'FieldValueNotSupported webhooks[0].reinvocationPolicy: Unsupported value: "Always": supported values: "IfNeeded", "Never"',
+  ]);
+});
