@@ -75,8 +75,10 @@ export async function listContainers(ctx: CrictlContext, q: ContainerQuery): Pro
   return newestFirst(kept).slice(0, truncateCount(kept.length, !!q.latest, q.last ?? 0));
 }
 
-function imageColumn(image: string, noTrunc: boolean): string {
-  return !noTrunc && /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(image) ? truncateId(image, `${image.split(":")[0]}:`) : image;
+/** ps's IMAGE cell: an image digest (what the kubelet passes) is cut to 13 hex digits, a name is shown whole. */
+export function imageColumn(image: string, noTrunc: boolean): string {
+  const digest = /^(sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})$/.test(image);
+  return digest && !noTrunc ? truncateId(image, `${image.split(":")[0]}:`) : image;
 }
 
 function verboseContainer(c: Container): string {

@@ -10,6 +10,7 @@ import { protoJson, rfc3339Nano, statusOutput } from "./output.ts";
 import { formatG, humanDuration, humanSize, Table, truncateId } from "./table.ts";
 import { statusExitCode } from "./remotecommand.ts";
 import { commandHelp } from "./help.ts";
+import { imageColumn } from "./containers.ts";
 
 const specs: FlagSpec[] = [
   { name: "quiet", aliases: ["q"], type: "bool", usage: "" },
@@ -50,6 +51,9 @@ test("table: columns are max(20, widest + 3) wide, the last is not padded", () =
   assert.equal(t.render(), row("CONTAINER", "IMAGE", "STATE") + row("0123456789abc", "a-very-long-image-name-here", "Running"));
   assert.equal(truncateId("sha256:0123456789abcdef", "sha256:"), "0123456789abc");
   assert.equal(truncateId("short"), "short");
+  assert.equal(imageColumn(`sha256:${"ab".repeat(32)}`, false), "abababababab" + "a");
+  assert.equal(imageColumn(`sha256:${"ab".repeat(32)}`, true), `sha256:${"ab".repeat(32)}`);
+  assert.equal(imageColumn("busybox:latest", false), "busybox:latest", "a name is not a digest");
 });
 
 test("help: subcommand pages list their flags with defaults as urfave/cli prints them", () => {
