@@ -26,6 +26,7 @@ function containerNames(spec: JsonMap): Set<string> {
   return new Set(["containers", "initContainers", "ephemeralContainers"].flatMap((k) => asMaps(spec[k]).map((c) => asString(c.name))));
 }
 
+/** Where pod annotations sit and what was stored before. */
 export interface AnnotationOptions {
   /** where the annotations sit: "metadata.annotations" (a Pod) or "spec.template.annotations" */
   path: string;

@@ -13,6 +13,7 @@ import { validateTolerations } from "./tolerations.ts";
 import { validateTopologySpreadConstraints } from "./topology.ts";
 import { validateVolumes } from "./volumes.ts";
 
+/** Where a pod spec sits and what kind of object holds it. */
 export interface PodSpecOptions {
   /** where the spec sits: "spec" or "spec.template.spec" */
   path: string;

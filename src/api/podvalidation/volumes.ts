@@ -8,6 +8,7 @@ import { VOLUME_SOURCES } from "./volumesources.ts";
 /** The pod's valid volumes by name, with the source kind each uses ("persistentVolumeClaim", "configMap", ...). */
 export type VolumeKinds = Map<string, string>;
 
+/** Where a volume list sits and whose it is. */
 export interface VolumesOptions {
   /** where the list sits: "spec.volumes" */
   path: string;
@@ -119,6 +120,7 @@ function validateMount(m: JsonMap, at: string, ctx: { volumes: VolumeKinds; devi
   return errs;
 }
 
+/** What a container's mounts are checked against. */
 export interface MountContext {
   volumes: VolumeKinds;
   /** the container's securityContext.privileged */
