@@ -100,3 +100,9 @@ test("class names, preemption policy and overhead come after tolerations, in ups
     "spec.overhead.limits[cpu]: Invalid value",
   ]);
 });
+
+test("hostNetwork: a template may leave hostPort 0 (it is defaulted on the pod), a pod may not", () => {
+  const spec = { ...defaulted, hostNetwork: true, containers: [{ name: "c", image: "x", ports: [{ containerPort: 80 }] }] };
+  assert.deepEqual(validatePodSpec(spec, { path: "spec.template.spec", pod: false }), []);
+  assert.deepEqual(lines(validatePodSpec(spec, { path: "spec", pod: true })), ["spec.containers[0].ports[0].hostPort: Invalid value: 0: must match `containerPort` when `hostNetwork` is true"]);
+});
