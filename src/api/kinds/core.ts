@@ -9,6 +9,7 @@ import { dns1035Label, dns1123Label } from "../validation.ts";
 import { validateConfigMap, validateSecret } from "../kindvalidation/configdata.ts";
 import { validateEndpoints, validateEvent, validateLimitRange, validateNamespace, validateNode, validateResourceQuota } from "../kindvalidation/core.ts";
 import { validatePersistentVolume, validatePersistentVolumeClaim } from "../kindvalidation/volumes.ts";
+import { validateReplicationController } from "../kindvalidation/replication.ts";
 import { define } from "./define.ts";
 
 const core = { group: "", version: "v1" };
@@ -296,7 +297,7 @@ export function coreKinds(): KindDef[] {
         if (!obj.metadata.labels && labels) obj.metadata.labels = { ...(labels as Record<string, string>) };
         defaultPodTemplate(spec.template);
       },
-      validateSpec: (o) => validatePodTemplate(asMap(o.spec)?.template, { path: "spec.template" }),
+      validateSpec: (o, _old, ctx) => (ctx.subresource === "" ? validateReplicationController(o) : []),
       columns: [NAME, col("Desired", { type: "integer", description: "Replicas is the number of desired replicas." }), col("Current", { type: "integer", description: "Replicas is the most recently observed number of replicas." }), col("Ready", { type: "integer", description: "The number of ready replicas for this replication controller." }), AGE,
         col("Containers", { type: "string", description: "Names of each container in the template.", priority: 1 }), col("Images", { type: "string", description: "Images referenced by each container in the template.", priority: 1 }), col("Selector", { type: "string", description: "Selector is a label query over pods that should match the Replicas count.", priority: 1 })],
       selectableFields: (o) => ({ "status.replicas": String(asNumber(asMap(o.status)?.replicas) ?? 0) }),

@@ -36,7 +36,12 @@ function validateSelectedTemplate(spec: JsonMap, rules: TemplateRules): FieldErr
   if (mismatch) {
     errs.push(invalid("spec.template.metadata.labels", { value: labels ?? {}, detail: "`selector` does not match template `labels`" }));
   }
-  errs.push(...validatePodTemplate(template, { path: "spec.template", extraVolumes: rules.extraVolumes }));
+  return [...errs, ...validateLongRunningTemplate(template, rules)];
+}
+
+/** A template of pods that run for good: valid, restartPolicy Always, no activeDeadlineSeconds. */
+export function validateLongRunningTemplate(template: JsonMap, rules: { owner: string; extraVolumes?: string[] }): FieldError[] {
+  const errs = validatePodTemplate(template, { path: "spec.template", extraVolumes: rules.extraVolumes });
   const podSpec = asMap(template.spec) ?? {};
   if (podSpec.restartPolicy !== "Always") errs.push(notSupported("spec.template.spec.restartPolicy", { value: podSpec.restartPolicy ?? "", supported: ["Always"] }));
   if (podSpec.activeDeadlineSeconds !== undefined && podSpec.activeDeadlineSeconds !== null) {

@@ -9,6 +9,7 @@ import type { KubeObject } from "../types.ts";
 import { validateConfigMap, validateSecret } from "./configdata.ts";
 import { validateEndpoints, validateEvent, validateLimitRange, validateNamespace, validateNode, validateResourceQuota } from "./core.ts";
 import { validatePersistentVolume, validatePersistentVolumeClaim } from "./volumes.ts";
+import { validateReplicationController } from "./replication.ts";
 import { defaulted, edit, lines } from "./testsupport.ts";
 
 function core(kind: string, body: Record<string, unknown>, meta: Partial<KubeObject["metadata"]> = {}): KubeObject {
@@ -143,4 +144,17 @@ test("limit ranges and quotas: ordered bounds, no pod defaults, known scopes, no
     'FieldValueInvalid spec.scopes: Invalid value: ["BestEffort","NotBestEffort","Everything"]: unsupported scope',
     'FieldValueInvalid spec.scopes: Invalid value: ["BestEffort","NotBestEffort","Everything"]: conflicting scopes',
   ]);
+});
+
+test("replication controller: map selector required and selecting the template, long-running pods", () => {
+  const template = { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "c", image: "nginx" }] } };
+  const rc = core("ReplicationController", { spec: { replicas: 2, template } });
+  assert.deepEqual(validateReplicationController(rc), [], "the selector defaults to the template's labels");
+  assert.deepEqual(lines(validateReplicationController(edit(rc, (s) => { s.selector = { app: "other" }; s.replicas = -1; s.template.spec.restartPolicy = "OnFailure"; }))), [
+    "FieldValueInvalid spec.replicas: Invalid value: -1: must be greater than or equal to 0",
+    'FieldValueInvalid spec.template.metadata.labels: Invalid value: {"app":"web"}: `selector` does not match template `labels`',
+    'FieldValueNotSupported spec.template.spec.restartPolicy: Unsupported value: "OnFailure": supported values: "Always"',
+  ]);
+  const bare = core("ReplicationController", { spec: { template: { spec: template.spec } } });
+  assert.deepEqual(lines(validateReplicationController(bare)), ["FieldValueRequired spec.selector: Required value"]);
 });
