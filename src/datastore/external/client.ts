@@ -231,6 +231,11 @@ export class EtcdClient {
     };
   }
 
+  /** true once closed: watches stop resuming */
+  get isClosed(): boolean {
+    return this.conn.isClosed;
+  }
+
   close(): void {
     this.conn.close();
   }

@@ -77,11 +77,17 @@ export class EtcdConnection {
     );
   }
 
+  /** true once close() was called */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   close(): void {
     this.closed = true;
     const live = this.live;
     this.live = undefined;
-    void live?.then((l) => l.session.close(), () => undefined);
+    // destroy, not close: a graceful close would wait for open watch streams, which never end by themselves
+    void live?.then((l) => l.session.destroy(), () => undefined);
   }
 
   private async connectAny(): Promise<Live> {

@@ -56,6 +56,7 @@ export async function openWatch(client: EtcdClient, spec: WatchSpec): Promise<As
       const onClose = (err?: Error) => {
         if (spec.signal.aborted) return;
         if (!isCreated) failed(err ?? new Error("etcd ended the watch stream before creating the watch"));
+        else if (client.isClosed) queue.fail(new Error("etcd watch ended: the datastore was closed"));
         else void resume(err);
       };
       client.watch({ response: onResponse, close: onClose }).then((s) => {
@@ -71,6 +72,7 @@ export async function openWatch(client: EtcdClient, spec: WatchSpec): Promise<As
   const resume = async (why?: Error) => {
     spec.log(`datastore: etcd watch on ${JSON.stringify(spec.start)} broke (${why?.message ?? "stream ended"}); resuming from revision ${next}`);
     for (let pause = 250; !spec.signal.aborted; pause = Math.min(pause * 2, MAX_PAUSE_MS)) {
+      if (client.isClosed) return queue.fail(new Error("etcd watch ended: the datastore was closed"));
       try {
         await attach(next);
         return;
