@@ -20,12 +20,14 @@ export function runCtr(args: string[], env: NodeJS.ProcessEnv = process.env): nu
  * crictl answers with the same subcommands and output.
  */
 export function runCrictl(args: string[], env: NodeJS.ProcessEnv = process.env): number | Promise<number> {
-  if (!which("crictl", env.PATH ?? "")) {
-    // loaded on demand: ctr and kubectl must not pay for the gRPC client. It
-    // defaults to k3s's socket itself, so --runtime-endpoint also moves the images endpoint
-    return import("./crictl/mod.ts").then((m) => m.runBuiltinCrictl(args, env));
-  }
   const endpoint = `unix://${CONTAINERD_SOCKET}`;
+  if (!which("crictl", env.PATH ?? "")) {
+    // loaded on demand: ctr and kubectl must not pay for the gRPC client. The
+    // env endpoint beats /etc/crictl.yaml as with k3s's crictl; the images
+    // endpoint is left to follow the runtime's, so --runtime-endpoint moves both
+    const builtinEnv = { ...env, CONTAINER_RUNTIME_ENDPOINT: env.CONTAINER_RUNTIME_ENDPOINT || endpoint };
+    return import("./crictl/mod.ts").then((m) => m.runBuiltinCrictl(args, builtinEnv));
+  }
   return execPassthrough("crictl", args, {
     env: { ...env, CONTAINER_RUNTIME_ENDPOINT: env.CONTAINER_RUNTIME_ENDPOINT || endpoint, IMAGE_SERVICE_ENDPOINT: env.IMAGE_SERVICE_ENDPOINT || endpoint },
   });
