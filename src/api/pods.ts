@@ -94,12 +94,12 @@ export function defaultPodSpec(spec: JsonMap, opts: PodSpecDefaultOptions): void
   for (const c of [...asMaps(spec.containers), ...asMaps(spec.initContainers)]) defaultContainer(c, hostNetwork, opts.pod);
   for (const v of asMaps(spec.volumes)) defaultVolume(v);
   if (opts.pod) {
-    // the Priority and DefaultTolerationSeconds admission plugins, applied here for pods
-    if (spec.priority === undefined && !spec.priorityClassName) spec.priority = 0;
-    setDefaults(spec, { preemptionPolicy: "PreemptLowerPriority" });
+    // the DefaultTolerationSeconds admission plugin, applied here for pods (priority and
+    // preemptionPolicy come from the Priority admission plugin, which must see them unset)
     const tolerations = asMaps(spec.tolerations);
     for (const key of ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"]) {
-      const has = tolerations.some((t) => t.key === key && (t.effect === "NoExecute" || !t.effect));
+      // an empty key (operator Exists) tolerates every taint already
+      const has = tolerations.some((t) => (t.key === key || !t.key) && (t.effect === "NoExecute" || !t.effect));
       if (!has) tolerations.push({ key, operator: "Exists", effect: "NoExecute", tolerationSeconds: 300 });
     }
     spec.tolerations = tolerations;

@@ -12,11 +12,12 @@ import { chainAdmission } from "./chain.ts";
 import { limitRangerAdmission } from "./limitranger.ts";
 import { nodeRestrictionAdmission } from "./noderestriction.ts";
 import { podSecurityAdmission, type PodSecurityOptions } from "./podsecurity.ts";
+import { priorityAdmission } from "./priority.ts";
 import { resourceQuotaAdmission } from "./resourcequota.ts";
 import { serviceAccountAdmission } from "./serviceaccount.ts";
 
 /** The plugins this module provides, by upstream's names. */
-export type BuiltinPluginName = "LimitRanger" | "ServiceAccount" | "NodeRestriction" | "PodSecurity" | "ResourceQuota";
+export type BuiltinPluginName = "LimitRanger" | "ServiceAccount" | "NodeRestriction" | "PodSecurity" | "Priority" | "ResourceQuota";
 
 export interface BuiltinAdmissionOptions {
   /** a superuser client (the API server's own in-process client); used only after start() */
@@ -53,6 +54,7 @@ export function createBuiltinAdmission(opts: BuiltinAdmissionOptions): BuiltinAd
   if (!off.has("ServiceAccount")) hooks.push(serviceAccountAdmission({ client, informers, defaultWaitMs: opts.defaultServiceAccountWaitMs }));
   if (!off.has("NodeRestriction")) hooks.push(nodeRestrictionAdmission({ client }));
   if (!off.has("PodSecurity")) hooks.push(podSecurityAdmission({ client, informers, ...opts.podSecurity }));
+  if (!off.has("Priority")) hooks.push(priorityAdmission({ client, informers }));
   if (opts.webhooks) hooks.push(opts.webhooks);
   if (!off.has("ResourceQuota")) hooks.push(resourceQuotaAdmission({ client, informers }));
   const chain = chainAdmission(hooks);

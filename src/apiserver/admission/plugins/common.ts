@@ -15,7 +15,12 @@ export function admissionForbidden(attrs: AdmissionAttributes, why: string): Api
 
 /** Whether the request is for a core-group resource itself (not a subresource). */
 export function isCore(attrs: AdmissionAttributes, resource: string): boolean {
-  return attrs.kind.group === "" && attrs.kind.resource === resource && attrs.subresource === "";
+  return isResource(attrs, "", resource);
+}
+
+/** Whether the request is for the resource itself (not a subresource) in the given group. */
+export function isResource(attrs: AdmissionAttributes, group: string, resource: string): boolean {
+  return attrs.kind.group === group && attrs.kind.resource === resource && attrs.subresource === "";
 }
 
 /** Attributes that may carry Warning headers (the REST core may add this sink; until then warnings are dropped). */
@@ -80,7 +85,21 @@ export interface PodSpec {
   securityContext?: SecurityContext;
   overhead?: ResourceList;
   activeDeadlineSeconds?: number;
+  priority?: number;
+  priorityClassName?: string;
+  preemptionPolicy?: string;
+  runtimeClassName?: string;
+  nodeSelector?: Record<string, string>;
+  tolerations?: Toleration[];
   resourceClaims?: unknown[];
+}
+
+export interface Toleration {
+  key?: string;
+  operator?: string;
+  value?: string;
+  effect?: string;
+  tolerationSeconds?: number;
 }
 
 export interface Volume {
@@ -116,4 +135,9 @@ export const REFS = {
   configmaps: { group: "", version: "v1", resource: "configmaps", namespaced: true },
   secrets: { group: "", version: "v1", resource: "secrets", namespaced: true },
   leases: { group: "coordination.k8s.io", version: "v1", resource: "leases", namespaced: true },
+  persistentvolumes: { group: "", version: "v1", resource: "persistentvolumes", namespaced: false },
+  priorityclasses: { group: "scheduling.k8s.io", version: "v1", resource: "priorityclasses", namespaced: false },
+  storageclasses: { group: "storage.k8s.io", version: "v1", resource: "storageclasses", namespaced: false },
+  ingressclasses: { group: "networking.k8s.io", version: "v1", resource: "ingressclasses", namespaced: false },
+  runtimeclasses: { group: "node.k8s.io", version: "v1", resource: "runtimeclasses", namespaced: false },
 } satisfies Record<string, ResourceRef>;

@@ -8,6 +8,7 @@ import type { KubeObject } from "../../../api/types.ts";
 import type { Client, ResourceRef } from "../../../client/client.ts";
 import type { Informer } from "../../../client/informer.ts";
 import { Lister } from "../../../client/lister.ts";
+import { getOrUndefined } from "./common.ts";
 
 export interface NamespacedLookupOptions {
   client: Client;
@@ -41,5 +42,34 @@ export class NamespacedLookup<T extends KubeObject> {
     this.live.set(namespace, { until: Date.now() + (this.opts.ttlMs ?? 30_000), items });
     if (this.live.size > 1024) this.live.delete(this.live.keys().next().value!);
     return items;
+  }
+}
+
+/**
+ * One cluster-scoped resource, cache first: a name the cache does not hold is
+ * read live (the watch may lag a create made a moment ago, as upstream's
+ * RuntimeClass plugin allows for), and lists are live until the cache syncs.
+ */
+export class ClusterLookup<T extends KubeObject> {
+  private readonly lister: Lister<T>;
+
+  constructor(
+    private readonly informer: Informer<T>,
+    private readonly opts: Pick<NamespacedLookupOptions, "client" | "ref">,
+  ) {
+    this.lister = new Lister(informer);
+  }
+
+  /** The named object, or undefined when it does not exist. */
+  async get(name: string): Promise<T | undefined> {
+    const cached = this.lister.get(undefined, name);
+    if (cached) return cached;
+    return getOrUndefined<T>(this.opts.client, { ref: this.opts.ref, name });
+  }
+
+  /** Every object (cached once synced, else live). */
+  async list(): Promise<T[]> {
+    if (this.informer.hasSynced()) return this.lister.list();
+    return (await this.opts.client.list<T>(this.opts.ref, undefined)).items;
   }
 }
