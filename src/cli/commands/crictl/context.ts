@@ -1,5 +1,6 @@
 /** What every crictl subcommand gets: the CRI clients, the call timeout and where output goes. */
-import type { CriClient } from "../../../kubelet/cri/mod.ts";
+import { status as grpcStatus } from "@grpc/grpc-js";
+import { CriError, type CriClient } from "../../../kubelet/cri/mod.ts";
 import type { FlagSpec, ParsedArgs } from "./args.ts";
 import { statusOutput, type StatusDoc } from "./output.ts";
 import type { VerboseCri } from "./rpc.ts";
@@ -104,12 +105,21 @@ export async function settleAll(work: Promise<void>[]): Promise<void> {
   if (errors.length) throw new Error(errors.join("\n"));
 }
 
+/** An error's text as crictl shows it; CRI failures read as Go's gRPC errors ("rpc error: code = NotFound desc = ..."). */
+export function errorText(e: unknown): string {
+  if (e instanceof CriError) {
+    const name = e.code === 0 ? "OK" : (grpcStatus[e.code] ?? String(e.code)).toLowerCase().replace(/(^|_)([a-z])/g, (_, __, c: string) => c.toUpperCase());
+    return `rpc error: code = ${name} desc = ${e.details}`;
+  }
+  return e instanceof Error ? e.message : String(e);
+}
+
 /** Awaits work, prefixing its error message with what was being done (crictl's "%s: %w"). */
 export async function doing<T>(what: string, work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (e) {
-    throw new Error(`${what}: ${(e as Error).message}`);
+    throw new Error(`${what}: ${errorText(e)}`);
   }
 }
 

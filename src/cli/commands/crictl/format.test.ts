@@ -10,6 +10,8 @@ import { protoJson, rfc3339Nano, statusOutput } from "./output.ts";
 import { formatG, humanDuration, humanSize, Table, truncateId } from "./table.ts";
 import { statusExitCode } from "./remotecommand.ts";
 import { commandHelp } from "./help.ts";
+import { errorText } from "./context.ts";
+import { CriError } from "../../../kubelet/cri/mod.ts";
 import { imageColumn } from "./containers.ts";
 
 const specs: FlagSpec[] = [
@@ -98,6 +100,12 @@ test("logs: CRI lines split by stream, partial lines joined, --since forms, prev
   assert.throws(() => parseSince("yesterday"), /failed to parse value as time or duration: "yesterday"/);
   assert.equal(previousLogPath("/var/log/pods/x/app/2.log", 2, "app"), "/var/log/pods/x/app/1.log");
   assert.throws(() => previousLogPath("/p/0.log", 0, "app"), /previous terminated container app not found/);
+});
+
+test("CRI failures read as Go's gRPC errors", () => {
+  assert.equal(errorText(new CriError("ContainerStatus", 5, "not found")), "rpc error: code = NotFound desc = not found");
+  assert.equal(errorText(new CriError("Version", 4, "slow")), "rpc error: code = DeadlineExceeded desc = slow");
+  assert.equal(errorText(new Error("plain")), "plain");
 });
 
 test("exec: a remotecommand Status gives the exit code", () => {

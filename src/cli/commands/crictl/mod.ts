@@ -8,7 +8,7 @@ import { parse as parseYaml } from "yaml";
 import { createCriClient } from "../../../kubelet/cri/mod.ts";
 import { ArgsError, bool, num, parseArgs, str, type FlagSpec } from "./args.ts";
 import { CONTAINER_COMMANDS } from "./containers.ts";
-import { ExitError, ShowHelp, type CrictlCommand, type CrictlContext, type CrictlIo } from "./context.ts";
+import { errorText, ExitError, ShowHelp, type CrictlCommand, type CrictlContext, type CrictlIo } from "./context.ts";
 import { EXEC_COMMANDS } from "./exec.ts";
 import { commandHelp, rootHelp } from "./help.ts";
 import { IMAGE_COMMANDS } from "./images.ts";
@@ -135,7 +135,7 @@ export async function runBuiltinCrictl(argv: string[], env: NodeJS.ProcessEnv = 
       return e.exitCode;
     }
     if (e instanceof ArgsError) io.err(`Incorrect Usage: ${e.message}\n\n`);
-    io.err(errorLine(e instanceof Error ? e.message : String(e)));
+    io.err(errorLine(errorText(e)));
     return 1;
   }
 }
