@@ -1,14 +1,17 @@
 /**
  * kube-apiserver's built-in admission plugins as one hook, in upstream's
- * order: LimitRanger, ServiceAccount, NodeRestriction, PodSecurity, then the
- * webhooks (MutatingAdmissionWebhook / ValidatingAdmissionWebhook), and
- * ResourceQuota last so that only requests every other plugin let through
- * are charged. NamespaceLifecycle stays in the REST core.
+ * order (see orderedPlugins), then the webhooks (MutatingAdmissionWebhook /
+ * ValidatingAdmissionWebhook), and ResourceQuota last so that only requests
+ * every other plugin let through are charged. NamespaceLifecycle's create
+ * check stays in the REST core; DefaultTolerationSeconds is applied by the
+ * Pod defaults (src/api/pods.ts).
  */
 import type { Client } from "../../../client/client.ts";
 import { SharedInformerFactory } from "../../../client/factory.ts";
 import type { AdmissionAttributes, AdmissionHook } from "../../rest/context.ts";
 import { chainAdmission } from "./chain.ts";
+import { defaultIngressClassAdmission } from "./defaultingressclass.ts";
+import { defaultStorageClassAdmission } from "./defaultstorageclass.ts";
 import { limitRangerAdmission } from "./limitranger.ts";
 import { nodeRestrictionAdmission } from "./noderestriction.ts";
 import { podSecurityAdmission, type PodSecurityOptions } from "./podsecurity.ts";
@@ -17,7 +20,15 @@ import { resourceQuotaAdmission } from "./resourcequota.ts";
 import { serviceAccountAdmission } from "./serviceaccount.ts";
 
 /** The plugins this module provides, by upstream's names. */
-export type BuiltinPluginName = "LimitRanger" | "ServiceAccount" | "NodeRestriction" | "PodSecurity" | "Priority" | "ResourceQuota";
+export type BuiltinPluginName =
+  | "LimitRanger"
+  | "ServiceAccount"
+  | "NodeRestriction"
+  | "PodSecurity"
+  | "Priority"
+  | "DefaultStorageClass"
+  | "DefaultIngressClass"
+  | "ResourceQuota";
 
 export interface BuiltinAdmissionOptions {
   /** a superuser client (the API server's own in-process client); used only after start() */
@@ -43,6 +54,20 @@ export interface BuiltinAdmission extends AdmissionHook {
   stop(): void;
 }
 
+/** The plugins before the webhooks, in kube-apiserver's order (AllOrderedPlugins). */
+function orderedPlugins(opts: BuiltinAdmissionOptions, informers: SharedInformerFactory): [BuiltinPluginName, () => AdmissionHook][] {
+  const { client } = opts;
+  return [
+    ["LimitRanger", () => limitRangerAdmission({ client, informers })],
+    ["ServiceAccount", () => serviceAccountAdmission({ client, informers, defaultWaitMs: opts.defaultServiceAccountWaitMs })],
+    ["NodeRestriction", () => nodeRestrictionAdmission({ client })],
+    ["PodSecurity", () => podSecurityAdmission({ client, informers, ...opts.podSecurity })],
+    ["Priority", () => priorityAdmission({ client, informers })],
+    ["DefaultStorageClass", () => defaultStorageClassAdmission({ client, informers })],
+    ["DefaultIngressClass", () => defaultIngressClassAdmission({ client, informers })],
+  ];
+}
+
 /** Builds the built-in admission chain (with the webhooks in their place). */
 export function createBuiltinAdmission(opts: BuiltinAdmissionOptions): BuiltinAdmission {
   const { client } = opts;
@@ -50,11 +75,7 @@ export function createBuiltinAdmission(opts: BuiltinAdmissionOptions): BuiltinAd
   const informers = opts.informers ?? new SharedInformerFactory(client);
   const off = new Set(opts.disable ?? []);
   const hooks: AdmissionHook[] = [];
-  if (!off.has("LimitRanger")) hooks.push(limitRangerAdmission({ client, informers }));
-  if (!off.has("ServiceAccount")) hooks.push(serviceAccountAdmission({ client, informers, defaultWaitMs: opts.defaultServiceAccountWaitMs }));
-  if (!off.has("NodeRestriction")) hooks.push(nodeRestrictionAdmission({ client }));
-  if (!off.has("PodSecurity")) hooks.push(podSecurityAdmission({ client, informers, ...opts.podSecurity }));
-  if (!off.has("Priority")) hooks.push(priorityAdmission({ client, informers }));
+  for (const [name, make] of orderedPlugins(opts, informers)) if (!off.has(name)) hooks.push(make());
   if (opts.webhooks) hooks.push(opts.webhooks);
   if (!off.has("ResourceQuota")) hooks.push(resourceQuotaAdmission({ client, informers }));
   const chain = chainAdmission(hooks);
