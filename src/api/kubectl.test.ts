@@ -135,7 +135,8 @@ test("invalid manifests are refused with 422 and the field at fault", async () =
 test("explain shows the schema with our descriptions", async () => {
   const out = await ok(["explain", "deployment.spec"]);
   assert.match(out, /KIND:\s+Deployment/);
-  assert.match(out, /The desired state/);
+  assert.match(out, /The desired behaviour of the deployment/);
+  assert.doesNotMatch(out, /<no description>/);
   assert.match(out, /strategy\s+<DeploymentStrategy>/);
 });
 
