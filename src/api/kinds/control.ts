@@ -1,32 +1,16 @@
 /** rbac, certificates, authentication, authorization, admissionregistration, apiextensions, apiregistration and flowcontrol kinds. */
 import type { FieldError, KindDef } from "../kind.ts";
 import type { KubeObject } from "../types.ts";
-import { asArray, asMap, asMaps, asNumber, asString, ensureMap, setDefaults } from "../access.ts";
+import { asMap, asMaps, asNumber, asString, ensureMap, setDefaults } from "../access.ts";
 import { AGE, NAME, age, col, formatLabelSelector, humanDuration, rfc3339 } from "../printing.ts";
 import { forbidden, immutable, invalid, notSupported, pathSegmentName, required } from "../validation.ts";
 import { validateWebhookConfiguration } from "../kindvalidation/admission.ts";
+import { validateBinding, validateRole } from "../kindvalidation/rbac.ts";
 import { validateCertificateSigningRequest } from "../kindvalidation/certificates.ts";
 import { CREATE_ONLY, define } from "./define.ts";
 
 const rbac = { group: "rbac.authorization.k8s.io", version: "v1" };
 const CREATED_AT = col("Created At", { type: "date", description: "CreationTimestamp is a timestamp representing the server time when this object was created." });
-
-function validateRules(o: KubeObject, allowNonResource: boolean): FieldError[] {
-  const errs: FieldError[] = [];
-  asMaps(o.rules).forEach((r, i) => {
-    const p = `rules[${i}]`;
-    if (!asArray(r.verbs).length) errs.push(required(`${p}.verbs`, "verbs must contain at least one value"));
-    const nonRes = asArray(r.nonResourceURLs);
-    if (nonRes.length) {
-      if (!allowNonResource) errs.push(invalid(`${p}.nonResourceURLs`, { value: nonRes, detail: "namespaced rules cannot apply to non-resource URLs" }));
-      if (asArray(r.apiGroups).length || asArray(r.resources).length) errs.push(invalid(`${p}.nonResourceURLs`, { value: nonRes, detail: "rules cannot apply to both regular resources and non-resource URLs" }));
-      return;
-    }
-    if (!asArray(r.apiGroups).length) errs.push(required(`${p}.apiGroups`, "resource rules must supply at least one api group"));
-    if (!asArray(r.resources).length) errs.push(required(`${p}.resources`, "resource rules must supply at least one resource"));
-  });
-  return errs;
-}
 
 function defaultSubjects(o: KubeObject): void {
   for (const s of asMaps(o.subjects)) {
@@ -35,36 +19,6 @@ function defaultSubjects(o: KubeObject): void {
     if (s.kind === "ServiceAccount") delete s.apiGroup;
     else s.apiGroup = "rbac.authorization.k8s.io";
   }
-}
-
-function validateBinding(o: KubeObject, old: KubeObject | undefined, kinds: string[]): FieldError[] {
-  const errs: FieldError[] = [];
-  const ref = asMap(o.roleRef);
-  if (!ref) errs.push(required("roleRef"));
-  else {
-    if (asString(ref.apiGroup) !== "rbac.authorization.k8s.io") errs.push(notSupported("roleRef.apiGroup", { value: ref.apiGroup ?? "", supported: ["rbac.authorization.k8s.io"] }));
-    if (!kinds.includes(asString(ref.kind))) errs.push(notSupported("roleRef.kind", { value: ref.kind ?? "", supported: kinds }));
-    if (!asString(ref.name)) errs.push(required("roleRef.name"));
-    else for (const m of pathSegmentName(asString(ref.name))) errs.push(invalid("roleRef.name", { value: ref.name, detail: m }));
-  }
-  asMaps(o.subjects).forEach((s, i) => {
-    const p = `subjects[${i}]`;
-    if (!asString(s.name)) errs.push(required(`${p}.name`));
-    switch (s.kind) {
-      case "ServiceAccount":
-        if (asString(s.apiGroup)) errs.push(notSupported(`${p}.apiGroup`, { value: s.apiGroup, supported: [""] }));
-        if (!asString(s.namespace) && kinds.length === 1) errs.push(required(`${p}.namespace`));
-        break;
-      case "User":
-      case "Group":
-        if (s.apiGroup !== "rbac.authorization.k8s.io") errs.push(notSupported(`${p}.apiGroup`, { value: s.apiGroup ?? "", supported: ["rbac.authorization.k8s.io"] }));
-        break;
-      default:
-        errs.push(notSupported(`${p}.kind`, { value: s.kind ?? "", supported: ["ServiceAccount", "User", "Group"] }));
-    }
-  });
-  if (old && JSON.stringify(o.roleRef) !== JSON.stringify(old.roleRef)) errs.push(invalid("roleRef", { value: o.roleRef ?? {}, detail: "cannot change roleRef" }));
-  return errs;
 }
 
 function bindingRow(o: KubeObject): unknown[] {
@@ -167,22 +121,22 @@ export function controlKinds(): KindDef[] {
   return [
     define({
       ...rbac, kind: "Role", resource: "roles", namespaced: true, nameRule: pathSegmentName,
-      validateSpec: (o) => validateRules(o, false),
+      validateSpec: (o) => validateRole(o, true),
       columns: [NAME, CREATED_AT], row: (o) => [o.metadata.name ?? "", rfc3339(o.metadata.creationTimestamp)],
     }),
     define({
       ...rbac, kind: "ClusterRole", resource: "clusterroles", namespaced: false, nameRule: pathSegmentName,
-      validateSpec: (o) => (asMap(o.aggregationRule) ? [] : validateRules(o, true)),
+      validateSpec: (o) => validateRole(o, false),
       columns: [NAME, CREATED_AT], row: (o) => [o.metadata.name ?? "", rfc3339(o.metadata.creationTimestamp)],
     }),
     define({
       ...rbac, kind: "RoleBinding", resource: "rolebindings", namespaced: true, nameRule: pathSegmentName,
-      defaults: defaultSubjects, validateSpec: (o, old) => validateBinding(o, old, ["Role", "ClusterRole"]),
+      defaults: defaultSubjects, validateSpec: (o, old) => validateBinding(o, { old, namespaced: true }),
       columns: bindingColumns, row: bindingRow,
     }),
     define({
       ...rbac, kind: "ClusterRoleBinding", resource: "clusterrolebindings", namespaced: false, nameRule: pathSegmentName,
-      defaults: defaultSubjects, validateSpec: (o, old) => validateBinding(o, old, ["ClusterRole"]),
+      defaults: defaultSubjects, validateSpec: (o, old) => validateBinding(o, { old, namespaced: false }),
       columns: bindingColumns, row: bindingRow,
     }),
     define({
