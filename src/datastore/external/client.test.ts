@@ -1,13 +1,14 @@
 /**
  * The etcd client's connection handling against real etcd processes: https
  * with client certificates, failover to the next endpoint, an unreachable
- * cluster at start-up, and a watch and reads that survive an etcd restart.
+ * cluster at start-up, a watch and reads that survive an etcd restart, and a
+ * three-member cluster losing the member in use.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createBackend, type KineBackend, type WatchEvent } from "../mod.ts";
 import { freePort } from "../testing/databases.ts";
-import { startTestEtcd, type TestEtcd } from "./testing.ts";
+import { startTestEtcd, startTestEtcdCluster, type TestEtcd } from "./testing.ts";
 
 const b = (s: string) => Buffer.from(s);
 
@@ -91,5 +92,28 @@ test("etcd restarts: a watch resumes after its last revision with nothing lost, 
     });
   } finally {
     await etcd.stop();
+  }
+});
+
+test("a three-member cluster loses the member in use: writes, reads and the watch carry on through the others", async () => {
+  const cluster = await startTestEtcdCluster(3);
+  const logs: string[] = [];
+  try {
+    await withBackend(createBackend({ dataDir: "/nonexistent", endpoint: cluster.endpoint, connectTimeoutMs: 10_000, log: (m) => logs.push(m) }), async (be) => {
+      const ac = new AbortController();
+      const it = (await be.watch("/ha/", { end: "/ha0", signal: ac.signal }))[Symbol.asyncIterator]();
+      const r1 = await be.create("/ha/a", b("1"));
+      assert.deepEqual(((await it.next()).value as WatchEvent[]).map((e) => e.kv.modRevision), [r1]);
+      // the first endpoint is the one connected to
+      await cluster.members[0].kill();
+      const r2 = await be.create("/ha/b", b("2"));
+      assert.equal((await be.get("/ha/b")).kv?.modRevision, r2);
+      const next = (await it.next()).value as WatchEvent[];
+      assert.deepEqual(next.map((e) => [e.kv.key, e.kv.modRevision]), [["/ha/b", r2]]);
+      assert.ok(logs.some((l) => /resuming from revision/.test(l)), `the watch moved to another member: ${logs.join("\n")}`);
+      ac.abort();
+    });
+  } finally {
+    await cluster.stop();
   }
 });

@@ -90,29 +90,77 @@ export async function startTestEtcd(opts: TestEtcdOptions = {}): Promise<TestEtc
   const dir = mkdtempSync(join(tmpdir(), "k3s-etcd-test-"));
   const [port, peer] = [await freePort(), await freePort()];
   const pki = opts.tls ? writeTestPki(dir) : undefined;
-  const scheme = pki ? "https" : "http";
-  const endpoint = `${scheme}://127.0.0.1:${port}`;
-  const args = [
-    "--name=test",
-    `--data-dir=${join(dir, "data")}`,
+  const member = { name: "test", port, peer };
+  return startMember(member, { dir, cluster: [member], pki, ownsDir: true });
+}
+
+/** A running etcd cluster of several members on this machine. */
+export interface TestEtcdCluster {
+  members: TestEtcd[];
+  /** every member's client URL, comma-separated as --datastore-endpoint takes them */
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+/** starts an n-member etcd cluster (plain http) in one temp dir */
+export async function startTestEtcdCluster(n: number): Promise<TestEtcdCluster> {
+  const dir = mkdtempSync(join(tmpdir(), "k3s-etcd-cluster-"));
+  const specs: MemberSpec[] = [];
+  for (let i = 0; i < n; i++) specs.push({ name: `m${i}`, port: await freePort(), peer: await freePort() });
+  // the members find each other while starting: launch them together
+  const members = await Promise.all(specs.map((m) => startMember(m, { dir, cluster: specs, ownsDir: false })));
+  return {
+    members,
+    endpoint: members.map((m) => m.endpoint).join(","),
+    stop: async () => {
+      await Promise.all(members.map((m) => m.stop()));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+interface MemberSpec {
+  name: string;
+  port: number;
+  peer: number;
+}
+
+interface MemberPlace {
+  dir: string;
+  cluster: MemberSpec[];
+  pki?: TestPki;
+  /** stop() removes dir (a lone member's temp dir) */
+  ownsDir: boolean;
+}
+
+function memberArgs(m: MemberSpec, place: MemberPlace, endpoint: string): string[] {
+  const pki = place.pki;
+  return [
+    `--name=${m.name}`,
+    `--data-dir=${join(place.dir, `data-${m.name}`)}`,
     `--listen-client-urls=${endpoint}`,
     `--advertise-client-urls=${endpoint}`,
-    `--listen-peer-urls=http://127.0.0.1:${peer}`,
-    `--initial-advertise-peer-urls=http://127.0.0.1:${peer}`,
-    `--initial-cluster=test=http://127.0.0.1:${peer}`,
+    `--listen-peer-urls=http://127.0.0.1:${m.peer}`,
+    `--initial-advertise-peer-urls=http://127.0.0.1:${m.peer}`,
+    `--initial-cluster=${place.cluster.map((c) => `${c.name}=http://127.0.0.1:${c.peer}`).join(",")}`,
     // etcd's smallest lease TTL is 1.5 election ticks of heartbeats: 150 ms here, so 1 s leases are granted as asked
     "--heartbeat-interval=10",
     "--election-timeout=100",
     "--log-level=error",
     ...(pki ? [`--cert-file=${pki.serverCertFile}`, `--key-file=${pki.serverKeyFile}`, `--trusted-ca-file=${pki.caFile}`, "--client-cert-auth"] : []),
   ];
+}
+
+async function startMember(m: MemberSpec, place: MemberPlace): Promise<TestEtcd> {
+  const endpoint = `${place.pki ? "https" : "http"}://127.0.0.1:${m.port}`;
+  const args = memberArgs(m, place, endpoint);
   let child: ChildProcess;
   let log = "";
   const launch = async () => {
     log = "";
     child = spawn("etcd", args, { stdio: ["ignore", "ignore", "pipe"] });
     child.stderr?.on("data", (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
-    await waitForPort(port, child, () => log);
+    await waitForPort(m.port, child, () => log);
   };
   const kill = async () => {
     if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
@@ -123,9 +171,9 @@ export async function startTestEtcd(opts: TestEtcdOptions = {}): Promise<TestEtc
   await launch();
   return {
     endpoint,
-    port,
-    dataDir: dir,
-    pki,
+    port: m.port,
+    dataDir: place.dir,
+    pki: place.pki,
     get pid() {
       return child.pid ?? 0;
     },
@@ -133,7 +181,7 @@ export async function startTestEtcd(opts: TestEtcdOptions = {}): Promise<TestEtc
     restart: launch,
     stop: async () => {
       await kill();
-      rmSync(dir, { recursive: true, force: true });
+      if (place.ownsDir) rmSync(place.dir, { recursive: true, force: true });
     },
   };
 }
