@@ -17,6 +17,7 @@ import { nodeRestrictionAdmission } from "./noderestriction.ts";
 import { podSecurityAdmission, type PodSecurityOptions } from "./podsecurity.ts";
 import { priorityAdmission } from "./priority.ts";
 import { resourceQuotaAdmission } from "./resourcequota.ts";
+import { runtimeClassAdmission } from "./runtimeclass.ts";
 import { serviceAccountAdmission } from "./serviceaccount.ts";
 
 /** The plugins this module provides, by upstream's names. */
@@ -27,6 +28,7 @@ export type BuiltinPluginName =
   | "PodSecurity"
   | "Priority"
   | "DefaultStorageClass"
+  | "RuntimeClass"
   | "DefaultIngressClass"
   | "ResourceQuota";
 
@@ -64,6 +66,7 @@ function orderedPlugins(opts: BuiltinAdmissionOptions, informers: SharedInformer
     ["PodSecurity", () => podSecurityAdmission({ client, informers, ...opts.podSecurity })],
     ["Priority", () => priorityAdmission({ client, informers })],
     ["DefaultStorageClass", () => defaultStorageClassAdmission({ client, informers })],
+    ["RuntimeClass", () => runtimeClassAdmission({ client, informers })],
     ["DefaultIngressClass", () => defaultIngressClassAdmission({ client, informers })],
   ];
 }
