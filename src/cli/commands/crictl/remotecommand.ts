@@ -9,7 +9,7 @@ import { request } from "node:http";
 import type { Socket } from "node:net";
 import WebSocket from "ws";
 import type { CrictlIo } from "./context.ts";
-import { controlFrame, dataFrame, FLAG_FIN, FrameReader, GOAWAY, HeaderCompressor, PING, RST_STREAM, synStream } from "./spdy.ts";
+import { SpdySession } from "./spdy.ts";
 
 /** What a stream session carries. */
 export interface StreamOptions {
@@ -84,9 +84,10 @@ export async function streamWebsocket(url: string, o: StreamOptions): Promise<nu
   return exitCodeOf(Buffer.concat(errors));
 }
 
-function upgrade(url: string): Promise<Socket> {
+/** Upgrades a POST to the streaming URL to SPDY/3.1 with the given sub-protocol. */
+export function upgrade(url: string, protocol: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: "POST", headers: { Connection: "Upgrade", Upgrade: "SPDY/3.1", "X-Stream-Protocol-Version": "v4.channel.k8s.io" } });
+    const req = request(url, { method: "POST", headers: { Connection: "Upgrade", Upgrade: "SPDY/3.1", "X-Stream-Protocol-Version": protocol } });
     req.on("upgrade", (_res, socket: Socket, head: Buffer) => {
       if (head.length) socket.unshift(head);
       resolve(socket);
@@ -103,45 +104,26 @@ function upgrade(url: string): Promise<Socket> {
 
 /** Runs the session over SPDY/3.1: one stream per streamtype, the error stream carrying the Status. */
 export async function streamSpdy(url: string, o: StreamOptions): Promise<number> {
-  const socket = await upgrade(url);
-  const z = new HeaderCompressor();
-  const kinds = ["error", ...(o.stdin ? ["stdin"] : []), "stdout", ...(o.tty ? ["resize"] : ["stderr"])];
-  const ids = new Map(kinds.map((k, i) => [k, 2 * i + 1]));
-  const kindOf = new Map([...ids].map(([k, id]) => [id, k]));
-  for (const [kind, id] of ids) socket.write(synStream(id, { streamtype: kind }, z));
-  const open = new Set(["error", "stdout", ...(o.tty ? [] : ["stderr"])]);
+  const session = new SpdySession(await upgrade(url, "v4.channel.k8s.io"));
   const errors: Buffer[] = [];
-  const reader = new FrameReader();
-  const undo = attachInput(o, {
-    data: (b) => void socket.write(dataFrame(ids.get("stdin")!, b)),
-    end: () => void socket.write(dataFrame(ids.get("stdin")!, Buffer.alloc(0), FLAG_FIN)),
-    resize: (w, h) => void socket.write(dataFrame(ids.get("resize")!, Buffer.from(`${JSON.stringify({ Width: w, Height: h })}\n`))),
-  });
-  await new Promise<void>((resolve, reject) => {
-    const finish = (kind: string | undefined): void => {
-      if (kind) open.delete(kind);
-      if (!open.size) resolve();
-    };
-    socket.on("data", (chunk: Buffer) => {
-      for (const f of reader.push(chunk)) {
-        if (f.control) {
-          if (f.type === PING) socket.write(controlFrame(PING, 0, f.payload));
-          else if (f.type === RST_STREAM) finish(kindOf.get(f.payload.readUInt32BE(0) & 0x7fffffff));
-          else if (f.type === GOAWAY) resolve();
-          continue;
-        }
-        const kind = kindOf.get(f.streamId);
-        if (kind === "stdout") o.io.out(f.payload.toString());
-        else if (kind === "stderr") o.io.err(f.payload.toString());
-        else if (kind === "error") errors.push(f.payload);
-        if (f.flags & FLAG_FIN) finish(kind);
-      }
+  let pending = o.tty ? 2 : 3;
+  let undo = (): void => {};
+  const done = new Promise<void>((resolve) => {
+    const end = (): void => void (--pending === 0 && resolve());
+    session.open({ streamtype: "error" }, { data: (b) => void errors.push(b), end });
+    const stdin = o.stdin ? session.open({ streamtype: "stdin" }) : 0;
+    session.open({ streamtype: "stdout" }, { data: (b) => o.io.out(b.toString()), end });
+    const resize = o.tty ? session.open({ streamtype: "resize" }) : 0;
+    if (!o.tty) session.open({ streamtype: "stderr" }, { data: (b) => o.io.err(b.toString()), end });
+    undo = attachInput(o, {
+      data: (b) => session.write(stdin, b),
+      end: () => session.write(stdin, Buffer.alloc(0), true),
+      resize: (w, h) => session.write(resize, Buffer.from(`${JSON.stringify({ Width: w, Height: h })}\n`)),
     });
-    socket.on("close", () => resolve());
-    socket.on("error", reject);
-  }).finally(() => {
+  });
+  await Promise.race([done, session.closed]).finally(() => {
     undo();
-    socket.destroy();
+    session.destroy();
   });
   return exitCodeOf(Buffer.concat(errors));
 }

@@ -8,6 +8,7 @@
  * deflate blocks of one zlib stream, each followed by the empty block a sync
  * flush writes, which needs no dictionary (the FDICT bit stays clear).
  */
+import type { Socket } from "node:net";
 
 /** SPDY control frame types this client meets. */
 export const SYN_STREAM = 1;
@@ -105,5 +106,69 @@ export class FrameReader {
       this.#buf = this.#buf.subarray(8 + length);
     }
     return frames;
+  }
+}
+
+/** What a session reports about one stream the client opened. */
+export interface StreamHandlers {
+  data?(payload: Buffer): void;
+  /** the server closed its side (FIN) or reset the stream */
+  end?(): void;
+}
+
+/**
+ * A client session on an upgraded connection: streams get odd ids in
+ * opening order; PINGs are answered; `closed` settles when the connection
+ * ends or the server sends GOAWAY.
+ */
+export class SpdySession {
+  readonly #socket: Socket;
+  readonly #z = new HeaderCompressor();
+  readonly #streams = new Map<number, StreamHandlers>();
+  #next = 1;
+  readonly closed: Promise<void>;
+
+  constructor(socket: Socket) {
+    this.#socket = socket;
+    const reader = new FrameReader();
+    this.closed = new Promise((resolve, reject) => {
+      socket.on("data", (chunk: Buffer) => {
+        for (const f of reader.push(chunk)) if (this.#frame(f)) resolve();
+      });
+      socket.on("close", () => resolve());
+      socket.on("error", reject);
+    });
+  }
+
+  /** Handles one frame; true when the server said GOAWAY. */
+  #frame(f: Frame): boolean {
+    if (!f.control) {
+      const s = this.#streams.get(f.streamId);
+      if (f.payload.length) s?.data?.(f.payload);
+      if (f.flags & FLAG_FIN) s?.end?.();
+      return false;
+    }
+    if (f.type === PING) this.#socket.write(controlFrame(PING, 0, f.payload));
+    else if (f.type === RST_STREAM) this.#streams.get(f.payload.readUInt32BE(0) & 0x7fffffff)?.end?.();
+    return f.type === GOAWAY;
+  }
+
+  /** Opens a stream with the given headers; returns its id. */
+  open(headers: Record<string, string>, handlers: StreamHandlers = {}): number {
+    const id = this.#next;
+    this.#next += 2;
+    this.#streams.set(id, handlers);
+    this.#socket.write(synStream(id, headers, this.#z));
+    return id;
+  }
+
+  /** Sends data on a stream; fin closes our side. */
+  write(id: number, data: Buffer, fin = false): void {
+    if (!this.#socket.destroyed) this.#socket.write(dataFrame(id, data, fin ? FLAG_FIN : 0));
+  }
+
+  /** Drops the connection. */
+  destroy(): void {
+    this.#socket.destroy();
   }
 }
