@@ -17,6 +17,7 @@ import { dirname } from "node:path";
 import type { Dialect, Querier, SqlDb, SqlRow, SqlValue } from "../generic/sql.ts";
 import type { SyncOptions } from "../../log/store.ts";
 import { SqlStore } from "../generic/sql-store.ts";
+import { Checkpointer } from "./checkpointer.ts";
 
 /** Options of the SQLite driver. */
 export interface SqliteOptions {
@@ -130,6 +131,9 @@ class SqliteDb implements SqlDb {
   private syncing?: Promise<void>;
   private nextSync?: Promise<void>;
   private commits = 0;
+  private checkpointer?: Checkpointer;
+  /** the worker's checkpoint is done: copy what was written meanwhile, so the WAL starts over */
+  private finishCheckpoint = false;
 
   constructor(private opts: SqliteOptions) {
     if (opts.path !== ":memory:") mkdirSync(dirname(opts.path), { recursive: true });
@@ -145,6 +149,7 @@ class SqliteDb implements SqlDb {
       w.pragma("synchronous = OFF");
       w.pragma("wal_autocheckpoint = 0");
       this.sync = (o) => this.syncWal(o);
+      this.checkpointer = new Checkpointer(opts.path, () => (this.finishCheckpoint = true));
     }
     this.writer = new SqliteQuerier(w);
     const r = new Database(opts.path, { timeout: busy });
@@ -187,6 +192,8 @@ class SqliteDb implements SqlDb {
     await this.writeLock.run(async () => undefined);
     await this.syncing;
     await this.nextSync;
+    // closed first: the writer's close checkpoints and removes the WAL only as the last connection
+    await this.checkpointer?.close();
     this.reader.db.close();
     // closing checkpoints the WAL into the database and removes it: let SQLite sync that
     this.writer.db.pragma("synchronous = FULL");
@@ -240,19 +247,24 @@ class SqliteDb implements SqlDb {
     return new Promise((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
   }
 
-  /** copies the WAL into the database now and then, with SQLite syncing both before the WAL is reused */
+  /** has the WAL copied into the database now and then, mostly off this thread (see checkpointer.ts) */
   private maybeCheckpoint(): void {
+    if (this.finishCheckpoint) {
+      this.finishCheckpoint = false;
+      // only this connection can checkpoint with no write running, which lets the next commit reuse the WAL
+      // from its start; left growing, the WAL slows every page lookup
+      this.writer.db.pragma("synchronous = FULL");
+      try {
+        this.writer.db.pragma("wal_checkpoint(PASSIVE)");
+      } finally {
+        this.writer.db.pragma("synchronous = OFF");
+      }
+    }
     this.commits++;
     if (this.commits < CHECKPOINT_COMMITS && this.writer.bytesWritten < CHECKPOINT_BYTES) return;
+    if (!this.checkpointer?.request()) return;
     this.commits = 0;
     this.writer.bytesWritten = 0;
-    this.writer.db.pragma("synchronous = FULL");
-    try {
-      // PASSIVE never waits for readers (ours may be between statements on this thread)
-      this.writer.db.pragma("wal_checkpoint(PASSIVE)");
-    } finally {
-      this.writer.db.pragma("synchronous = OFF");
-    }
   }
 }
 
