@@ -8,13 +8,11 @@ import assert from "node:assert/strict";
 import { bootstrapPolicy } from "../../apiserver/auth/rbac/policy.ts";
 import { bootstrapObjects, kubernetesEndpointObjects } from "../bootstrap.ts";
 import type { KubeObject } from "../types.ts";
-import { ctx, kinds } from "./testsupport.ts";
+import { ctx, kindOf } from "./testsupport.ts";
 
 function problems(o: KubeObject): string[] {
-  const apiVersion = o.apiVersion ?? "v1";
-  const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
-  const def = kinds.find((k) => k.group === group && k.version === version && k.kind === o.kind);
-  assert.ok(def, `no kind ${apiVersion} ${o.kind}`);
+  const def = kindOf(o);
+  assert.ok(def, `no kind ${o.apiVersion} ${o.kind}`);
   const obj = structuredClone(o);
   def.defaults?.(obj);
   return (def.validate?.(obj, undefined, ctx) ?? []).map((e) => `${o.kind} ${o.metadata.name}: ${e.field}: ${e.message}`);

@@ -11,10 +11,9 @@ import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { startTestServer, type TestServer } from "../../apiserver/testenv.ts";
 import type { KubeObject } from "../types.ts";
-import { builtinKinds, builtinSchemas } from "../registry.ts";
-import { ctx } from "./testsupport.ts";
+import { builtinSchemas } from "../registry.ts";
+import { ctx, kindOf, kinds } from "./testsupport.ts";
 
-const kinds = builtinKinds();
 const fixture = join(import.meta.dirname, "../../../test/e2e/fixtures/app.yaml");
 let ts: TestServer;
 
@@ -28,11 +27,9 @@ after(async () => {
 
 /** The collection URL of an object's kind in namespace default. */
 function collection(o: KubeObject): string {
-  const apiVersion = o.apiVersion ?? "v1";
-  const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
-  const def = kinds.find((k) => k.group === group && k.version === version && k.kind === o.kind);
-  assert.ok(def, `no kind ${apiVersion} ${o.kind}`);
-  const prefix = group ? `/apis/${group}/${version}` : `/api/${version}`;
+  const def = kindOf(o);
+  assert.ok(def, `no kind ${o.apiVersion} ${o.kind}`);
+  const prefix = def.group ? `/apis/${def.group}/${def.version}` : `/api/${def.version}`;
   return `${prefix}${def.namespaced ? "/namespaces/default" : ""}/${def.resource}`;
 }
 

@@ -1,5 +1,5 @@
 /** Helpers of the kindvalidation tests (not used at run time). */
-import type { FieldError, StrategyContext } from "../kind.ts";
+import type { FieldError, KindDef, StrategyContext } from "../kind.ts";
 import type { KubeObject } from "../types.ts";
 import { builtinKinds } from "../registry.ts";
 
@@ -24,10 +24,15 @@ export function edit(o: KubeObject, change: (spec: Record<string, any>) => void)
   return c;
 }
 
+/** The built-in kind of an object, by its apiVersion and kind. */
+export function kindOf(o: KubeObject): KindDef | undefined {
+  const apiVersion = o.apiVersion ?? "v1";
+  const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
+  return kinds.find((k) => k.group === group && k.version === version && k.kind === o.kind);
+}
+
 /** An object of a built-in kind after that kind's defaults, as the REST core validates it. */
 export function defaulted(o: KubeObject): KubeObject {
-  const apiVersion = o.apiVersion ?? "v1";
-  const group = apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
-  kinds.find((k) => k.group === group && k.kind === o.kind)?.defaults?.(o);
+  kindOf(o)?.defaults?.(o);
   return o;
 }
