@@ -16,6 +16,7 @@ import { limitRangerAdmission } from "./limitranger.ts";
 import { nodeRestrictionAdmission } from "./noderestriction.ts";
 import { podSecurityAdmission, type PodSecurityOptions } from "./podsecurity.ts";
 import { priorityAdmission } from "./priority.ts";
+import { pvcResizeAdmission } from "./pvcresize.ts";
 import { resourceQuotaAdmission } from "./resourcequota.ts";
 import { runtimeClassAdmission } from "./runtimeclass.ts";
 import { serviceAccountAdmission } from "./serviceaccount.ts";
@@ -28,6 +29,7 @@ export type BuiltinPluginName =
   | "PodSecurity"
   | "Priority"
   | "DefaultStorageClass"
+  | "PersistentVolumeClaimResize"
   | "RuntimeClass"
   | "DefaultIngressClass"
   | "ResourceQuota";
@@ -66,6 +68,7 @@ function orderedPlugins(opts: BuiltinAdmissionOptions, informers: SharedInformer
     ["PodSecurity", () => podSecurityAdmission({ client, informers, ...opts.podSecurity })],
     ["Priority", () => priorityAdmission({ client, informers })],
     ["DefaultStorageClass", () => defaultStorageClassAdmission({ client, informers })],
+    ["PersistentVolumeClaimResize", () => pvcResizeAdmission({ client, informers })],
     ["RuntimeClass", () => runtimeClassAdmission({ client, informers })],
     ["DefaultIngressClass", () => defaultIngressClassAdmission({ client, informers })],
   ];
