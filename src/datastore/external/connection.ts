@@ -119,8 +119,10 @@ export class EtcdConnection {
         reject(err);
       };
       session.once("error", fail);
-      session.once("connect", () => {
+      session.once("connect", (_session, socket) => {
         clearTimeout(timer);
+        // small request frames must not wait for the previous answer's ACK (Nagle)
+        if ("setNoDelay" in socket) socket.setNoDelay(true);
         session.off("error", fail);
         resolve(session);
       });

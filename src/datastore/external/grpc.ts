@@ -39,22 +39,29 @@ export function frame(body: Uint8Array): Buffer {
 export class MessageReader {
   private chunks: Buffer[] = [];
   private size = 0;
+  /** length of the message being collected, prefix included; -1 until its prefix has arrived */
+  private need = -1;
 
   push(chunk: Buffer): Buffer[] {
     this.chunks.push(chunk);
     this.size += chunk.length;
     const out: Buffer[] = [];
     for (;;) {
-      if (this.size < 5) break;
-      const head = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
-      this.chunks = [head];
-      if (head[0] !== 0) throw new GrpcCallError(Code.UNKNOWN, "etcd sent a compressed message, which this client did not ask for");
-      const len = head.readUInt32BE(1);
-      if (head.length < 5 + len) break;
-      out.push(head.subarray(5, 5 + len));
-      const rest = head.subarray(5 + len);
+      if (this.need < 0) {
+        if (this.size < 5) break;
+        if (this.chunks[0].length < 5) this.chunks = [Buffer.concat(this.chunks, this.size)];
+        const head = this.chunks[0];
+        if (head[0] !== 0) throw new GrpcCallError(Code.UNKNOWN, "etcd sent a compressed message, which this client did not ask for");
+        this.need = 5 + head.readUInt32BE(1);
+      }
+      // joined once the whole message is here: a large range arrives in many chunks, and joining on each would be quadratic
+      if (this.size < this.need) break;
+      const all = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.size);
+      out.push(all.subarray(5, this.need));
+      const rest = all.subarray(this.need);
       this.chunks = rest.length ? [rest] : [];
       this.size = rest.length;
+      this.need = -1;
     }
     return out;
   }
