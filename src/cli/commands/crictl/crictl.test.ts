@@ -3,11 +3,12 @@
 // the kubelet's CRI client; then crictl's subcommands (in-process, and once
 // through `k3s crictl` with --runtime-endpoint) must show them as crictl does.
 import { strict as assert } from "node:assert";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { after, before, test } from "node:test";
+import { freePort } from "../../../agent/containerd/fixture.ts";
 import { BUSYBOX_IMAGE } from "../../../agent/images/mod.ts";
 import { startTestRuntime, type TestRuntime } from "../../../kubelet/cri/fixture.ts";
 import type { PodSandboxConfig } from "../../../kubelet/cri/mod.ts";
@@ -172,6 +173,31 @@ test("runp/create/start and run make sandboxes and containers from config files;
   assert.equal(cfgPods.length, 2);
   const removed = await crictl("rmp", "-f", ...cfgPods);
   assert.equal(removed.code, 0, removed.err);
+});
+
+test("port-forward carries local connections to a port inside the pod", async () => {
+  const port = await freePort();
+  const serve = await crictl("exec", "-s", ctrId, "sh", "-c", `mkdir -p /www && echo hello-pf > /www/index.html && httpd -p 127.0.0.1:${port} -h /www`);
+  assert.equal(serve.code, 0, serve.err);
+  const main = join(import.meta.dirname, "..", "..", "main.ts");
+  const child = spawn(process.execPath, ["--import", "tsx", main, "crictl", "-r", endpoint, "port-forward", podId, `:${port}`], { env: { ...process.env, PATH: "/usr/bin:/bin", K3S_CONFIG_FILE: "" }, stdio: ["ignore", "pipe", "pipe"] });
+  try {
+    const local = await new Promise<number>((resolve, reject) => {
+      let out = "";
+      child.stdout.on("data", (d: Buffer) => {
+        out += d;
+        const m = /Forwarding from 127\.0\.0\.1:(\d+) -> (\d+)/.exec(out);
+        if (m) resolve(Number(m[1]));
+      });
+      child.on("exit", (code) => reject(new Error(`port-forward exited ${code}`)));
+    });
+    for (let i = 0; i < 2; i++) {
+      const body = await (await fetch(`http://127.0.0.1:${local}/`)).text();
+      assert.equal(body, "hello-pf\n");
+    }
+  } finally {
+    child.kill();
+  }
 });
 
 test("unknown subcommands and flags fail with exit code 1; --help lists the subcommands", async () => {

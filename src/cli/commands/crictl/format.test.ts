@@ -13,6 +13,7 @@ import { commandHelp } from "./help.ts";
 import { errorText } from "./context.ts";
 import { CriError } from "../../../kubelet/cri/mod.ts";
 import { imageColumn } from "./containers.ts";
+import { parsePortPair } from "./portforward.ts";
 
 const specs: FlagSpec[] = [
   { name: "quiet", aliases: ["q"], type: "bool", usage: "" },
@@ -100,6 +101,14 @@ test("logs: CRI lines split by stream, partial lines joined, --since forms, prev
   assert.throws(() => parseSince("yesterday"), /failed to parse value as time or duration: "yesterday"/);
   assert.equal(previousLogPath("/var/log/pods/x/app/2.log", 2, "app"), "/var/log/pods/x/app/1.log");
   assert.throws(() => previousLogPath("/p/0.log", 0, "app"), /previous terminated container app not found/);
+});
+
+test("port-forward specs: REMOTE, LOCAL:REMOTE and :REMOTE", () => {
+  assert.deepEqual(parsePortPair("8080"), { local: 8080, remote: 8080 });
+  assert.deepEqual(parsePortPair("9000:80"), { local: 9000, remote: 80 });
+  assert.deepEqual(parsePortPair(":80"), { local: 0, remote: 80 });
+  assert.throws(() => parsePortPair("x:80"), /invalid port specification "x:80"/);
+  assert.throws(() => parsePortPair("80:0"), /invalid port specification/);
 });
 
 test("CRI failures read as Go's gRPC errors", () => {

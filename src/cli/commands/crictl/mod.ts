@@ -15,6 +15,7 @@ import { IMAGE_COMMANDS } from "./images.ts";
 import { LIFECYCLE_COMMANDS } from "./lifecycle.ts";
 import { LOGS_COMMAND } from "./logs.ts";
 import { POD_COMMANDS } from "./pods.ts";
+import { PORT_FORWARD_COMMAND } from "./portforward.ts";
 import { VerboseCri } from "./rpc.ts";
 import { RUNTIME_COMMANDS } from "./runtime-info.ts";
 import { STATS_COMMANDS } from "./stats.ts";
@@ -26,7 +27,7 @@ export const DEFAULT_ENDPOINT = "unix:///run/k3s/containerd/containerd.sock";
 const VERSION = "v1.32.0-k3s-ts (built in)";
 
 /** Every subcommand. */
-export const COMMANDS: CrictlCommand[] = [...RUNTIME_COMMANDS, ...CONTAINER_COMMANDS, ...POD_COMMANDS, ...IMAGE_COMMANDS, ...LIFECYCLE_COMMANDS, LOGS_COMMAND, ...EXEC_COMMANDS, ...STATS_COMMANDS];
+export const COMMANDS: CrictlCommand[] = [...RUNTIME_COMMANDS, ...CONTAINER_COMMANDS, ...POD_COMMANDS, ...IMAGE_COMMANDS, ...LIFECYCLE_COMMANDS, LOGS_COMMAND, ...EXEC_COMMANDS, PORT_FORWARD_COMMAND, ...STATS_COMMANDS];
 
 const GLOBAL_FLAGS: FlagSpec[] = [
   { name: "config", aliases: ["c"], type: "string", env: ["CRI_CONFIG_FILE"], default: "/etc/crictl.yaml", usage: "Location of the client config file" },
