@@ -3,7 +3,7 @@
  * order (see orderedPlugins), then the webhooks (MutatingAdmissionWebhook /
  * ValidatingAdmissionWebhook), and ResourceQuota last so that only requests
  * every other plugin let through are charged. NamespaceLifecycle's create
- * check stays in the REST core; DefaultTolerationSeconds is applied by the
+ * check stays in the REST core (so it stays on when the plugin is disabled); DefaultTolerationSeconds is applied by the
  * Pod defaults (src/api/pods.ts).
  */
 import type { Client } from "../../../client/client.ts";
@@ -13,6 +13,7 @@ import { chainAdmission } from "./chain.ts";
 import { defaultIngressClassAdmission } from "./defaultingressclass.ts";
 import { defaultStorageClassAdmission } from "./defaultstorageclass.ts";
 import { limitRangerAdmission } from "./limitranger.ts";
+import { namespaceLifecycleAdmission } from "./namespacelifecycle.ts";
 import { nodeRestrictionAdmission } from "./noderestriction.ts";
 import { podSecurityAdmission, type PodSecurityOptions } from "./podsecurity.ts";
 import { priorityAdmission } from "./priority.ts";
@@ -23,6 +24,7 @@ import { serviceAccountAdmission } from "./serviceaccount.ts";
 
 /** The plugins this module provides, by upstream's names. */
 export type BuiltinPluginName =
+  | "NamespaceLifecycle"
   | "LimitRanger"
   | "ServiceAccount"
   | "NodeRestriction"
@@ -62,6 +64,7 @@ export interface BuiltinAdmission extends AdmissionHook {
 function orderedPlugins(opts: BuiltinAdmissionOptions, informers: SharedInformerFactory): [BuiltinPluginName, () => AdmissionHook][] {
   const { client } = opts;
   return [
+    ["NamespaceLifecycle", () => namespaceLifecycleAdmission()],
     ["LimitRanger", () => limitRangerAdmission({ client, informers })],
     ["ServiceAccount", () => serviceAccountAdmission({ client, informers, defaultWaitMs: opts.defaultServiceAccountWaitMs })],
     ["NodeRestriction", () => nodeRestrictionAdmission({ client })],
