@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { startServer, type RunningServer } from "./harness.ts";
+import { freePort, startServer, type RunningServer } from "./harness.ts";
 import { startTestEtcd, type TestEtcd } from "../../src/datastore/external/testing.ts";
 
 /** runs the Debian etcdctl (v3 API) against the test etcd */
@@ -68,6 +68,30 @@ for (const mode of ["http", "https with client certificates"] as const) {
     });
   });
 }
+
+describe("k3s server started before its etcd", () => {
+  it("logs its retries, then comes up once etcd is there (no crash loop)", async () => {
+    const port = await freePort();
+    let etcd: TestEtcd | undefined;
+    let server: RunningServer | undefined;
+    try {
+      const lateEtcd = (async () => {
+        await new Promise((r) => setTimeout(r, 3000));
+        etcd = await startTestEtcd({ port });
+      })();
+      [server] = await Promise.all([
+        startServer({ args: ["--disable-agent", "--datastore-endpoint", `http://127.0.0.1:${port}`], timeoutMs: 120_000 }),
+        lateEtcd,
+      ]);
+      assert.match(server.output(), new RegExp(`etcd http://127.0.0.1:${port} not reachable \\(attempt 1\\).*retrying in 250 ms`));
+      const cm = server.kubectl(["create", "configmap", "late", "--from-literal=k=v"]);
+      assert.equal(cm.status, 0, cm.stderr);
+    } finally {
+      await server?.stop();
+      await etcd?.stop();
+    }
+  });
+});
 
 describe("k3s server on an external etcd: a flag that needs kine", () => {
   it("--etcd-listen-address is refused with a clear message", async () => {

@@ -69,6 +69,8 @@ export interface TestEtcd {
 export interface TestEtcdOptions {
   /** serve https and require client certificates */
   tls?: boolean;
+  /** the client port (default: a free one) */
+  port?: number;
 }
 
 function waitForPort(port: number, child: ChildProcess, log: () => string, ms = 20_000): Promise<void> {
@@ -88,7 +90,7 @@ function waitForPort(port: number, child: ChildProcess, log: () => string, ms = 
 /** starts etcd in a temp dir on free ports; throws with its log when it cannot start */
 export async function startTestEtcd(opts: TestEtcdOptions = {}): Promise<TestEtcd> {
   const dir = mkdtempSync(join(tmpdir(), "k3s-etcd-test-"));
-  const [port, peer] = [await freePort(), await freePort()];
+  const [port, peer] = [opts.port ?? (await freePort()), await freePort()];
   const pki = opts.tls ? writeTestPki(dir) : undefined;
   const member = { name: "test", port, peer };
   return startMember(member, { dir, cluster: [member], pki, ownsDir: true });
