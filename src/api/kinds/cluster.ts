@@ -3,7 +3,7 @@ import type { FieldError, KindDef } from "../kind.ts";
 import type { KubeObject } from "../types.ts";
 import { asMap, asMaps, asNumber, asString, ensureMap, setDefaults } from "../access.ts";
 import { AGE, NAME, age, col, formatLabelSelector } from "../printing.ts";
-import { forbidden, immutable, invalid, notSupported, required } from "../validation.ts";
+import { immutable, invalid, required } from "../validation.ts";
 import { loadBalancerAddresses } from "../services.ts";
 import { eventFromCore, eventToCore, hpaV1ToV2, hpaV2ToV1 } from "../conversion.ts";
 import { eventColumns, eventRow } from "./core.ts";
@@ -12,6 +12,7 @@ import { validateHorizontalPodAutoscaler, validateHorizontalPodAutoscalerV1 } fr
 import { validatePodDisruptionBudget } from "../kindvalidation/policy.ts";
 import { validateStorageClass } from "../kindvalidation/storage.ts";
 import { validateEndpointSlice } from "../kindvalidation/discovery.ts";
+import { validatePriorityClass } from "../kindvalidation/scheduling.ts";
 import { define } from "./define.ts";
 
 function statusSplit(obj: KubeObject, old: KubeObject, ctx: { subresource: string }): void {
@@ -126,24 +127,6 @@ function slicePorts(o: KubeObject): string {
   const ports = asMaps(o.ports).map((p) => (typeof p.port === "number" ? String(p.port) : typeof p.name === "string" ? p.name : "*"));
   if (!ports.length) return "<unset>";
   return ports.length > 3 ? `${ports.slice(0, 3).join(",")} + ${ports.length - 3} more...` : ports.join(",");
-}
-
-function validatePriorityClass(o: KubeObject, old: KubeObject | undefined): FieldError[] {
-  const errs: FieldError[] = [];
-  const value = asNumber(o.value);
-  const name = o.metadata.name ?? "";
-  const system = name === "system-cluster-critical" || name === "system-node-critical";
-  if (value === undefined) errs.push(required("value"));
-  else if (value > 1000000000 && !system) errs.push(forbidden("value", "maximum allowed value of a user defined priority is 1000000000"));
-  if (name.startsWith("system-") && !system) errs.push(forbidden("metadata.name", "priority class names with 'system-' prefix are reserved for system use only"));
-  if (o.preemptionPolicy !== undefined && !["Never", "PreemptLowerPriority"].includes(asString(o.preemptionPolicy))) {
-    errs.push(notSupported("preemptionPolicy", { value: o.preemptionPolicy, supported: ["Never", "PreemptLowerPriority"] }));
-  }
-  if (old) {
-    errs.push(...immutable("value", { value: o.value, old: old.value }).map((e) => ({ ...e, type: "FieldValueForbidden", message: "Forbidden: may not be changed in an update." })));
-    errs.push(...immutable("preemptionPolicy", { value: o.preemptionPolicy, old: old.preemptionPolicy }));
-  }
-  return errs;
 }
 
 /** The kinds of the autoscaling, networking, policy, storage, scheduling, node, coordination, discovery and events groups. */

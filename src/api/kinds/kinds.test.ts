@@ -203,7 +203,7 @@ test("priority classes: reserved prefix, value cap, bootstrap objects", () => {
   assert.deepEqual(fields(pc, obj("scheduling.k8s.io/v1", "PriorityClass", { value: 2000000000 }, { namespace: undefined, name: "big" })),
     ["value: Forbidden: maximum allowed value of a user defined priority is 1000000000"]);
   assert.deepEqual(fields(pc, obj("scheduling.k8s.io/v1", "PriorityClass", { value: 1 }, { namespace: undefined, name: "system-mine" })),
-    ["metadata.name: Forbidden: priority class names with 'system-' prefix are reserved for system use only"]);
+    ["metadata.name: Forbidden: priority class names with 'system-' prefix are reserved for system use only. error: system-mine is not a known system priority class"]);
   const boot = bootstrapObjects(settings);
   assert.deepEqual(boot.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name), ["default", "kube-system", "kube-public", "kube-node-lease"]);
   for (const o of boot.filter((b) => b.kind === "PriorityClass")) {

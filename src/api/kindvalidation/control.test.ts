@@ -6,6 +6,7 @@ import { validateWebhookConfiguration } from "./admission.ts";
 import { validateCertificateSigningRequest } from "./certificates.ts";
 import { validateEndpointSlice } from "./discovery.ts";
 import { validateStorageClass } from "./storage.ts";
+import { validatePriorityClass } from "./scheduling.ts";
 import { defaulted, lines } from "./testsupport.ts";
 
 test("storage class: provisioner, enums, fixed parameters", () => {
@@ -74,4 +75,17 @@ test("webhooks: names, rules, client config, side effects, timeouts, review vers
   assert.deepEqual(lines(validateWebhookConfiguration(cfg([{ ...hook, reinvocationPolicy: "Always" }]), true)), [
     'FieldValueNotSupported webhooks[0].reinvocationPolicy: Unsupported value: "Always": supported values: "IfNeeded", "Never"',
   ]);
+});
+
+test("priority classes: system- prefix only for the built-in classes with their values, user cap, fixed value", () => {
+  const pc = (name: string, value: number, extra: Record<string, unknown> = {}): KubeObject => ({ apiVersion: "scheduling.k8s.io/v1", kind: "PriorityClass", metadata: { name }, value, ...extra });
+  assert.deepEqual(validatePriorityClass(pc("system-node-critical", 2000001000)), []);
+  assert.deepEqual(lines(validatePriorityClass(pc("system-node-critical", 5))), [
+    "FieldValueForbidden metadata.name: Forbidden: priority class names with 'system-' prefix are reserved for system use only. error: value of system-node-critical PriorityClass must be 2000001000",
+  ]);
+  assert.deepEqual(lines(validatePriorityClass(pc("high", 1000000001, { preemptionPolicy: "Always" }))), [
+    "FieldValueForbidden value: Forbidden: maximum allowed value of a user defined priority is 1000000000",
+    'FieldValueNotSupported preemptionPolicy: Unsupported value: "Always": supported values: "Never", "PreemptLowerPriority"',
+  ]);
+  assert.deepEqual(lines(validatePriorityClass(pc("high", 10), pc("high", 5))), ["FieldValueForbidden value: Forbidden: may not be changed in an update."]);
 });
