@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { after, before, test } from "node:test";
 import { freePort } from "../../../agent/containerd/fixture.ts";
-import { BUSYBOX_IMAGE } from "../../../agent/images/mod.ts";
+import { BUSYBOX_IMAGE, importImages, ociArchive, writeTar } from "../../../agent/images/mod.ts";
 import { startTestRuntime, type TestRuntime } from "../../../kubelet/cri/fixture.ts";
 import type { PodSandboxConfig } from "../../../kubelet/cri/mod.ts";
 import { runBuiltinCrictl } from "./mod.ts";
@@ -198,6 +198,19 @@ test("port-forward carries local connections to a port inside the pod", async ()
   } finally {
     child.kill();
   }
+});
+
+test("rmi removes an image by name and names what it deleted; a missing one fails", async () => {
+  const dir = join(rt.containerd.dir, "crictl-images");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "x.tar"), ociArchive([{ name: "docker.io/k3s-ts/crictl-doomed:1", layers: [writeTar([{ name: "f", type: "file", data: Buffer.alloc(64, 1) }])], config: { cmd: ["/f"] } }]));
+  await importImages({ socket: rt.containerd.socket, dir });
+  assert.match((await crictl("images", "-q", "docker.io/k3s-ts/crictl-doomed:1")).out, /^sha256:[0-9a-f]{64}\n$/);
+  const r = await crictl("rmi", "docker.io/k3s-ts/crictl-doomed:1");
+  assert.deepEqual([r.code, r.out], [0, "Deleted: docker.io/k3s-ts/crictl-doomed:1\n"], r.err);
+  const again = await crictl("rmi", "docker.io/k3s-ts/crictl-doomed:1");
+  assert.equal(again.code, 1);
+  assert.match(again.err, /no such image docker\.io\/k3s-ts\/crictl-doomed:1/);
 });
 
 test("unknown subcommands and flags fail with exit code 1; --help lists the subcommands", async () => {
