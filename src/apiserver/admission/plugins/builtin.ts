@@ -15,6 +15,7 @@ import { defaultStorageClassAdmission } from "./defaultstorageclass.ts";
 import { limitRangerAdmission } from "./limitranger.ts";
 import { namespaceLifecycleAdmission } from "./namespacelifecycle.ts";
 import { nodeRestrictionAdmission } from "./noderestriction.ts";
+import { taintNodesByConditionAdmission } from "./nodetaint.ts";
 import { podSecurityAdmission, type PodSecurityOptions } from "./podsecurity.ts";
 import { priorityAdmission } from "./priority.ts";
 import { pvcResizeAdmission } from "./pvcresize.ts";
@@ -28,6 +29,7 @@ export type BuiltinPluginName =
   | "LimitRanger"
   | "ServiceAccount"
   | "NodeRestriction"
+  | "TaintNodesByCondition"
   | "PodSecurity"
   | "Priority"
   | "DefaultStorageClass"
@@ -68,6 +70,7 @@ function orderedPlugins(opts: BuiltinAdmissionOptions, informers: SharedInformer
     ["LimitRanger", () => limitRangerAdmission({ client, informers })],
     ["ServiceAccount", () => serviceAccountAdmission({ client, informers, defaultWaitMs: opts.defaultServiceAccountWaitMs })],
     ["NodeRestriction", () => nodeRestrictionAdmission({ client })],
+    ["TaintNodesByCondition", () => taintNodesByConditionAdmission()],
     ["PodSecurity", () => podSecurityAdmission({ client, informers, ...opts.podSecurity })],
     ["Priority", () => priorityAdmission({ client, informers })],
     ["DefaultStorageClass", () => defaultStorageClassAdmission({ client, informers })],
