@@ -141,7 +141,8 @@ export function controlKinds(): KindDef[] {
     }),
     define({
       group: "certificates.k8s.io", version: "v1", kind: "CertificateSigningRequest", resource: "certificatesigningrequests", namespaced: false, shortNames: ["csr"],
-      statusSubresource: true, extraSubresources: ["approval"],
+      // upstream takes any name ("node-csr-" + base64url from kubelets); it only has to be a path segment here
+      statusSubresource: true, extraSubresources: ["approval"], nameRule: pathSegmentName,
       validateSpec: (o, old, ctx) => (ctx.subresource === "" ? validateCertificateSigningRequest(o, old) : []),
       prepareForCreate(obj, ctx) {
         // the requesting user is recorded by the server, never taken from the client

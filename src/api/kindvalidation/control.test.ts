@@ -7,7 +7,7 @@ import { validateCertificateSigningRequest } from "./certificates.ts";
 import { validateEndpointSlice } from "./discovery.ts";
 import { validateStorageClass } from "./storage.ts";
 import { validatePriorityClass } from "./scheduling.ts";
-import { defaulted, lines } from "./testsupport.ts";
+import { ctx, defaulted, kindOf, lines } from "./testsupport.ts";
 
 test("storage class: provisioner, enums, fixed parameters", () => {
   const sc = defaulted({ apiVersion: "storage.k8s.io/v1", kind: "StorageClass", metadata: { name: "local" }, provisioner: "rancher.io/local-path", parameters: { a: "1" } });
@@ -88,4 +88,12 @@ test("priority classes: system- prefix only for the built-in classes with their 
     'FieldValueNotSupported preemptionPolicy: Unsupported value: "Always": supported values: "Never", "PreemptLowerPriority"',
   ]);
   assert.deepEqual(lines(validatePriorityClass(pc("high", 10), pc("high", 5))), ["FieldValueForbidden value: Forbidden: may not be changed in an update."]);
+});
+
+test("certificate signing requests take kubelet-style names", () => {
+  const def = kindOf({ apiVersion: "certificates.k8s.io/v1", kind: "CertificateSigningRequest", metadata: {} })!;
+  const request = Buffer.from("-----BEGIN CERTIFICATE REQUEST-----\n").toString("base64");
+  const csr: KubeObject = { apiVersion: "certificates.k8s.io/v1", kind: "CertificateSigningRequest", metadata: { name: "node-csr-Ab_9-xYz" },
+    spec: { request, signerName: "kubernetes.io/kube-apiserver-client-kubelet", usages: ["client auth"] } };
+  assert.deepEqual(def.validate!(csr, undefined, ctx), []);
 });
