@@ -7,7 +7,7 @@ import { randomInt } from "node:crypto";
 import type { Batcher } from "./batcher.ts";
 import { LeaseNotFoundError } from "./errors.ts";
 import { tombstoneRow } from "./txn.ts";
-import { atOneRevision, type Store } from "./store.ts";
+import type { Store } from "./store.ts";
 
 /** What TimeToLive reports. */
 export interface LeaseStatus {
@@ -68,7 +68,9 @@ export class Leases {
 
   /** deletes a lease and every key attached to it; returns the revision of the last delete (0 if none) */
   async revoke(id: number, onlyIfExpired = false): Promise<number> {
-    const revision = await this.batcher.submit((outer) => atOneRevision(outer, async (tx) => {
+    // one revision per deleted key, unlike etcd: the API server's watch drops a second event at the
+    // revision it sent last, and expiring event leases delete many keys at once
+    const revision = await this.batcher.submit(async (tx) => {
       const lease = await tx.getLease(id);
       if (!lease) throw new LeaseNotFoundError(id);
       // another server may have kept it alive since this one looked
@@ -80,7 +82,7 @@ export class Leases {
       for (const row of await tx.leaseKeys(id)) rev = await tx.insert(tombstoneRow(row));
       await tx.deleteLease(id);
       return rev;
-    }));
+    });
     if (revision >= 0) this.expiry.delete(id);
     return Math.max(revision, 0);
   }

@@ -3,10 +3,11 @@
  * (kine's model, id = revision) plus an index of the newest row per key.
  * drivers/generic implements it once in SQL.
  *
- * One etcd write that appends several rows (a txn, a range delete, a lease
- * revoke) is one revision, as in etcd: its rows keep their own ids, and all
- * but the last carry the last one's id as their revision (a nullable column
- * kine ignores, so kine still reads the table).
+ * One etcd write that appends several rows (a txn, a range delete) is one
+ * revision, as in etcd: its rows keep their own ids, and all but the last
+ * carry the last one's id as their revision (a nullable column kine ignores,
+ * so kine still reads the table). Lease expiry keeps one revision per key
+ * (see leases.ts).
  */
 
 /** One row of the kine table. */
