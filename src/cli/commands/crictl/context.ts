@@ -25,6 +25,8 @@ export interface CrictlContext {
   /** per-call deadline from --timeout */
   timeoutMs: number;
   io: CrictlIo;
+  /** aborted on Ctrl-C for commands that run until interrupted */
+  signal: AbortSignal;
 }
 
 /** One subcommand. */
@@ -36,6 +38,8 @@ export interface CrictlCommand {
   flags: FlagSpec[];
   /** runs the command; resolves to the exit code */
   run(ctx: CrictlContext, args: ParsedArgs): Promise<number>;
+  /** runs until interrupted (logs -f, stats -w, port-forward): Ctrl-C ends it with exit code 0, as crictl does */
+  interruptible?: boolean;
 }
 
 /** Ends the run with an exit code and an optional message (exec passes the command's status through). */

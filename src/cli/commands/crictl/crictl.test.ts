@@ -195,6 +195,9 @@ test("port-forward carries local connections to a port inside the pod", async ()
       const body = await (await fetch(`http://127.0.0.1:${local}/`)).text();
       assert.equal(body, "hello-pf\n");
     }
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    child.kill("SIGINT");
+    assert.equal(await exited, 0, "Ctrl-C ends port-forward cleanly, as crictl's does");
   } finally {
     child.kill();
   }

@@ -68,7 +68,7 @@ export async function readLog(ctx: CrictlContext, path: string, containerId: str
     }
   };
   try {
-    for (let idle = 0; remaining > 0; ) {
+    for (let idle = 0; remaining > 0 && !ctx.signal.aborted; ) {
       const { size } = await fh.stat();
       if (size > offset) {
         const buf = Buffer.alloc(size - offset);
@@ -146,4 +146,5 @@ export const LOGS_COMMAND: CrictlCommand = {
     { name: "stream", aliases: ["s"], type: "string", usage: "Show specified stream (stdout or stderr). Defaults to both." },
   ],
   run: runLogs,
+  interruptible: true,
 };

@@ -70,10 +70,10 @@ function endpoints(flags: ReturnType<typeof parseArgs>): { runtime: string; imag
   return { runtime, image, timeoutMs: timeoutMs > 0 ? timeoutMs : 2000 };
 }
 
-async function connect(runtime: string, image: string, timeoutMs: number, io: CrictlIo): Promise<CrictlContext> {
+async function connect(runtime: string, image: string, timeoutMs: number, io: CrictlIo, signal: AbortSignal): Promise<CrictlContext> {
   const rt = createCriClient(runtime);
   const img = image === runtime ? rt : createCriClient(image);
-  const ctx: CrictlContext = { runtime: rt, images: img, runtimeVerbose: new VerboseCri(rt), imagesVerbose: img === rt ? new VerboseCri(rt) : new VerboseCri(img), timeoutMs, io };
+  const ctx: CrictlContext = { runtime: rt, images: img, runtimeVerbose: new VerboseCri(rt), imagesVerbose: img === rt ? new VerboseCri(rt) : new VerboseCri(img), timeoutMs, io, signal };
   for (const [endpoint, v] of [[runtime, ctx.runtimeVerbose], [image, ctx.imagesVerbose]] as const) {
     await v.waitReady(timeoutMs).catch((e: Error) => {
       rt.close();
@@ -93,7 +93,14 @@ async function runCommand(cmd: CrictlCommand, argv: string[], globals: ReturnTyp
     return 0;
   }
   const { runtime, image, timeoutMs } = endpoints(globals);
-  const ctx = await connect(runtime, image, timeoutMs, io);
+  // a first Ctrl-C stops a command that runs until interrupted; a second one kills the process as usual
+  const abort = new AbortController();
+  const onInterrupt = (): void => {
+    process.off("SIGINT", onInterrupt);
+    abort.abort();
+  };
+  if (cmd.interruptible) process.on("SIGINT", onInterrupt);
+  const ctx = await connect(runtime, image, timeoutMs, io, abort.signal);
   try {
     return await cmd.run(ctx, p);
   } catch (e) {
@@ -103,6 +110,7 @@ async function runCommand(cmd: CrictlCommand, argv: string[], globals: ReturnTyp
     }
     throw e;
   } finally {
+    process.off("SIGINT", onInterrupt);
     ctx.runtime.close();
     ctx.images.close();
   }

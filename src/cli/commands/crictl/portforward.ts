@@ -69,7 +69,11 @@ async function runPortForward(ctx: CrictlContext, p: ParsedArgs): Promise<number
     });
     servers.push(server);
   }
-  await session.closed.finally(() => servers.forEach((s) => s.close()));
+  const interrupted = new Promise<void>((resolve) => ctx.signal.addEventListener("abort", () => resolve(), { once: true }));
+  await Promise.race([session.closed, interrupted]).finally(() => {
+    servers.forEach((s) => s.close());
+    session.destroy();
+  });
   return 0;
 }
 
@@ -80,4 +84,5 @@ export const PORT_FORWARD_COMMAND: CrictlCommand = {
   argsUsage: "POD-ID [LOCAL_PORT:]REMOTE_PORT",
   flags: [{ name: "address", type: "string", default: "localhost", usage: "Address to listen on, only IPv4 or localhost" }],
   run: runPortForward,
+  interruptible: true,
 };

@@ -102,11 +102,12 @@ async function display(ctx: CrictlContext, p: ParsedArgs, once: (ctx: CrictlCont
     ctx.io.out(await once(ctx, p));
     return 0;
   }
-  for (;;) {
+  while (!ctx.signal.aborted) {
     const text = await once(ctx, p);
     ctx.io.out(`\x1b[2J\x1b[H${text}`);
     await sleep(500);
   }
+  return 0;
 }
 
 const SAMPLE_FLAGS = [
@@ -129,6 +130,7 @@ export const STATS_COMMANDS: CrictlCommand[] = [
       ...SAMPLE_FLAGS,
     ],
     run: (ctx, p) => display(ctx, p, statsOnce),
+    interruptible: true,
   },
   {
     name: "statsp",
@@ -136,5 +138,6 @@ export const STATS_COMMANDS: CrictlCommand[] = [
     argsUsage: "[ID]",
     flags: [{ name: "id", type: "string", usage: "Filter by pod id" }, ...SAMPLE_FLAGS],
     run: (ctx, p) => display(ctx, p, statspOnce),
+    interruptible: true,
   },
 ];
