@@ -13,6 +13,7 @@ import { validatePodDisruptionBudget } from "../kindvalidation/policy.ts";
 import { validateStorageClass } from "../kindvalidation/storage.ts";
 import { validateEndpointSlice } from "../kindvalidation/discovery.ts";
 import { validatePriorityClass } from "../kindvalidation/scheduling.ts";
+import { validateEventsV1 } from "../kindvalidation/events.ts";
 import { define } from "./define.ts";
 
 function statusSplit(obj: KubeObject, old: KubeObject, ctx: { subresource: string }): void {
@@ -318,16 +319,7 @@ export function clusterKinds(): KindDef[] {
           reason: asString(o.reason), reportingController: asString(o.reportingController), type: asString(o.type),
         };
       },
-      validateSpec(o) {
-        const errs: FieldError[] = [];
-        if (!asString(o.eventTime)) errs.push(required("eventTime"));
-        if (!asString(o.reportingController)) errs.push(required("reportingController"));
-        if (!asString(o.reportingInstance)) errs.push(required("reportingInstance"));
-        if (!asString(o.action)) errs.push(required("action"));
-        if (!asString(o.reason)) errs.push(required("reason"));
-        if (o.type !== "Normal" && o.type !== "Warning") errs.push(invalid("type", { value: o.type ?? "", detail: "has invalid value: " + asString(o.type) }));
-        return errs;
-      },
+      validateSpec: (o) => validateEventsV1(o),
       columns: eventColumns, row: eventRow,
     }),
   ];

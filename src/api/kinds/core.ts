@@ -7,7 +7,8 @@ import { AGE, NAME, age, col, containersAndImages, formatLabels, rfc3339, since 
 import { serviceHooks } from "../services.ts";
 import { dns1035Label, dns1123Label } from "../validation.ts";
 import { validateConfigMap, validateSecret } from "../kindvalidation/configdata.ts";
-import { validateEndpoints, validateEvent, validateLimitRange, validateNamespace, validateNode, validateResourceQuota } from "../kindvalidation/core.ts";
+import { validateEvent } from "../kindvalidation/events.ts";
+import { validateEndpoints, validateLimitRange, validateNamespace, validateNode, validateResourceQuota } from "../kindvalidation/core.ts";
 import { validatePersistentVolume, validatePersistentVolumeClaim } from "../kindvalidation/volumes.ts";
 import { validateReplicationController } from "../kindvalidation/replication.ts";
 import { define } from "./define.ts";

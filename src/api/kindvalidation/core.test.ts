@@ -7,7 +7,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { KubeObject } from "../types.ts";
 import { validateConfigMap, validateSecret } from "./configdata.ts";
-import { validateEndpoints, validateEvent, validateLimitRange, validateNamespace, validateNode, validateResourceQuota } from "./core.ts";
+import { validateEvent, validateEventsV1 } from "./events.ts";
+import { validateEndpoints, validateLimitRange, validateNamespace, validateNode, validateResourceQuota } from "./core.ts";
 import { validatePersistentVolume, validatePersistentVolumeClaim } from "./volumes.ts";
 import { validateReplicationController } from "./replication.ts";
 import { defaulted, edit, lines } from "./testsupport.ts";
@@ -157,4 +158,19 @@ test("replication controller: map selector required and selecting the template, 
   ]);
   const bare = core("ReplicationController", { spec: { template: { spec: template.spec } } });
   assert.deepEqual(lines(validateReplicationController(bare)), ["FieldValueRequired spec.selector: Required value"]);
+});
+
+test("events.k8s.io events: reporter, type, no deprecated fields", () => {
+  const ev: KubeObject = { apiVersion: "events.k8s.io/v1", kind: "Event", metadata: { name: "e", namespace: "default" }, eventTime: "2024-01-01T00:00:00.000000Z",
+    regarding: { kind: "Pod", namespace: "default", name: "p" }, reportingController: "example.com/ctl", reportingInstance: "ctl-1", action: "Bind", reason: "Scheduled", type: "Normal" };
+  assert.deepEqual(validateEventsV1(ev), []);
+  // a cluster-scoped object's events belong in default or kube-system
+  const elsewhere = { ...ev, metadata: { name: "e", namespace: "apps" }, regarding: { kind: "Node", name: "n1" } };
+  assert.deepEqual(lines(validateEventsV1({ ...elsewhere, type: "Info", deprecatedCount: 3, reportingController: "" })), [
+    'FieldValueInvalid regarding.namespace: Invalid value: "": does not match event.namespace',
+    "FieldValueRequired reportingController: Required value",
+    'FieldValueInvalid reportingController: Invalid value: "": name part must be non-empty',
+    'FieldValueInvalid type: Invalid value: "": has invalid value: Info',
+    'FieldValueInvalid deprecatedCount: Invalid value: "": needs to be unset',
+  ]);
 });

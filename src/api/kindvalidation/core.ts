@@ -1,4 +1,4 @@
-/** Namespace, Node, Endpoints, Event, LimitRange and ResourceQuota validation as upstream's core validation (1.32). */
+/** Namespace, Node, Endpoints, LimitRange and ResourceQuota validation as upstream's core validation (1.32). */
 import type { FieldError } from "../kind.ts";
 import type { KubeObject } from "../types.ts";
 import { type JsonMap, asArray, asMap, asMaps, asNumber, asString } from "../access.ts";
@@ -105,33 +105,6 @@ export function validateEndpoints(obj: KubeObject): FieldError[] {
     ports.forEach((p, j) => errs.push(...validateEndpointPort(p, `${path}.ports[${j}]`, ports.length > 1)));
     return errs;
   });
-}
-
-function atMost(v: unknown, field: string, max: number): FieldError[] {
-  return asString(v).length > max ? [invalid(field, { value: "", detail: `can have at most ${max} characters` })] : [];
-}
-
-/** Upstream's legacyValidateEvent for core/v1 Events: namespaces agree; new-style events name their reporter. */
-export function validateEvent(obj: KubeObject): FieldError[] {
-  const ns = obj.metadata.namespace ?? "";
-  const involvedNs = asString(asMap(obj.involvedObject)?.namespace);
-  const mismatch = invalid("involvedObject.namespace", { value: involvedNs, detail: "does not match event.namespace" });
-  const errs: FieldError[] = [];
-  if (!asString(obj.eventTime)) {
-    // old-style events: a cluster-scoped object's events live in "" or default
-    if (!involvedNs ? ns !== "" && ns !== "default" : ns !== involvedNs) errs.push(mismatch);
-  } else {
-    if (!involvedNs && ns !== "default" && ns !== "kube-system") errs.push(mismatch);
-    const reporter = asString(obj.reportingComponent);
-    if (!reporter) errs.push(required("reportingComponent"));
-    for (const m of qualifiedName(reporter)) errs.push(invalid("reportingComponent", { value: reporter, detail: m }));
-    for (const k of ["reportingInstance", "action", "reason"]) {
-      if (!asString(obj[k])) errs.push(required(k));
-      errs.push(...atMost(obj[k], k, 128));
-    }
-    errs.push(...atMost(obj.message, "message", 1024));
-  }
-  return errs;
 }
 
 function quantityOf(v: unknown, path: string, errs: FieldError[]): number | undefined {
