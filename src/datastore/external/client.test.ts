@@ -6,7 +6,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { createBackend, type KineBackend, type WatchEvent } from "../mod.ts";
+import { ConflictError, createBackend, type KineBackend, type WatchEvent } from "../mod.ts";
 import { freePort } from "../testing/databases.ts";
 import { startTestEtcd, startTestEtcdCluster, type TestEtcd } from "./testing.ts";
 
@@ -21,6 +21,22 @@ after(async () => {
   await plain?.stop();
   await secure?.stop();
 });
+
+/**
+ * creates a key while the cluster may be electing a new leader: etcd then answers a write with
+ * "request timed out, possibly due to previous leader failure" whether or not it was applied, and
+ * (like etcd's own client) we do not resend writes by ourselves: the caller retries, as here.
+ */
+async function createThroughElection(be: KineBackend, key: string, value: Buffer): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await be.create(key, value);
+    } catch (err) {
+      if (err instanceof ConflictError && err.current) return err.current.modRevision;
+      if (attempt >= 5 || !/leader|timed out/.test((err as Error).message)) throw err;
+    }
+  }
+}
 
 async function withBackend(open: Promise<KineBackend>, fn: (be: KineBackend) => Promise<void>): Promise<void> {
   const be = await open;
@@ -106,7 +122,7 @@ test("a three-member cluster loses the member in use: writes, reads and the watc
       assert.deepEqual(((await it.next()).value as WatchEvent[]).map((e) => e.kv.modRevision), [r1]);
       // the first endpoint is the one connected to
       await cluster.members[0].kill();
-      const r2 = await be.create("/ha/b", b("2"));
+      const r2 = await createThroughElection(be, "/ha/b", b("2"));
       assert.equal((await be.get("/ha/b")).kv?.modRevision, r2);
       const next = (await it.next()).value as WatchEvent[];
       assert.deepEqual(next.map((e) => [e.kv.key, e.kv.modRevision]), [["/ha/b", r2]]);

@@ -25,65 +25,76 @@ const MAX_PAUSE_MS = 5000;
 
 /** resolves once etcd created the watch; the iterable then yields batches until the signal aborts */
 export async function openWatch(client: EtcdClient, spec: WatchSpec): Promise<AsyncIterable<WatchEvent[]>> {
-  let stream: WatchStream | undefined;
-  const queue = new FailableQueue<WatchEvent[]>(spec.signal, () => stream?.cancel());
-  /** the next revision to ask for when the stream has to be opened again */
-  let next = spec.startRevision;
+  const watch = new ResumingWatch(client, spec);
+  await watch.attach(spec.startRevision);
+  return watch.queue;
+}
 
-  const attach = (from: number): Promise<void> =>
-    new Promise((created, failed) => {
+/** one datastore watch: its queue, the stream feeding it now, and where to resume */
+class ResumingWatch {
+  readonly queue: FailableQueue<WatchEvent[]>;
+  private stream?: WatchStream;
+  /** the next revision to ask for when the stream has to be opened again */
+  private next: number;
+
+  constructor(
+    private client: EtcdClient,
+    private spec: WatchSpec,
+  ) {
+    this.queue = new FailableQueue(spec.signal, () => this.stream?.cancel());
+    this.next = spec.startRevision;
+  }
+
+  /** opens a stream and creates the watch from `from`; resolves once etcd created it */
+  attach(from: number): Promise<void> {
+    return new Promise((created, failed) => {
       let isCreated = false;
       const onResponse = (res: PbWatchResponse) => {
         if (res.canceled) {
+          this.stream?.cancel();
           const err = res.compact_revision ? new CompactedError(res.compact_revision, res.header.revision) : new Error(`etcd canceled the watch: ${res.cancel_reason || "no reason given"}`);
-          stream?.cancel();
-          if (isCreated) queue.fail(err);
-          else failed(err);
-          return;
+          return isCreated ? this.queue.fail(err) : failed(err);
         }
         if (res.created && !isCreated) {
           isCreated = true;
           // a watch from "now" starts after the revision etcd created it at
-          if (from === 0) next = res.header.revision + 1;
+          if (from === 0) this.next = res.header.revision + 1;
           created();
         }
-        if (res.events?.length) {
-          const batch = res.events.map(fromPbEvent);
-          next = batch[batch.length - 1].kv.modRevision + 1;
-          queue.push(batch);
-        }
+        if (res.events?.length) this.deliver(res.events.map(fromPbEvent));
       };
       const onClose = (err?: Error) => {
-        if (spec.signal.aborted) return;
+        if (this.spec.signal.aborted) return;
         if (!isCreated) failed(err ?? new Error("etcd ended the watch stream before creating the watch"));
-        else if (client.isClosed) queue.fail(new Error("etcd watch ended: the datastore was closed"));
-        else void resume(err);
+        else if (this.client.isClosed) this.queue.fail(new Error("etcd watch ended: the datastore was closed"));
+        else void this.resume(err);
       };
-      client.watch({ response: onResponse, close: onClose }).then((s) => {
-        stream = s;
-        if (spec.signal.aborted) {
-          s.cancel();
-          return created();
-        }
-        s.send({ create_request: { key: keyBytes(spec.start), range_end: keyBytes(spec.end), start_revision: from, prev_kv: true } });
+      this.client.watch({ response: onResponse, close: onClose }).then((s) => {
+        this.stream = s;
+        if (this.spec.signal.aborted) return (s.cancel(), created());
+        s.send({ create_request: { key: keyBytes(this.spec.start), range_end: keyBytes(this.spec.end), start_revision: from, prev_kv: true } });
       }, failed);
     });
+  }
 
-  const resume = async (why?: Error) => {
-    spec.log(`datastore: etcd watch on ${JSON.stringify(spec.start)} broke (${why?.message ?? "stream ended"}); resuming from revision ${next}`);
+  private deliver(batch: WatchEvent[]): void {
+    this.next = batch[batch.length - 1].kv.modRevision + 1;
+    this.queue.push(batch);
+  }
+
+  /** reopens the watch after the last delivered revision, on whichever endpoint answers, until it works or cannot */
+  private async resume(why?: Error): Promise<void> {
+    const { spec } = this;
+    spec.log(`datastore: etcd watch on ${JSON.stringify(spec.start)} broke (${why?.message ?? "stream ended"}); resuming from revision ${this.next}`);
     for (let pause = 250; !spec.signal.aborted; pause = Math.min(pause * 2, MAX_PAUSE_MS)) {
-      if (client.isClosed) return queue.fail(new Error("etcd watch ended: the datastore was closed"));
+      if (this.client.isClosed) return this.queue.fail(new Error("etcd watch ended: the datastore was closed"));
       try {
-        await attach(next);
-        return;
+        return await this.attach(this.next);
       } catch (err) {
-        if (err instanceof CompactedError) return queue.fail(err);
+        if (err instanceof CompactedError) return this.queue.fail(err);
         spec.log(`datastore: etcd watch on ${JSON.stringify(spec.start)} not resumed: ${(err as Error).message}; retrying in ${pause} ms`);
         await new Promise((r) => setTimeout(r, pause));
       }
     }
-  };
-
-  await attach(spec.startRevision);
-  return queue;
+  }
 }
