@@ -255,7 +255,9 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       const raw = await hook(req, { kind, info, handler, getParent: async () => (await readCurrent(call, info.name)).obj });
       return { status: raw.status, object: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: raw.status }, raw };
     }
-    if (info.subresource === "status" && kind.statusSubresource) {
+    // a CSR's /approval is written like /status (kubectl certificate approve PUTs it)
+    const approval = info.subresource === "approval" && (kind.extraSubresources ?? []).includes("approval");
+    if ((info.subresource === "status" && kind.statusSubresource) || approval) {
       if (req.method === "GET") return getHandler(call);
       if (req.method === "PUT") return updateHandler(call);
       if (req.method === "PATCH") return patchHandler(call);

@@ -187,7 +187,7 @@ async function finalizeUpdate(call: Call, u: { cur: KubeObject; next: KubeObject
   else delete md.deletionGracePeriodSeconds;
   md.uid ??= cur.metadata.uid;
   delete (md as Record<string, unknown>).selfLink;
-  if (u.subresource === "status") {
+  if (u.subresource === "status" || u.subresource === "approval") {
     const status = next.status;
     next = clone(cur);
     if (status === undefined) delete next.status;

@@ -9,6 +9,7 @@
 import type { Client } from "../../../client/client.ts";
 import { SharedInformerFactory } from "../../../client/factory.ts";
 import type { AdmissionAttributes, AdmissionHook } from "../../rest/context.ts";
+import { certificateApprovalAdmission, certificateSigningAdmission, certificateSubjectRestrictionAdmission } from "./certificates.ts";
 import { chainAdmission } from "./chain.ts";
 import { defaultIngressClassAdmission } from "./defaultingressclass.ts";
 import { defaultStorageClassAdmission } from "./defaultstorageclass.ts";
@@ -35,6 +36,9 @@ export type BuiltinPluginName =
   | "DefaultStorageClass"
   | "PersistentVolumeClaimResize"
   | "RuntimeClass"
+  | "CertificateApproval"
+  | "CertificateSigning"
+  | "CertificateSubjectRestriction"
   | "DefaultIngressClass"
   | "ResourceQuota";
 
@@ -76,6 +80,9 @@ function orderedPlugins(opts: BuiltinAdmissionOptions, informers: SharedInformer
     ["DefaultStorageClass", () => defaultStorageClassAdmission({ client, informers })],
     ["PersistentVolumeClaimResize", () => pvcResizeAdmission({ client, informers })],
     ["RuntimeClass", () => runtimeClassAdmission({ client, informers })],
+    ["CertificateApproval", () => certificateApprovalAdmission({ client })],
+    ["CertificateSigning", () => certificateSigningAdmission({ client })],
+    ["CertificateSubjectRestriction", () => certificateSubjectRestrictionAdmission()],
     ["DefaultIngressClass", () => defaultIngressClassAdmission({ client, informers })],
   ];
 }
