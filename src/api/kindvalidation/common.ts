@@ -10,13 +10,24 @@ export function specOf(obj: KubeObject): JsonMap {
 }
 
 /**
+ * Absent in Go terms: null, undefined, an empty list, or a map with nothing
+ * but absent values (a nil and an empty slice compare equal; a struct of nil
+ * pointers is an empty struct).
+ */
+function absent(v: unknown): boolean {
+  if (v === undefined || v === null) return true;
+  if (Array.isArray(v)) return v.length === 0;
+  const m = asMap(v);
+  return m !== undefined && Object.values(m).every(absent);
+}
+
+/**
  * Upstream compares with apiequality.Semantic.DeepEqual on Go structs, where an
- * absent pointer and an omitted field are the same: so do we (null = undefined,
- * key order does not matter).
+ * absent pointer, an omitted field and an empty list or map are all the same:
+ * so do we; key order does not matter either.
  */
 export function sameValue(a: unknown, b: unknown): boolean {
-  if (a === undefined || a === null) return b === undefined || b === null;
-  if (b === undefined || b === null) return false;
+  if (absent(a) || absent(b)) return absent(a) && absent(b);
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
     return a.every((v, i) => sameValue(v, b[i]));
