@@ -103,6 +103,10 @@ async function openDatastore(config: ServerConfig): Promise<KineBackend> {
     log.info(`Using external etcd: ${redact(endpoint ?? "")}`);
   } else {
     log.info(`Starting kine: ${endpoint ? redact(endpoint) : "sqlite in " + join(config.dataDir, "server/db/state.db")}`);
+    // k3s also hands these to PostgreSQL and MySQL; here only the etcd client reads them
+    if (config.datastoreCAFile || config.datastoreCertFile || config.datastoreKeyFile) {
+      log.warn("--datastore-cafile/--datastore-certfile/--datastore-keyfile are only used with an https etcd endpoint in k3s-ts; ignored for this datastore");
+    }
   }
   return createBackend({
     dataDir: config.dataDir,
