@@ -80,11 +80,13 @@ test("statefulset: policies, strategy, claim templates, ordinals and the fixed p
   const sts = defaulted("StatefulSet", { ...base, serviceName: "web", volumeClaimTemplates: [claim] });
   assert.deepEqual(validateStatefulSet(sts), []);
   assert.deepEqual(lines(validateStatefulSet(edit(sts, (s) => {
+    s.serviceName = "db.internal";
     s.podManagementPolicy = "Random";
     s.persistentVolumeClaimRetentionPolicy.whenScaled = "Keep";
     s.ordinals = { start: -1 };
     s.updateStrategy.rollingUpdate = { partition: -1, maxUnavailable: 0 };
   }))), [
+    'FieldValueInvalid spec.serviceName: Invalid value: "db.internal": must not contain dots',
     "FieldValueInvalid spec.podManagementPolicy: Invalid value: \"Random\": must be 'OrderedReady' or 'Parallel'",
     "FieldValueInvalid spec.updateStrategy.rollingUpdate.partition: Invalid value: -1: must be greater than or equal to 0",
     "FieldValueInvalid spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: 0: cannot be 0",

@@ -3,7 +3,7 @@ import type { FieldError } from "../kind.ts";
 import type { KubeObject } from "../types.ts";
 import { type JsonMap, asMap, asMaps, asNumber, asString } from "../access.ts";
 import { validatePodTemplate } from "../pods.ts";
-import { forbidden, invalid, nonNegative, notSupported, required, selectorMatches, validateLabelSelector } from "../validation.ts";
+import { dns1123Label, forbidden, invalid, nonNegative, notSupported, required, selectorMatches, validateLabelSelector } from "../validation.ts";
 import { validateClaimSpec } from "./claims.ts";
 import {
   emptySelector, intOrPercentValue, nonNegativeFields, notMoreThan100Percent, positiveIntOrPercent, requiredEnum, sameValue, specOf, unchanged, without,
@@ -174,6 +174,9 @@ const STATEFULSET_MUTABLE = ["replicas", "ordinals", "template", "updateStrategy
 export function validateStatefulSet(obj: KubeObject, old?: KubeObject): FieldError[] {
   const spec = specOf(obj);
   const errs: FieldError[] = [];
+  // optional, but it becomes each pod's subdomain, a DNS label (upstream checks it from 1.33; such a set never ran anyway)
+  const serviceName = asString(spec.serviceName);
+  if (serviceName) for (const m of dns1123Label(serviceName)) errs.push(invalid("spec.serviceName", { value: serviceName, detail: m }));
   const pmp = spec.podManagementPolicy;
   if (pmp === undefined || pmp === null || pmp === "") errs.push(required("spec.podManagementPolicy"));
   else if (pmp !== "OrderedReady" && pmp !== "Parallel") errs.push(invalid("spec.podManagementPolicy", { value: pmp, detail: "must be 'OrderedReady' or 'Parallel'" }));
