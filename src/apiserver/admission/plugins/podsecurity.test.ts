@@ -52,10 +52,15 @@ describe("PodSecurity admission", () => {
   });
 
   it("refuses a privileged pod in a restricted namespace", async () => {
-    const priv = testPod("priv", { containers: [{ ...restrictedContainer, securityContext: { ...restrictedContainer.securityContext, privileged: true } }] });
+    // privileged with allowPrivilegeEscalation=false is invalid before admission (as upstream), so escalation is left unset
+    const { allowPrivilegeEscalation: _unset, ...restrictedContext } = restrictedContainer.securityContext;
+    const priv = testPod("priv", { containers: [{ ...restrictedContainer, securityContext: { ...restrictedContext, privileged: true } }] });
     const s = await refusal(env.admin.create(REFS.pods, "locked", priv));
     assert.equal(s.code, 403);
-    assert.equal(s.message, 'pods "priv" is forbidden: violates PodSecurity "restricted:latest": privileged (container "c" must not set securityContext.privileged=true)');
+    assert.equal(
+      s.message,
+      'pods "priv" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "c" must set securityContext.allowPrivilegeEscalation=false), privileged (container "c" must not set securityContext.privileged=true)',
+    );
     const r = await kubectl(env.ts, ["-n", "locked", "run", "plain", "--image=nginx"]);
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /pods "plain" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false/);
