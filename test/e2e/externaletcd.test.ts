@@ -66,6 +66,21 @@ for (const mode of ["http", "https with client certificates"] as const) {
       }
       assert.match(left.stderr, /NotFound|not found/);
     });
+
+    it("a watch from a revision etcdctl compacted away ends with 410 Expired", () => {
+      const status = etcdctl(etcd, ["get", "/registry/health-probe", "-w", "json"]);
+      const revision = Number((JSON.parse(status.stdout) as { header: { revision: number } }).header.revision);
+      const compact = etcdctl(etcd, ["compact", String(revision)]);
+      assert.equal(compact.status, 0, compact.stderr);
+      const r = spawnSync("kubectl", ["--kubeconfig", server!.kubeconfig, "get", "--raw", "/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=2"], {
+        encoding: "utf8",
+        timeout: 15_000,
+      });
+      // the watch's one event is an ERROR with a 410 Status naming the compact revision
+      assert.match(r.stdout, /"type":"ERROR"/);
+      assert.match(r.stdout, /"code":410/);
+      assert.match(r.stdout, new RegExp(`too old resource version: 2 \\(${revision}\\)`));
+    });
   });
 }
 
