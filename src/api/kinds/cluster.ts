@@ -10,7 +10,7 @@ import { eventColumns, eventRow } from "./core.ts";
 import { validateIngress, validateIngressClass, validateNetworkPolicy } from "../kindvalidation/networking.ts";
 import { validateHorizontalPodAutoscaler, validateHorizontalPodAutoscalerV1 } from "../kindvalidation/autoscaling.ts";
 import { validatePodDisruptionBudget } from "../kindvalidation/policy.ts";
-import { validateStorageClass } from "../kindvalidation/storage.ts";
+import { validateStorageClass, validateVolumeAttachment } from "../kindvalidation/storage.ts";
 import { validateEndpointSlice } from "../kindvalidation/discovery.ts";
 import { validatePriorityClass } from "../kindvalidation/scheduling.ts";
 import { validateEventsV1 } from "../kindvalidation/events.ts";
@@ -238,15 +238,7 @@ export function clusterKinds(): KindDef[] {
     define({
       group: "storage.k8s.io", version: "v1", kind: "VolumeAttachment", resource: "volumeattachments", namespaced: false, statusSubresource: true,
       prepareForUpdate: statusSplit,
-      validateSpec(o, old, ctx) {
-        if (ctx.subresource === "status") return [];
-        const spec = asMap(o.spec) ?? {};
-        const errs: FieldError[] = [];
-        if (!asString(spec.attacher)) errs.push(required("spec.attacher"));
-        if (!asString(spec.nodeName)) errs.push(required("spec.nodeName"));
-        if (old) errs.push(...immutable("spec", { value: o.spec, old: old.spec }));
-        return errs;
-      },
+      validateSpec: (o, old, ctx) => (ctx.subresource === "status" ? [] : validateVolumeAttachment(o, old)),
       columns: [NAME, col("Attacher", { type: "string", description: "Attacher indicates the name of the volume driver that MUST handle this request." }), col("PV", { type: "string", description: "Name of the persistent volume to attach." }),
         col("Node", { type: "string", description: "The node that the volume should be attached to." }), col("Attached", { type: "boolean", description: "Indicates the volume is successfully attached." }), AGE],
       row(o) {

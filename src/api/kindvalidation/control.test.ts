@@ -5,7 +5,7 @@ import type { KubeObject } from "../types.ts";
 import { validateWebhookConfiguration } from "./admission.ts";
 import { validateCertificateSigningRequest } from "./certificates.ts";
 import { validateEndpointSlice } from "./discovery.ts";
-import { validateStorageClass } from "./storage.ts";
+import { validateStorageClass, validateVolumeAttachment } from "./storage.ts";
 import { validatePriorityClass } from "./scheduling.ts";
 import { ctx, defaulted, kindOf, lines } from "./testsupport.ts";
 
@@ -96,4 +96,17 @@ test("certificate signing requests take kubelet-style names", () => {
   const csr: KubeObject = { apiVersion: "certificates.k8s.io/v1", kind: "CertificateSigningRequest", metadata: { name: "node-csr-Ab_9-xYz" },
     spec: { request, signerName: "kubernetes.io/kube-apiserver-client-kubelet", usages: ["client auth"] } };
   assert.deepEqual(def.validate!(csr, undefined, ctx), []);
+});
+
+test("volume attachments: CSI attacher name, exactly one source, node name, fixed spec", () => {
+  const va = (spec: Record<string, unknown>): KubeObject => ({ apiVersion: "storage.k8s.io/v1", kind: "VolumeAttachment", metadata: { name: "va" }, spec });
+  const ok = va({ attacher: "ebs.csi.aws.com", source: { persistentVolumeName: "pv-1" }, nodeName: "n1" });
+  assert.deepEqual(validateVolumeAttachment(ok), []);
+  assert.deepEqual(lines(validateVolumeAttachment(va({ attacher: "-bad", source: {}, nodeName: "" }))).map((l) => l.split(": ").slice(0, 2).join(": ")), [
+    "FieldValueInvalid spec.attacher: Invalid value",
+    "FieldValueInvalid spec.attacher: Invalid value",
+    "FieldValueRequired spec.source: Required value",
+    "FieldValueRequired spec.nodeName: Required value",
+  ]);
+  assert.deepEqual(lines(validateVolumeAttachment(va({ ...ok.spec as object, nodeName: "n2" }), ok)).map((l) => l.replace(/: Invalid value: .*: /, ": ")), ["FieldValueInvalid spec: field is immutable"]);
 });
