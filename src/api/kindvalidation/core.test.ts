@@ -129,6 +129,7 @@ test("limit ranges and quotas: ordered bounds, no pod defaults, known scopes, no
     { type: "Container", min: { cpu: "500m" }, max: { cpu: "250m" } },
     { type: "Pod", default: { cpu: "1" } },
     { type: "Container" },
+    { type: "PersistentVolumeClaim", min: { storage: "-1Gi" } },
   ] } });
   assert.deepEqual(lines(validateLimitRange(lr)), [
     'FieldValueInvalid spec.limits[0][cpu]: Invalid value: "500m": min value 500m is greater than max value 250m',
@@ -137,11 +138,13 @@ test("limit ranges and quotas: ordered bounds, no pod defaults, known scopes, no
     'FieldValueInvalid spec.limits[0][cpu]: Invalid value: "500m": min value 500m is greater than default value 250m',
     "FieldValueForbidden spec.limits[1].default: Forbidden: may not be specified when `type` is 'Pod'",
     'FieldValueDuplicate spec.limits[2].type: Duplicate value: "Container"',
+    'FieldValueInvalid spec.limits[3].min[storage]: Invalid value: "-1Gi": must be greater than or equal to 0',
   ]);
-  const quota = core("ResourceQuota", { spec: { hard: { pods: "-1", cpu: "lots" }, scopes: ["BestEffort", "NotBestEffort", "Everything"] } });
+  const quota = core("ResourceQuota", { spec: { hard: { pods: "-1", cpu: "lots", "count/jobs.batch": "1.5" }, scopes: ["BestEffort", "NotBestEffort", "Everything"] } });
   assert.deepEqual(lines(validateResourceQuota(quota)), [
     'FieldValueInvalid spec.hard[pods]: Invalid value: "-1": must be greater than or equal to 0',
     "FieldValueInvalid spec.hard[cpu]: Invalid value: \"lots\": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+    'FieldValueInvalid spec.hard[count/jobs.batch]: Invalid value: "1.5": must be an integer',
     'FieldValueInvalid spec.scopes: Invalid value: ["BestEffort","NotBestEffort","Everything"]: unsupported scope',
     'FieldValueInvalid spec.scopes: Invalid value: ["BestEffort","NotBestEffort","Everything"]: conflicting scopes',
   ]);

@@ -107,9 +107,17 @@ export function validateEndpoints(obj: KubeObject): FieldError[] {
   });
 }
 
+/** The resources only whole numbers of make sense (upstream's IsIntegerResourceName). */
+const INTEGER_RESOURCES = ["pods", "services", "replicationcontrollers", "resourcequotas", "secrets", "configmaps", "persistentvolumeclaims", "services.nodeports", "services.loadbalancers"];
+
+/** A resource amount: a quantity (reported when not), never negative, whole for countable resources. */
 function quantityOf(v: unknown, path: string, errs: FieldError[]): number | undefined {
   const n = quantityValue(v);
   if (n === undefined) errs.push(invalid(path, { value: v, detail: QUANTITY_MESSAGE }));
+  else if (n < 0) errs.push(invalid(path, { value: v, detail: "must be greater than or equal to 0" }));
+  const resource = /\[([^\]]+)\]$/.exec(path)?.[1] ?? "";
+  const countable = INTEGER_RESOURCES.includes(resource) || resource.startsWith("count/");
+  if (n !== undefined && countable && !Number.isInteger(n)) errs.push(invalid(path, { value: v, detail: "must be an integer" }));
   return n;
 }
 
@@ -162,8 +170,7 @@ export function validateResourceQuota(obj: KubeObject): FieldError[] {
   for (const [k, v] of Object.entries(asMap(spec.hard) ?? {})) {
     const path = `spec.hard[${k}]`;
     for (const m of qualifiedName(k)) errs.push(invalid(path, { value: k, detail: m }));
-    const n = quantityOf(v, path, errs);
-    if (n !== undefined && n < 0) errs.push(invalid(path, { value: v, detail: "must be greater than or equal to 0" }));
+    quantityOf(v, path, errs);
   }
   const scopes = asArray(spec.scopes).map(String);
   if (scopes.some((s) => !QUOTA_SCOPES.includes(s))) errs.push(invalid("spec.scopes", { value: scopes, detail: "unsupported scope" }));
