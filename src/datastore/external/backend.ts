@@ -50,9 +50,14 @@ export class EtcdBackend implements KineBackend {
   }
 
   async start(): Promise<void> {
-    const status = await retryConnect(() => this.client.status({ once: true }), { what: `etcd ${this.opts.endpoints.join(",")}`, timeoutMs: this.opts.connectTimeoutMs, log: this.log });
-    this.log(`datastore: connected to etcd ${status.version} at revision ${status.header.revision}`);
-    await this.refreshCompactRevision(status.header.revision);
+    const probe = async () => {
+      const { version } = await this.client.status({ once: true });
+      // a member without a leader answers Status but not a (linearizable) read: wait for a cluster that serves
+      return { version, revision: await this.currentRevision() };
+    };
+    const { version, revision } = await retryConnect(probe, { what: `etcd ${this.opts.endpoints.join(",")}`, timeoutMs: this.opts.connectTimeoutMs, log: this.log });
+    this.log(`datastore: connected to etcd ${version} at revision ${revision}`);
+    await this.refreshCompactRevision(revision);
     this.stopCompaction = startCompactionLoop({
       intervalMs: this.opts.compactIntervalMs ?? 5 * 60_000,
       retention: this.opts.compactRetention ?? 1000,
