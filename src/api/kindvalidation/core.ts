@@ -110,12 +110,18 @@ export function validateEndpoints(obj: KubeObject): FieldError[] {
 /** The resources only whole numbers of make sense (upstream's IsIntegerResourceName). */
 const INTEGER_RESOURCES = ["pods", "services", "replicationcontrollers", "resourcequotas", "secrets", "configmaps", "persistentvolumeclaims", "services.nodeports", "services.loadbalancers"];
 
+/** Where an amount sits: its field path and the resource it counts. */
+interface AmountAt {
+  path: string;
+  resource: string;
+}
+
 /** A resource amount: a quantity (reported when not), never negative, whole for countable resources. */
-function quantityOf(v: unknown, path: string, errs: FieldError[]): number | undefined {
+function quantityOf(v: unknown, at: AmountAt, errs: FieldError[]): number | undefined {
+  const { path, resource } = at;
   const n = quantityValue(v);
   if (n === undefined) errs.push(invalid(path, { value: v, detail: QUANTITY_MESSAGE }));
   else if (n < 0) errs.push(invalid(path, { value: v, detail: "must be greater than or equal to 0" }));
-  const resource = /\[([^\]]+)\]$/.exec(path)?.[1] ?? "";
   const countable = INTEGER_RESOURCES.includes(resource) || resource.startsWith("count/");
   if (n !== undefined && countable && !Number.isInteger(n)) errs.push(invalid(path, { value: v, detail: "must be an integer" }));
   return n;
@@ -125,7 +131,7 @@ function quantityOf(v: unknown, path: string, errs: FieldError[]): number | unde
 function validateLimitOrder(item: JsonMap, resource: string, path: string): FieldError[] {
   const errs: FieldError[] = [];
   const get = (k: string) => asMap(item[k])?.[resource];
-  const q = (k: string) => (get(k) === undefined ? undefined : quantityOf(get(k), `${path}.${k}[${resource}]`, errs));
+  const q = (k: string) => (get(k) === undefined ? undefined : quantityOf(get(k), { path: `${path}.${k}[${resource}]`, resource }, errs));
   const [min, max, def, req, ratio] = ["min", "max", "default", "defaultRequest", "maxLimitRequestRatio"].map(q);
   const show = (k: string) => String(get(k));
   const at = `${path}[${resource}]`;
@@ -170,7 +176,7 @@ export function validateResourceQuota(obj: KubeObject): FieldError[] {
   for (const [k, v] of Object.entries(asMap(spec.hard) ?? {})) {
     const path = `spec.hard[${k}]`;
     for (const m of qualifiedName(k)) errs.push(invalid(path, { value: k, detail: m }));
-    quantityOf(v, path, errs);
+    quantityOf(v, { path, resource: k }, errs);
   }
   const scopes = asArray(spec.scopes).map(String);
   if (scopes.some((s) => !QUOTA_SCOPES.includes(s))) errs.push(invalid("spec.scopes", { value: scopes, detail: "unsupported scope" }));
