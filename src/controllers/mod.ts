@@ -28,6 +28,7 @@ import { startCertificateControllers } from "./certificates/certificates.ts";
 import { startDisruptionController } from "./disruption/disruption.ts";
 import { startPersistentVolumeBinder } from "./volume/binder.ts";
 import { startHPAController } from "./hpa/hpa.ts";
+import { startPVCProtectionController, startPVProtectionController } from "./pvcprotection/mod.ts";
 
 export interface ControllerManagerOptions {
   /** default 10.42.0.0/16 */
@@ -81,6 +82,8 @@ const CONTROLLERS: [string, Starter][] = [
   ["disruption", startDisruptionController],
   ["csrapproving", startCertificateControllers],
   ["persistentvolume-binder", startPersistentVolumeBinder],
+  ["pvc-protection", startPVCProtectionController],
+  ["pv-protection", startPVProtectionController],
   ["horizontalpodautoscaling", startHPAController],
 ];
 

@@ -23,6 +23,7 @@ import { pvcResizeAdmission } from "./pvcresize.ts";
 import { resourceQuotaAdmission } from "./resourcequota.ts";
 import { runtimeClassAdmission } from "./runtimeclass.ts";
 import { serviceAccountAdmission } from "./serviceaccount.ts";
+import { storageProtectionAdmission } from "./storageprotection.ts";
 
 /** The plugins this module provides, by upstream's names. */
 export type BuiltinPluginName =
@@ -34,6 +35,7 @@ export type BuiltinPluginName =
   | "PodSecurity"
   | "Priority"
   | "DefaultStorageClass"
+  | "StorageObjectInUseProtection"
   | "PersistentVolumeClaimResize"
   | "RuntimeClass"
   | "CertificateApproval"
@@ -78,6 +80,7 @@ function orderedPlugins(opts: BuiltinAdmissionOptions, informers: SharedInformer
     ["PodSecurity", () => podSecurityAdmission({ client, informers, ...opts.podSecurity })],
     ["Priority", () => priorityAdmission({ client, informers })],
     ["DefaultStorageClass", () => defaultStorageClassAdmission({ client, informers })],
+    ["StorageObjectInUseProtection", () => storageProtectionAdmission()],
     ["PersistentVolumeClaimResize", () => pvcResizeAdmission({ client, informers })],
     ["RuntimeClass", () => runtimeClassAdmission({ client, informers })],
     ["CertificateApproval", () => certificateApprovalAdmission({ client })],
