@@ -42,7 +42,7 @@ export class EtcdBackend implements KineBackend {
   private readonly client: EtcdClient;
   private readonly log: (msg: string) => void;
   private compactRev = 0;
-  private stopCompaction = () => undefined as void;
+  private stopCompaction: () => void = () => undefined;
 
   constructor(private opts: EtcdBackendOptions) {
     this.log = opts.log ?? (() => undefined);
