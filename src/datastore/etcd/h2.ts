@@ -422,7 +422,8 @@ export class H2Connection {
 
   private flush(): void {
     this.flushScheduled = false;
-    if (!this.output.length || this.socket.destroyed) return;
+    if (this.socket.destroyed) this.output = [];
+    if (!this.output.length) return;
     const data = Buffer.concat(this.output);
     this.output = [];
     this.socket.write(data);
