@@ -7,9 +7,11 @@ export class FailableQueue<T> implements AsyncIterable<T> {
   private error?: Error;
   private done = false;
 
+  /** a consumer this far behind is failed (it re-lists), as the log's Channel drops one, so a stuck watcher cannot exhaust memory */
   constructor(
     signal: AbortSignal,
     private onClose: () => void,
+    private maxQueued = 10_000,
   ) {
     // an aborted watcher wants nothing more, not even what is queued
     const abort = () => {
@@ -24,8 +26,12 @@ export class FailableQueue<T> implements AsyncIterable<T> {
     if (this.done) return;
     const w = this.waiting;
     this.waiting = undefined;
-    if (w) w.resolve({ value: item, done: false });
-    else this.items.push(item);
+    if (w) return w.resolve({ value: item, done: false });
+    this.items.push(item);
+    if (this.items.length > this.maxQueued) {
+      this.items = [];
+      this.fail(new Error(`watcher fell more than ${this.maxQueued} batches behind`));
+    }
   }
 
   /** the consumer gets what is queued, then this error */
