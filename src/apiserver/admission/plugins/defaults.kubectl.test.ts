@@ -3,11 +3,14 @@
  * sees them through the in-process API server with the built-in chain: a
  * system-cluster-critical pod in kube-system gets spec.priority 2000000000,
  * an unknown PriorityClass is refused, a PVC without class gets the default
- * StorageClass, an Ingress without class the default IngressClass, and
+ * StorageClass, an Ingress without class the default IngressClass, kubectl
+ * certificate approve works and system:masters client CSRs are refused, and
  * default cannot be deleted.
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { createCSR, generateKey } from "../../../server/pki/mod.ts";
+import { reviewPaths } from "../../auth/handlers.ts";
 import { kubectl } from "../../testenv.ts";
 import { startPluginServer, type PluginTestEnv } from "./testsupport.ts";
 
@@ -79,6 +82,8 @@ describe("upstream's admission defaults through kubectl", () => {
   };
   before(async () => {
     env = await startPluginServer();
+    // CertificateApproval asks through SubjectAccessReviews, served as the API server serves them
+    for (const p of reviewPaths({ authorizer: { authorize: async () => ({ allowed: true }) } })) env.ts.api.registerPath(p.prefix, p.handler);
     await run(["apply", "-f", "-"], CLASSES);
   });
   after(async () => {
@@ -101,6 +106,24 @@ describe("upstream's admission defaults through kubectl", () => {
     await run(["apply", "-f", "-"], WORKLOAD);
     assert.equal(await run(["get", "pvc", "data", "-o", "jsonpath={.spec.storageClassName}"]), "local-path");
     assert.equal(await run(["get", "ingress", "web", "-o", "jsonpath={.spec.ingressClassName}"]), "traefik");
+  });
+
+  it("approves a CSR with kubectl certificate approve and refuses one for system:masters", async () => {
+    const csr = (name: string, o: string): string => `
+apiVersion: certificates.k8s.io/v1
+kind: CertificateSigningRequest
+metadata: {name: ${name}}
+spec:
+  signerName: kubernetes.io/kube-apiserver-client
+  usages: [client auth]
+  request: ${Buffer.from(createCSR(generateKey(), { subject: { cn: name, o: [o] } })).toString("base64")}
+`;
+    await run(["apply", "-f", "-"], csr("dev", "devs"));
+    await run(["certificate", "approve", "dev"]);
+    assert.equal(await run(["get", "csr", "dev", "-o", "jsonpath={.status.conditions[0].type}"]), "Approved");
+    const root = await kubectl(env.ts, ["apply", "-f", "-"], csr("root", "system:masters"));
+    assert.notEqual(root.code, 0);
+    assert.match(root.stderr, /use of kubernetes.io\/kube-apiserver-client signer with system:masters group is not allowed/);
   });
 
   it("refuses deleting the default namespace", async () => {
