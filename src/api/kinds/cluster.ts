@@ -10,7 +10,7 @@ import { eventColumns, eventRow } from "./core.ts";
 import { validateIngress, validateIngressClass, validateNetworkPolicy } from "../kindvalidation/networking.ts";
 import { validateHorizontalPodAutoscaler, validateHorizontalPodAutoscalerV1 } from "../kindvalidation/autoscaling.ts";
 import { validatePodDisruptionBudget } from "../kindvalidation/policy.ts";
-import { validateStorageClass, validateVolumeAttachment } from "../kindvalidation/storage.ts";
+import { csiDriverName, validateCSIDriver, validateStorageClass, validateVolumeAttachment } from "../kindvalidation/storage.ts";
 import { validateEndpointSlice } from "../kindvalidation/discovery.ts";
 import { validatePriorityClass } from "../kindvalidation/scheduling.ts";
 import { validateEventsV1 } from "../kindvalidation/events.ts";
@@ -209,7 +209,7 @@ export function clusterKinds(): KindDef[] {
         asString(o.volumeBindingMode) || "Immediate", o.allowVolumeExpansion === true, age(o)],
     }),
     define({
-      group: "storage.k8s.io", version: "v1", kind: "CSIDriver", resource: "csidrivers", namespaced: false,
+      group: "storage.k8s.io", version: "v1", kind: "CSIDriver", resource: "csidrivers", namespaced: false, nameRule: csiDriverName,
       defaults(obj) {
         const spec = ensureMap(obj, "spec");
         if (spec.attachRequired === undefined) spec.attachRequired = true;
@@ -220,6 +220,7 @@ export function clusterKinds(): KindDef[] {
         if (!Array.isArray(spec.volumeLifecycleModes)) spec.volumeLifecycleModes = ["Persistent"];
         if (spec.seLinuxMount === undefined) spec.seLinuxMount = false;
       },
+      validateSpec: (o, old) => validateCSIDriver(o, old),
       columns: [NAME, col("AttachRequired", { type: "boolean", description: "Indicates this CSI volume driver requires an attach operation" }), col("PodInfoOnMount", { type: "boolean", description: "Indicates this CSI volume driver requires additional pod information during mount operations" }),
         col("StorageCapacity", { type: "boolean", description: "Indicates this CSI volume driver supports storage capacity tracking" }), col("TokenRequests", { type: "string", description: "Indicates this CSI volume driver requires the pods' service account tokens" }),
         col("RequiresRepublish", { type: "boolean", description: "Indicates this CSI volume driver requires periodic NodePublishVolume calls" }), col("Modes", { type: "string", description: "Lists the volume lifecycle modes supported by the driver" }), AGE],

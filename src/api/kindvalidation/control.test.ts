@@ -5,7 +5,7 @@ import type { KubeObject } from "../types.ts";
 import { validateWebhookConfiguration } from "./admission.ts";
 import { validateCertificateSigningRequest } from "./certificates.ts";
 import { validateEndpointSlice } from "./discovery.ts";
-import { validateStorageClass, validateVolumeAttachment } from "./storage.ts";
+import { validateCSIDriver, validateStorageClass, validateVolumeAttachment } from "./storage.ts";
 import { validatePriorityClass } from "./scheduling.ts";
 import { ctx, defaulted, kindOf, lines } from "./testsupport.ts";
 
@@ -109,4 +109,19 @@ test("volume attachments: CSI attacher name, exactly one source, node name, fixe
     "FieldValueRequired spec.nodeName: Required value",
   ]);
   assert.deepEqual(lines(validateVolumeAttachment(va({ ...ok.spec as object, nodeName: "n2" }), ok)).map((l) => l.replace(/: Invalid value: .*: /, ": ")), ["FieldValueInvalid spec: field is immutable"]);
+});
+
+test("csi drivers: name rule, required flags, enums, token requests, fixed attachRequired", () => {
+  const driver = (spec: Record<string, unknown>, name = "ebs.csi.aws.com"): KubeObject => defaulted({ apiVersion: "storage.k8s.io/v1", kind: "CSIDriver", metadata: { name }, spec });
+  const ok = driver({});
+  assert.deepEqual(validateCSIDriver(ok), []);
+  assert.deepEqual(lines(validateCSIDriver(driver({ fsGroupPolicy: "Always", volumeLifecycleModes: ["Temporary"], tokenRequests: [{ audience: "a", expirationSeconds: 60 }, { audience: "a" }] }))), [
+    'FieldValueNotSupported spec.fsGroupPolicy: Unsupported value: "Always": supported values: "File", "None", "ReadWriteOnceWithFSType"',
+    "FieldValueInvalid spec.tokenRequests[0].expirationSeconds: Invalid value: 60: may not specify a duration less than 10 minutes",
+    'FieldValueDuplicate spec.tokenRequests[1].audience: Duplicate value: "a"',
+    'FieldValueNotSupported spec.volumeLifecycleModes[0]: Unsupported value: "Temporary": supported values: "Ephemeral", "Persistent"',
+  ]);
+  assert.deepEqual(lines(validateCSIDriver(driver({ attachRequired: false }), ok)), ["FieldValueInvalid spec.attachedRequired: Invalid value: false: field is immutable"]);
+  const def = kindOf(ok)!;
+  assert.equal(def.validate!(driver({}, "-csi"), undefined, ctx)[0]?.field, "metadata.name");
 });

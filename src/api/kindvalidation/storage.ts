@@ -1,9 +1,9 @@
 /** storage.k8s.io/v1 StorageClass validation as upstream's pkg/apis/storage/validation (1.32). */
 import type { FieldError } from "../kind.ts";
 import type { KubeObject } from "../types.ts";
-import { asMap, asString } from "../access.ts";
-import { dns1123Subdomain, forbidden, invalid, notSupported, qualifiedName, required } from "../validation.ts";
-import { requiredEnum, sameValue, tooMany, unchanged } from "./common.ts";
+import { type JsonMap, asArray, asMap, asMaps, asNumber, asString } from "../access.ts";
+import { dns1123Subdomain, duplicate, forbidden, invalid, notSupported, qualifiedName, required } from "../validation.ts";
+import { optionalEnum, requiredEnum, sameValue, tooMany, unchanged } from "./common.ts";
 
 const MAX_PARAMETERS = 512;
 const MAX_PARAMETERS_SIZE = 256 * 1024;
@@ -41,21 +41,21 @@ export function validateStorageClass(obj: KubeObject, old?: KubeObject): FieldEr
   return errs;
 }
 
-/** Upstream's CSI driver name rule (attachers, drivers): at most 63 characters, a subdomain once lower-cased. */
-function csiDriverName(name: string, path: string): FieldError[] {
-  if (!name) return [required(path)];
-  const errs: FieldError[] = name.length > 63 ? [{ type: "FieldValueTooLong", field: path, message: "Too long: may not be more than 63 bytes" }] : [];
+/** Upstream's ValidateCSIDriverName (drivers' names, attachers): at most 63 characters, a subdomain once lower-cased. */
+export function csiDriverName(name: string): string[] {
+  if (!name) return [];
+  const errs = name.length > 63 ? ["must be no more than 63 characters"] : [];
   if (!/^[a-zA-Z0-9][-a-zA-Z0-9_.]{0,61}[a-zA-Z-0-9]$/.test(name)) {
-    errs.push(invalid(path, { value: name, detail: "a CSI driver name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'csi-hostpath', regex used for validation is '^[a-zA-Z0-9][-a-zA-Z0-9_.]{0,61}[a-zA-Z-0-9]$')" }));
+    errs.push("a CSI driver name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'csi-hostpath', regex used for validation is '^[a-zA-Z0-9][-a-zA-Z0-9_.]{0,61}[a-zA-Z-0-9]$')");
   }
-  for (const m of dns1123Subdomain(name.toLowerCase())) errs.push(invalid(path, { value: name, detail: m }));
-  return errs;
+  return [...errs, ...dns1123Subdomain(name.toLowerCase())];
 }
 
 /** Upstream's ValidateVolumeAttachment (+V1: CSI attacher names) / ValidateVolumeAttachmentUpdate (spec writes). */
 export function validateVolumeAttachment(obj: KubeObject, old?: KubeObject): FieldError[] {
   const spec = asMap(obj.spec) ?? {};
-  const errs = csiDriverName(asString(spec.attacher), "spec.attacher");
+  const attacher = asString(spec.attacher);
+  const errs = attacher ? csiDriverName(attacher).map((m) => invalid("spec.attacher", { value: attacher, detail: m })) : [required("spec.attacher")];
   const source = asMap(spec.source) ?? {};
   const named = source.persistentVolumeName !== undefined && source.persistentVolumeName !== null;
   const inline = asMap(source.inlineVolumeSpec) !== undefined;
@@ -67,5 +67,36 @@ export function validateVolumeAttachment(obj: KubeObject, old?: KubeObject): Fie
   if (!node) errs.push(required("spec.nodeName"));
   else for (const m of dns1123Subdomain(node)) errs.push(invalid("spec.nodeName", { value: node, detail: m }));
   if (old && !sameValue(obj.spec, old.spec)) errs.push(invalid("spec", { value: obj.spec, detail: "field is immutable" }));
+  return errs;
+}
+
+function validateTokenRequests(requests: JsonMap[]): FieldError[] {
+  const errs: FieldError[] = [];
+  const seen = new Set<string>();
+  requests.forEach((r, i) => {
+    const path = `spec.tokenRequests[${i}]`;
+    const audience = asString(r.audience);
+    if (seen.has(audience)) errs.push(duplicate(`${path}.audience`, audience));
+    seen.add(audience);
+    const exp = asNumber(r.expirationSeconds);
+    if (exp !== undefined && exp < 600) errs.push(invalid(`${path}.expirationSeconds`, { value: exp, detail: "may not specify a duration less than 10 minutes" }));
+    if (exp !== undefined && exp > 2 ** 32) errs.push(invalid(`${path}.expirationSeconds`, { value: exp, detail: "may not specify a duration larger than 2^32 seconds" }));
+  });
+  return errs;
+}
+
+/** Upstream's ValidateCSIDriver / ValidateCSIDriverUpdate (its "attachedRequired" path spelling included). */
+export function validateCSIDriver(obj: KubeObject, old?: KubeObject): FieldError[] {
+  const spec = asMap(obj.spec) ?? {};
+  const errs: FieldError[] = [];
+  const flags: [string, string][] = [["attachRequired", "attachedRequired"], ["podInfoOnMount", "podInfoOnMount"], ["storageCapacity", "storageCapacity"]];
+  for (const [k, path] of flags) if (typeof spec[k] !== "boolean") errs.push(required(`spec.${path}`));
+  errs.push(...optionalEnum(spec.fsGroupPolicy, "spec.fsGroupPolicy", ["File", "None", "ReadWriteOnceWithFSType"]));
+  errs.push(...validateTokenRequests(asMaps(spec.tokenRequests)));
+  asArray(spec.volumeLifecycleModes).forEach((m, i) => errs.push(...optionalEnum(m, `spec.volumeLifecycleModes[${i}]`, ["Ephemeral", "Persistent"])));
+  if (!old) return errs;
+  const oldSpec = asMap(old.spec) ?? {};
+  errs.push(...unchanged("spec.attachedRequired", { value: spec.attachRequired, old: oldSpec.attachRequired }));
+  errs.push(...unchanged("spec.volumeLifecycleModes", { value: spec.volumeLifecycleModes, old: oldSpec.volumeLifecycleModes }));
   return errs;
 }
