@@ -1,7 +1,7 @@
 // Checks the built-in chain's order around the webhooks hook: a mutating
 // webhook sees the pod after LimitRanger and ServiceAccount changed it, and
 // a request the webhooks refuse is never charged to a ResourceQuota (which
-// runs last); disabled plugins stay out.
+// runs last); disabled plugins stay out, upstream's default ones included.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { KubeObject } from "../../../api/types.ts";
@@ -57,5 +57,25 @@ describe("built-in admission chain", () => {
     await env.admin.create(REFS.serviceaccounts, "locked", { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default" } });
     const pod = await env.admin.create(REFS.pods, "locked", testPod("priv", { containers: [{ name: "c", image: "busybox", securityContext: { privileged: true } }] }));
     assert.equal(pod.metadata.name, "priv", "PodSecurity is disabled here");
+  });
+});
+
+describe("built-in chain with upstream's default plugins disabled by name", () => {
+  let env: PluginTestEnv;
+  before(async () => {
+    env = await startPluginServer({ disable: ["PodSecurity", "Priority", "TaintNodesByCondition", "StorageObjectInUseProtection"] });
+  });
+  after(async () => {
+    await env.close();
+  });
+
+  it("leaves their effects out", async () => {
+    const pod = await env.admin.create(REFS.pods, "default", testPod("unresolved", { priorityClassName: "no-such-class" }));
+    assert.equal((pod.spec as PodSpec).priority, undefined, "Priority is disabled: nothing resolves the class");
+    const node = await env.admin.create(REFS.nodes, undefined, { apiVersion: "v1", kind: "Node", metadata: { name: "n1" } });
+    assert.equal((node.spec as { taints?: unknown[] } | undefined)?.taints, undefined);
+    const spec = { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } };
+    const pvc = await env.admin.create<KubeObject>(REFS.persistentvolumeclaims, "default", { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "c" }, spec });
+    assert.equal(pvc.metadata.finalizers, undefined);
   });
 });

@@ -1,4 +1,4 @@
-/** kube-apiserver's built-in admission plugins (LimitRanger, ServiceAccount, NodeRestriction, PodSecurity, ResourceQuota), their chaining with other hooks, the resource quota controller and the Node authorizer's informer-backed graph. */
+/** kube-apiserver's built-in admission plugins (upstream 1.32's default set plus NodeRestriction, see builtin.ts), their chaining with other hooks, the resource quota controller and the Node authorizer's informer-backed graph. */
 export { chainAdmission } from "./chain.ts";
 export { createBuiltinAdmission, type BuiltinAdmission, type BuiltinAdmissionOptions, type BuiltinPluginName } from "./builtin.ts";
 export { serviceAccountAdmission, mountServiceAccountToken, tokenVolumeSource, SERVICE_ACCOUNT_MOUNT_PATH, type ServiceAccountAdmissionOptions } from "./serviceaccount.ts";
@@ -11,3 +11,12 @@ export { nodeRestrictionAdmission, kubeletMaySetLabel, type NodeRestrictionOptio
 export { nodeGraph, type InformerNodeGraph, type NodeGraphOptions } from "./nodegraph.ts";
 export { canonical as canonicalQuantity, formatQuantity, parseQuantity as parseExactQuantity } from "./quantity.ts";
 export type { WarningSink } from "./common.ts";
+export { priorityAdmission, globalDefault, type PriorityAdmissionOptions, type PriorityClass } from "./priority.ts";
+export { defaultStorageClassAdmission, claimClass, type DefaultStorageClassOptions } from "./defaultstorageclass.ts";
+export { defaultIngressClassAdmission, type DefaultIngressClassOptions } from "./defaultingressclass.ts";
+export { runtimeClassAdmission, type RuntimeClassAdmissionOptions, type RuntimeClass } from "./runtimeclass.ts";
+export { pvcResizeAdmission, type PVCResizeOptions } from "./pvcresize.ts";
+export { storageProtectionAdmission } from "./storageprotection.ts";
+export { namespaceLifecycleAdmission, IMMORTAL_NAMESPACES } from "./namespacelifecycle.ts";
+export { taintNodesByConditionAdmission, NOT_READY_TAINT } from "./nodetaint.ts";
+export { certificateApprovalAdmission, certificateSigningAdmission, certificateSubjectRestrictionAdmission, type CertificateAdmissionOptions } from "./certificates.ts";
