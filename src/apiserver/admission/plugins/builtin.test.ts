@@ -72,7 +72,7 @@ describe("built-in chain with upstream's default plugins disabled by name", () =
   it("leaves their effects out", async () => {
     const pod = await env.admin.create(REFS.pods, "default", testPod("unresolved", { priorityClassName: "no-such-class" }));
     assert.equal((pod.spec as PodSpec).priority, undefined, "Priority is disabled: nothing resolves the class");
-    const node = await env.admin.create(REFS.nodes, undefined, { apiVersion: "v1", kind: "Node", metadata: { name: "n1" } });
+    const node = await env.admin.create<KubeObject>(REFS.nodes, undefined, { apiVersion: "v1", kind: "Node", metadata: { name: "n1" } });
     assert.equal((node.spec as { taints?: unknown[] } | undefined)?.taints, undefined);
     const spec = { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } };
     const pvc = await env.admin.create<KubeObject>(REFS.persistentvolumeclaims, "default", { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "c" }, spec });
