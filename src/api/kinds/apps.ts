@@ -6,7 +6,7 @@ import { defaultPodTemplate } from "../pods.ts";
 import { AGE, NAME, age, col, formatLabels } from "../printing.ts";
 import { dns1123Label } from "../validation.ts";
 import { count, workloadWideCells } from "../workloads.ts";
-import { validateControllerRevision, validateDaemonSet, validateDeployment, validateReplicaSet, validateStatefulSet } from "../kindvalidation/apps.ts";
+import { validateControllerRevision, validateDaemonSet, validateDeployment, validateReplicaSet, validateStatefulSet } from "../kindvalidation/mod.ts";
 import { define } from "./define.ts";
 
 const apps = { group: "apps", version: "v1" };

@@ -6,7 +6,7 @@ import { asMap, asMaps, asNumber, asString, ensureMap, setDefaults } from "../ac
 import { defaultPodTemplate } from "../pods.ts";
 import { AGE, NAME, age, col, humanDuration, since } from "../printing.ts";
 import { workloadWideCells } from "../workloads.ts";
-import { validateCronJob, validateJob } from "../kindvalidation/batch.ts";
+import { validateCronJob, validateJob } from "../kindvalidation/mod.ts";
 import { define } from "./define.ts";
 
 const batch = { group: "batch", version: "v1" };

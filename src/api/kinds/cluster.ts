@@ -7,13 +7,7 @@ import { immutable, invalid, required } from "../validation.ts";
 import { loadBalancerAddresses } from "../services.ts";
 import { eventFromCore, eventToCore, hpaV1ToV2, hpaV2ToV1 } from "../conversion.ts";
 import { eventColumns, eventRow } from "./core.ts";
-import { validateIngress, validateIngressClass, validateNetworkPolicy } from "../kindvalidation/networking.ts";
-import { validateHorizontalPodAutoscaler, validateHorizontalPodAutoscalerV1 } from "../kindvalidation/autoscaling.ts";
-import { validatePodDisruptionBudget } from "../kindvalidation/policy.ts";
-import { csiDriverName, validateCSIDriver, validateStorageClass, validateVolumeAttachment } from "../kindvalidation/storage.ts";
-import { validateEndpointSlice } from "../kindvalidation/discovery.ts";
-import { validatePriorityClass } from "../kindvalidation/scheduling.ts";
-import { validateEventsV1 } from "../kindvalidation/events.ts";
+import { csiDriverName, validateCSIDriver, validateEndpointSlice, validateEventsV1, validateHorizontalPodAutoscaler, validateHorizontalPodAutoscalerV1, validateIngress, validateIngressClass, validateNetworkPolicy, validatePodDisruptionBudget, validatePriorityClass, validateStorageClass, validateVolumeAttachment } from "../kindvalidation/mod.ts";
 import { define } from "./define.ts";
 
 function statusSplit(obj: KubeObject, old: KubeObject, ctx: { subresource: string }): void {

@@ -4,9 +4,7 @@ import type { KubeObject } from "../types.ts";
 import { asMap, asMaps, asNumber, asString, ensureMap, setDefaults } from "../access.ts";
 import { AGE, NAME, age, col, formatLabelSelector, humanDuration, rfc3339 } from "../printing.ts";
 import { forbidden, immutable, invalid, notSupported, pathSegmentName, required } from "../validation.ts";
-import { validateWebhookConfiguration } from "../kindvalidation/admission.ts";
-import { validateBinding, validateRole } from "../kindvalidation/rbac.ts";
-import { validateCertificateSigningRequest } from "../kindvalidation/certificates.ts";
+import { validateBinding, validateCertificateSigningRequest, validateRole, validateWebhookConfiguration } from "../kindvalidation/mod.ts";
 import { CREATE_ONLY, define } from "./define.ts";
 
 const rbac = { group: "rbac.authorization.k8s.io", version: "v1" };

@@ -6,11 +6,7 @@ import { defaultPod, defaultPodTemplate, podColumns, podRow, podSelectableFields
 import { AGE, NAME, age, col, containersAndImages, formatLabels, rfc3339, since } from "../printing.ts";
 import { serviceHooks } from "../services.ts";
 import { dns1035Label, dns1123Label } from "../validation.ts";
-import { validateConfigMap, validateSecret } from "../kindvalidation/configdata.ts";
-import { validateEvent } from "../kindvalidation/events.ts";
-import { validateEndpoints, validateLimitRange, validateNamespace, validateNode, validateResourceQuota } from "../kindvalidation/core.ts";
-import { validatePersistentVolume, validatePersistentVolumeClaim } from "../kindvalidation/volumes.ts";
-import { validateReplicationController } from "../kindvalidation/replication.ts";
+import { validateConfigMap, validateEndpoints, validateEvent, validateLimitRange, validateNamespace, validateNode, validatePersistentVolume, validatePersistentVolumeClaim, validateReplicationController, validateResourceQuota, validateSecret } from "../kindvalidation/mod.ts";
 import { define } from "./define.ts";
 
 const core = { group: "", version: "v1" };
