@@ -3,11 +3,11 @@ import type { FieldError, KindDef } from "../kind.ts";
 import type { KubeObject } from "../types.ts";
 import { asMap, asMaps, asNumber, asString, ensureMap, setDefaults } from "../access.ts";
 import { AGE, NAME, age, col, formatLabelSelector } from "../printing.ts";
-import { immutable, invalid, required } from "../validation.ts";
+import { invalid, required } from "../validation.ts";
 import { loadBalancerAddresses } from "../services.ts";
 import { eventFromCore, eventToCore, hpaV1ToV2, hpaV2ToV1 } from "../conversion.ts";
 import { eventColumns, eventRow } from "./core.ts";
-import { csiDriverName, validateCSIDriver, validateEndpointSlice, validateEventsV1, validateHorizontalPodAutoscaler, validateHorizontalPodAutoscalerV1, validateIngress, validateIngressClass, validateNetworkPolicy, validatePodDisruptionBudget, validatePriorityClass, validateStorageClass, validateVolumeAttachment } from "../kindvalidation/mod.ts";
+import { csiDriverName, validateCSIDriver, validateEndpointSlice, validateEventsV1, validateHorizontalPodAutoscaler, validateHorizontalPodAutoscalerV1, validateIngress, validateIngressClass, validateNetworkPolicy, validatePodDisruptionBudget, validatePriorityClass, validateRuntimeClass, validateStorageClass, validateVolumeAttachment } from "../kindvalidation/mod.ts";
 import { define } from "./define.ts";
 
 function statusSplit(obj: KubeObject, old: KubeObject, ctx: { subresource: string }): void {
@@ -257,14 +257,7 @@ export function clusterKinds(): KindDef[] {
     }),
     define({
       group: "node.k8s.io", version: "v1", kind: "RuntimeClass", resource: "runtimeclasses", namespaced: false,
-      validateSpec(o, old) {
-        const errs: FieldError[] = [];
-        const h = asString(o.handler);
-        if (!h) errs.push(required("handler"));
-        else if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(h)) errs.push(invalid("handler", { value: h, detail: "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')" }));
-        if (old) errs.push(...immutable("handler", { value: o.handler, old: old.handler }));
-        return errs;
-      },
+      validateSpec: (o, old) => validateRuntimeClass(o, old),
       columns: [NAME, col("Handler", { type: "string", description: "Handler specifies the underlying runtime and configuration that the CRI implementation will use to handle pods of this class." }), AGE],
       row: (o) => [o.metadata.name ?? "", asString(o.handler), age(o)],
     }),

@@ -7,6 +7,7 @@ import { validateCertificateSigningRequest } from "./certificates.ts";
 import { validateEndpointSlice } from "./discovery.ts";
 import { validateCSIDriver, validateStorageClass, validateVolumeAttachment } from "./storage.ts";
 import { validatePriorityClass } from "./scheduling.ts";
+import { validateRuntimeClass } from "./runtime.ts";
 import { ctx, defaulted, kindOf, lines } from "./testsupport.ts";
 
 test("storage class: provisioner, enums, fixed parameters", () => {
@@ -124,4 +125,15 @@ test("csi drivers: name rule, required flags, enums, token requests, fixed attac
   assert.deepEqual(lines(validateCSIDriver(driver({ attachRequired: false }), ok)), ["FieldValueInvalid spec.attachedRequired: Invalid value: false: field is immutable"]);
   const def = kindOf(ok)!;
   assert.equal(def.validate!(driver({}, "-csi"), undefined, ctx)[0]?.field, "metadata.name");
+});
+
+test("runtime classes: handler a DNS label and fixed, overhead amounts, scheduling labels and tolerations", () => {
+  const rc = (body: Record<string, unknown>): KubeObject => ({ apiVersion: "node.k8s.io/v1", kind: "RuntimeClass", metadata: { name: "gvisor" }, handler: "runsc", ...body });
+  assert.deepEqual(validateRuntimeClass(rc({ overhead: { podFixed: { memory: "64Mi" } }, scheduling: { nodeSelector: { sandbox: "true" } } })), []);
+  assert.deepEqual(lines(validateRuntimeClass(rc({ handler: "", overhead: { podFixed: { cpu: "-1" } }, scheduling: { nodeSelector: { "bad key!": "x" } } }))).map((l) => l.split(": ").slice(0, 3).join(": ")), [
+    'FieldValueInvalid handler: Invalid value: ""',
+    'FieldValueInvalid overhead.podFixed[cpu]: Invalid value: "-1"',
+    'FieldValueInvalid scheduling.nodeSelector: Invalid value: "bad key!"',
+  ]);
+  assert.deepEqual(lines(validateRuntimeClass(rc({ handler: "kata" }), rc({}))), ['FieldValueInvalid handler: Invalid value: "kata": field is immutable']);
 });

@@ -19,3 +19,4 @@ export { validateCertificateSigningRequest } from "./certificates.ts";
 export { validateEndpointSlice } from "./discovery.ts";
 export { validatePriorityClass } from "./scheduling.ts";
 export { validateWebhookConfiguration } from "./admission.ts";
+export { validateRuntimeClass } from "./runtime.ts";
