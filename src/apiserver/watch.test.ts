@@ -4,6 +4,8 @@ import assert from "node:assert/strict";
 import { request as httpsRequest } from "node:https";
 import type { IncomingMessage } from "node:http";
 import { configMap, startTestServer, type TestServer } from "./testenv.ts";
+import type { KineBackend } from "../datastore/mod.ts";
+import { encodeStored } from "./storage/codec.ts";
 
 const CM = "/api/v1/namespaces/default/configmaps";
 
@@ -86,6 +88,20 @@ describe("watch", () => {
     const replay = await openWatch(ts, `${CM}?watch=true&resourceVersion=${list.metadata.resourceVersion}`);
     assert.deepEqual([(await replay.next())?.type, (await replay.next())?.type, (await replay.next())?.type], ["ADDED", "MODIFIED", "DELETED"]);
     replay.close();
+  });
+
+  it("streams every object of a revision several keys share (an etcd txn through kine or an external etcd)", async () => {
+    const list = (await ts.request("GET", CM)).json();
+    const w = await openWatch(ts, `${CM}?watch=1&resourceVersion=${list.metadata.resourceVersion}`);
+    const put = (name: string) => ({ put: { key: `/registry/configmaps/default/${name}`, value: encodeStored(configMap(name, {})) } });
+    // the API server itself writes one key per revision; the etcd API (etcdctl txn) can write several at one
+    const res = await (ts.backend as KineBackend).txn({ compare: [], success: [put("x1"), put("x2")], failure: [] });
+    const events = [await w.next(), await w.next()];
+    assert.deepEqual(events.map((e) => [e?.type, e?.object.metadata.name, e?.object.metadata.resourceVersion]), [
+      ["ADDED", "x1", String(res.revision)],
+      ["ADDED", "x2", String(res.revision)],
+    ]);
+    w.close();
   });
 
   it("sends synthetic ADDED for rv unset and filters per watcher, turning leavers into DELETED", async () => {

@@ -65,6 +65,8 @@ export async function watchHandler(call: Call, transform?: WatchTransform): Prom
   let wake: (() => void) | undefined;
   let done = false;
   let lastRv = rv ?? 0;
+  /** keys already sent at lastRv; undefined when lastRv is complete (a snapshot, a start point or a bookmark) */
+  let keysAtLast: Set<string> | undefined;
   const cleanups: (() => void)[] = [];
   const finish = (): void => {
     done = true;
@@ -81,8 +83,15 @@ export async function watchHandler(call: Call, transform?: WatchTransform): Prom
     wake?.();
   };
   const pushChange = (ev: { type: "put" | "delete"; key: string; obj: KubeObject; prev?: KubeObject; rv: number }): void => {
-    if (ev.rv <= lastRv || !ev.key.startsWith(prefix)) return;
-    lastRv = ev.rv;
+    if (!ev.key.startsWith(prefix) || ev.rv < lastRv) return;
+    // one revision may carry several keys (an etcd txn or range delete): skip only what was already sent
+    if (ev.rv === lastRv) {
+      if (!keysAtLast || keysAtLast.has(ev.key)) return;
+      keysAtLast.add(ev.key);
+    } else {
+      lastRv = ev.rv;
+      keysAtLast = new Set([ev.key]);
+    }
     const c = classify(pred, { ...ev, obj: served(kind, ev.obj), prev: ev.prev && served(kind, ev.prev) });
     if (c) push(c.type, c.obj);
   };
@@ -127,6 +136,7 @@ export async function watchHandler(call: Call, transform?: WatchTransform): Prom
   if (bookmarks) {
     const t = setInterval(() => {
       const rev = Math.max(lastRv, cache.revision);
+      if (rev > lastRv) keysAtLast = undefined;
       lastRv = rev;
       bookmark(rev);
     }, call.ctx.bookmarkIntervalMs);

@@ -9,12 +9,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Backend, WatchEvent } from "../../datastore/backend.ts";
-import { createBackend } from "../../datastore/mod.ts";
+import { createBackend, type KineBackend } from "../../datastore/mod.ts";
 import { CacheSet } from "./caches.ts";
 import { encodeStored } from "./codec.ts";
 
 let dir = "";
-let backend: Backend;
+let backend: KineBackend;
 /** breaks the running datastore watches, as a compaction or a stalled reader would */
 let breakWatches: (() => void)[] = [];
 
@@ -88,6 +88,25 @@ test("a cache follows the feed's progress and reloads after the datastore watch 
     const c = await backend.create(`${cache.prefix}default/c`, cm("c"));
     assert.equal(await cache.waitForRevision(c, 2000), true);
     assert.ok(cache.getObject(`${cache.prefix}default/c`));
+  } finally {
+    caches.close();
+  }
+});
+
+test("every key of a revision that several keys share (an etcd txn) reaches the cache and its watchers", async () => {
+  const caches = new CacheSet(backend);
+  try {
+    const cache = caches.forKind({ group: "", resource: "configmaps", schemaRef: "io.k8s.api.core.v1.ConfigMap" });
+    await cache.ready();
+    const seen: { key: string; rv: number }[] = [];
+    cache.subscribe(cache.revision, { event: (ev) => seen.push({ key: ev.key, rv: ev.rv }), end: () => undefined });
+    const put = (name: string) => ({ put: { key: `${cache.prefix}default/${name}`, value: cm(name) } });
+    const res = await backend.txn({ compare: [], success: [put("t1"), put("t2"), put("t3")], failure: [] });
+    assert.equal(await cache.waitForRevision(res.revision, 2000), true);
+    for (const name of ["t1", "t2", "t3"]) assert.ok(cache.getObject(`${cache.prefix}default/${name}`), `${name} is in the cache`);
+    const shared = seen.filter((e) => /\/t[123]$/.test(e.key));
+    assert.deepEqual(shared.map((e) => e.key.split("/").pop()), ["t1", "t2", "t3"]);
+    assert.deepEqual(new Set(shared.map((e) => e.rv)), new Set([res.revision]), "one revision for the whole txn");
   } finally {
     caches.close();
   }

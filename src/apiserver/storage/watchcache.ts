@@ -47,6 +47,8 @@ export class WatchCache implements FeedSink {
   /** every event with rv > #ringStart is in the ring */
   #ringStart = 0;
   #rev = 0;
+  /** keys applied at #rev; undefined when #rev is complete (a load or feed progress) */
+  #keysAtRev: Set<string> | undefined;
   #listeners = new Set<CacheListener>();
   #ready: Promise<void> | undefined;
   /** true once loaded and fed, until a reset */
@@ -109,13 +111,17 @@ export class WatchCache implements FeedSink {
     this.#objects.clear();
     for (const kv of res.kvs) this.#objects.set(kv.key, decodeStored(kv));
     this.#rev = res.revision;
+    this.#keysAtRev = undefined;
     this.#ringStart = res.revision;
     this.#ring = [];
     const pending = this.#pending;
     this.#pending = undefined;
     for (const ev of pending) this.#apply(ev);
     // every change the feed handed over is in #pending, so its progress holds for this prefix too
-    this.#rev = Math.max(this.#rev, this.#feed.revision);
+    if (this.#feed.revision > this.#rev) {
+      this.#rev = this.#feed.revision;
+      this.#keysAtRev = undefined;
+    }
     this.#loaded = true;
     this.#wakeRevWaiters();
   }
@@ -141,7 +147,10 @@ export class WatchCache implements FeedSink {
       return;
     }
     for (const ev of events) this.#apply(ev);
-    if (progress > this.#rev) this.#rev = progress;
+    if (progress > this.#rev) {
+      this.#rev = progress;
+      this.#keysAtRev = undefined;
+    }
     this.#wakeRevWaiters();
   }
 
@@ -161,7 +170,7 @@ export class WatchCache implements FeedSink {
 
   #apply(ev: WatchEvent): void {
     const rev = ev.kv.modRevision;
-    if (rev <= this.#rev) return;
+    if (!this.#advance(rev, ev.kv.key)) return;
     const prev = this.#objects.get(ev.kv.key);
     let cev: CacheEvent;
     if (ev.type === "put") {
@@ -171,20 +180,29 @@ export class WatchCache implements FeedSink {
     } else {
       const last = prev ?? (ev.prevKv ? decodeStored(ev.prevKv) : undefined);
       this.#objects.delete(ev.kv.key);
-      if (!last) {
-        this.#rev = rev;
-        return;
-      }
+      if (!last) return;
       const obj = { ...last, metadata: { ...last.metadata, resourceVersion: String(rev) } };
       cev = { type: "delete", key: ev.kv.key, rv: rev, obj, prev: last };
     }
-    this.#rev = rev;
     this.#ring.push(cev);
     if (this.#ring.length > this.#capacity) {
       const dropped = this.#ring.shift();
       if (dropped) this.#ringStart = dropped.rv;
     }
     for (const l of this.#listeners) l.event(cev);
+  }
+
+  /** whether an event at rev for key is new; one revision may carry several keys (an etcd txn or range delete) */
+  #advance(rev: number, key: string): boolean {
+    if (rev < this.#rev) return false;
+    if (rev === this.#rev) {
+      if (!this.#keysAtRev || this.#keysAtRev.has(key)) return false;
+      this.#keysAtRev.add(key);
+      return true;
+    }
+    this.#rev = rev;
+    this.#keysAtRev = new Set([key]);
+    return true;
   }
 
   #wakeRevWaiters(): void {
