@@ -156,6 +156,8 @@ export function controlKinds(): KindDef[] {
       prepareForUpdate(obj, old, ctx) {
         if (ctx.subresource === "") obj.status = old.status;
         else obj.spec = old.spec;
+        // /approval changes only the conditions (upstream's csrApprovalStrategy): issuing stays with /status and its "sign" check
+        if (ctx.subresource === "approval") obj.status = { ...(asMap(obj.status) ?? {}), certificate: asMap(old.status)?.certificate };
       },
       columns: [NAME, AGE, col("SignerName", { type: "string", description: "Only one signer name is supported" }), col("Requestor", { type: "string", description: "Name of the user that requested this certificate" }),
         col("RequestedDuration", { type: "string", description: "Duration the requestor wants the certificate to be valid for" }), col("Condition", { type: "string", description: "Most recent condition on the certificate (Approved, Denied, Failed, Pending, Issued)" })],

@@ -58,8 +58,13 @@ describe("certificate admission plugins", () => {
     const r = await refusal(stranger.update(CSRS, undefined, approved(obj), { subresource: "approval" }));
     assert.equal(r.code, 403);
     assert.equal(r.message, 'certificatesigningrequests.certificates.k8s.io "to-approve" is forbidden: user not permitted to approve requests with signerName "example.com/my-signer"');
-    const done = await approver.update(CSRS, undefined, approved(obj), { subresource: "approval" });
+    // a certificate smuggled in through /approval is dropped: issuing is /status's, under "sign"
+    const smuggled = approved(obj);
+    (smuggled.status as { certificate?: string }).certificate = Buffer.from("forged").toString("base64");
+    const done = await approver.update(CSRS, undefined, smuggled, { subresource: "approval" });
     assert.equal((done.status as { conditions: { type: string }[] }).conditions[0].type, "Approved");
+    assert.equal((done.status as { certificate?: string }).certificate, undefined);
+    assert.equal(((await env.admin.get(CSRS, undefined, "to-approve")).status as { certificate?: string }).certificate, undefined);
   });
 
   it("issuing a certificate needs sign on the signer; conditions alone do not", async () => {
