@@ -138,7 +138,7 @@ async function startApi(opts: ControlPlaneOptions, backend: KineBackend, etcd: E
   const kinds = withServiceAllocation(withEscalationChecks(builtinKinds(), authorizer), serviceAllocation);
   // webhook admission reads its configurations through the API server itself (started below)
   const webhooks = createWebhookAdmission({ client: self });
-  // LimitRanger, ServiceAccount, NodeRestriction, PodSecurity, the webhooks, then ResourceQuota, as kube-apiserver orders them
+  // upstream 1.32's default plugins plus NodeRestriction in kube-apiserver's order, the webhooks, then ResourceQuota (see builtin.ts)
   const admission = createBuiltinAdmission({
     client: self,
     webhooks,
