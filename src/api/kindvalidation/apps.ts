@@ -6,7 +6,7 @@ import { validatePodTemplate } from "../pods.ts";
 import { dns1123Label, forbidden, invalid, nonNegative, notSupported, required, selectorMatches, validateLabelSelector } from "../validation.ts";
 import { validateClaimSpec } from "./claims.ts";
 import {
-  emptySelector, intOrPercentValue, nonNegativeFields, notMoreThan100Percent, positiveIntOrPercent, requiredEnum, sameValue, specOf, unchanged, without,
+  emptySelector, intOrPercentValue, nonNegativeFields, notMoreThan100Percent, positiveIntOrPercent, sameValue, specOf, unchanged, without,
 } from "./common.ts";
 
 interface TemplateRules {
