@@ -92,7 +92,11 @@ test("pod usage from the runtime and the disk: working set, emptyDir bytes, log 
   await env.client.delete(R.pods, "default", "usage", { gracePeriodSeconds: 0 });
 });
 
-test("memory.available below the whole machine's memory: MemoryPressure, the BestEffort pod evicted, the critical one kept, new BestEffort pods refused", async () => {
+test("memory.available below the whole machine's memory: MemoryPressure, the BestEffort pod evicted, the critical one kept, new BestEffort pods refused", async (t) => {
+  // a failure here must not leave the next test under memory pressure
+  t.after(() => {
+    config.thresholds.length = 0;
+  });
   await env.client.create(R.pods, "default", pod("besteffort"));
   await env.client.create(R.pods, "default", pod("critical", { priorityClassName: "system-node-critical" }));
   await waitForPod(env, "besteffort", "running", running);
@@ -112,7 +116,7 @@ test("memory.available below the whole machine's memory: MemoryPressure, the Bes
   assert.match(evicted.status?.message ?? "", new RegExp(`^The node was low on resource: memory\\. Threshold quantity: ${totalKi}Ki, available: \\d+(Ki|Mi)?\\. Container c was using \\d+(Ki|Mi)?, request is 0, has larger consumption of memory\\. $`));
   const disruption = evicted.status?.conditions?.find((c) => c.type === "DisruptionTarget");
   assert.deepEqual([disruption?.status, disruption?.reason, disruption?.message], ["True", "TerminationByKubelet", evicted.status?.message]);
-  await waitForPod(env, "besteffort", "container stopped", (x) => x.status?.containerStatuses?.[0]?.state.terminated !== undefined, 20_000);
+  await waitForPod(env, "besteffort", "container stopped", (x) => x.status?.containerStatuses?.[0]?.state.terminated !== undefined, 60_000);
   assert.ok((await eventsFor(env, "besteffort")).some((e) => e.reason === "Evicted" && e.type === "Warning"));
 
   await env.client.create(R.pods, "default", pod("late"));
@@ -132,7 +136,14 @@ test("memory.available below the whole machine's memory: MemoryPressure, the Bes
   });
 });
 
-test("nodefs.available<99.9%: DiskPressure True with upstream's reason, every new pod refused", async () => {
+test("nodefs.available<99.9%: DiskPressure True with upstream's reason, every new pod refused", async (t) => {
+  t.after(() => {
+    config.thresholds.length = 0;
+  });
+  await waitFor("no MemoryPressure left from before", async () => {
+    const n = await env.client.get<Node>(R.nodes, undefined, env.nodeName);
+    return n.status?.conditions?.some((c) => c.type === "MemoryPressure" && c.status === "False");
+  });
   config.thresholds.push(...parseEvictionConfig({ "eviction-hard": "nodefs.available<99.9%" }).thresholds);
   const cond = await waitFor("DiskPressure True", async () => {
     const n = await env.client.get<Node>(R.nodes, undefined, env.nodeName);
