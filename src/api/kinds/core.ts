@@ -147,7 +147,8 @@ export function coreKinds(): KindDef[] {
         const labels = (obj.metadata.labels ??= {});
         if (obj.metadata.name) labels["kubernetes.io/metadata.name"] = obj.metadata.name;
       },
-      validateSpec: (obj, _old, ctx) => (ctx.subresource === "" ? validateNamespace(obj) : []),
+      // finalizers come through the main resource on create and through /finalize afterwards
+      validateSpec: (obj, _old, ctx) => (ctx.subresource === "status" ? [] : validateNamespace(obj)),
       prepareForCreate(obj) {
         // a new namespace is Active and carries the kubernetes finalizer, whatever the client sent
         obj.status = { phase: "Active" };
