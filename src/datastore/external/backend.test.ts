@@ -3,7 +3,7 @@
  * createBackend with an http:// endpoint, and what only etcd's semantics
  * show: one revision per txn, and the compacted watch error.
  */
-import { after, before, beforeEach, test } from "node:test";
+import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { backendSuite } from "../log/backend-suite.ts";
 import { CompactedError, createBackend, type KineBackend } from "../mod.ts";
@@ -24,14 +24,10 @@ after(() => etcd?.stop());
  * compaction is applied, so a watch from R may or may not see that delete.
  */
 const KINE_ONLY: Record<string, string> = {
-  "etcd: etcd put, delete range, txn": "kine's txn revision is its last row's id, skipping one per extra write; etcd's revisions have no gaps (checked below)",
-  "etcd: compaction keeps the newest values, refuses old reads and watches":
+  "etcd put, delete range, txn": "kine's txn revision is its last row's id, skipping one per extra write; etcd's revisions have no gaps (checked below)",
+  "compaction keeps the newest values, refuses old reads and watches":
     "etcd drops a tombstone at the compact revision, kine keeps it (compaction checked below)",
 };
-beforeEach((t) => {
-  const reason = KINE_ONLY[t.name];
-  if (reason && "skip" in t) t.skip(reason);
-});
 
 /** a backend on the shared etcd with every key removed, as a fresh database would be */
 async function fresh(): Promise<KineBackend> {
@@ -41,6 +37,7 @@ async function fresh(): Promise<KineBackend> {
 }
 
 backendSuite("etcd", {
+  skip: KINE_ONLY,
   open: fresh,
   openPeer: () => createBackend({ dataDir: "/nonexistent", endpoint: etcd.endpoint }),
 });
