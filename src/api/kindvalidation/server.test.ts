@@ -115,3 +115,13 @@ test("updates to fixed fields are refused: a statefulset's serviceName, a job's 
   assert.match(j.causes[0], /^FieldValueInvalid spec\.template: Invalid value: .*: field is immutable$/);
   assert.equal(((await read(job))?.spec as typeof spec).template.spec.containers[0].image, "busybox");
 });
+
+test("a merge patch is validated as the object it makes: Recreate with the old rollingUpdate left in is refused", async () => {
+  const path = "/apis/apps/v1/namespaces/default/deployments/shop";
+  const r = await ts.request("PATCH", path, { body: { spec: { strategy: { type: "Recreate" } } }, headers: { "content-type": "application/merge-patch+json" } });
+  assert.equal(r.status, 422);
+  assert.deepEqual((r.json().details.causes as Cause[]).map((c) => `${c.reason} ${c.field}`), ["FieldValueForbidden spec.strategy.rollingUpdate"]);
+  const ok = await ts.request("PATCH", path, { body: { spec: { strategy: { type: "Recreate", rollingUpdate: null } } }, headers: { "content-type": "application/merge-patch+json" } });
+  assert.equal(ok.status, 200);
+  assert.deepEqual(ok.json().spec.strategy, { type: "Recreate" });
+});
