@@ -162,6 +162,20 @@ export class SqlStore implements Store {
         if (!this.dialect.isDuplicateSchemaError(err)) throw err;
       }
     }
+    // servers opening a fresh shared database together race to write the bookkeeping row: the loser's
+    // unique violation or deadlock is retried, and the retry finds the winner's row
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.initBookkeeping();
+      } catch (err) {
+        const raced = this.dialect.isUniqueViolation(err) || this.dialect.isSerializationFailure(err);
+        if (!raced || attempt >= 4) throw err;
+        await new Promise((r) => setTimeout(r, 20 * (attempt + 1)));
+      }
+    }
+  }
+
+  private async initBookkeeping(): Promise<void> {
     await this.durableWrite(async (q) => {
       const rows = await q.all("SELECT id FROM kine WHERE name = ?", [COMPACT_REV_KEY]);
       // revision 1 is the bookkeeping row, as in kine, so a fresh store starts at revision 1 like etcd
