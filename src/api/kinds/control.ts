@@ -4,7 +4,7 @@ import type { KubeObject } from "../types.ts";
 import { asMap, asMaps, asNumber, asString, ensureMap, setDefaults } from "../access.ts";
 import { AGE, NAME, age, col, formatLabelSelector, humanDuration, rfc3339 } from "../printing.ts";
 import { forbidden, immutable, invalid, notSupported, pathSegmentName, required } from "../validation.ts";
-import { validateBinding, validateCertificateSigningRequest, validateRole, validateWebhookConfiguration } from "../kindvalidation/mod.ts";
+import { validateBinding, validateCertificateSigningRequest, validateCertificateSigningRequestStatus, validateRole, validateWebhookConfiguration } from "../kindvalidation/mod.ts";
 import { CREATE_ONLY, define } from "./define.ts";
 
 const rbac = { group: "rbac.authorization.k8s.io", version: "v1" };
@@ -141,7 +141,10 @@ export function controlKinds(): KindDef[] {
       group: "certificates.k8s.io", version: "v1", kind: "CertificateSigningRequest", resource: "certificatesigningrequests", namespaced: false, shortNames: ["csr"],
       // upstream takes any name ("node-csr-" + base64url from kubelets); it only has to be a path segment here
       statusSubresource: true, extraSubresources: ["approval"], nameRule: pathSegmentName,
-      validateSpec: (o, old, ctx) => (ctx.subresource === "" ? validateCertificateSigningRequest(o, old) : []),
+      validateSpec: (o, old, ctx) => {
+        if (ctx.subresource === "") return validateCertificateSigningRequest(o, old);
+        return old ? validateCertificateSigningRequestStatus(o, old, ctx.subresource) : [];
+      },
       prepareForCreate(obj, ctx) {
         // the requesting user is recorded by the server, never taken from the client
         const spec = ensureMap(obj, "spec");

@@ -2,7 +2,7 @@
 import type { FieldError } from "../kind.ts";
 import type { KubeObject } from "../types.ts";
 import { asArray, asNumber, asString } from "../access.ts";
-import { duplicate, invalid, notSupported, required } from "../validation.ts";
+import { duplicate, forbidden, invalid, notSupported, required } from "../validation.ts";
 import { specOf, unchanged } from "./common.ts";
 
 /** Every key usage upstream knows (KeyUsage constants), sorted as its error lists them. */
@@ -39,5 +39,34 @@ export function validateCertificateSigningRequest(obj: KubeObject, old?: KubeObj
   if (exp !== undefined && exp < 600) errs.push(invalid("spec.expirationSeconds", { value: exp, detail: "may not specify a duration less than 600 seconds (10 minutes)" }));
   errs.push(...validateSignerName(asString(spec.signerName)));
   if (old) errs.push(...unchanged("spec", { value: obj.spec, old: old.spec }));
+  return errs;
+}
+
+/** The decision conditions: only /approval may add them, and nothing may take them away. */
+const DECISIONS = ["Approved", "Denied"];
+
+function conditionTypes(obj: KubeObject | undefined): Set<string> {
+  const status = obj?.status as { conditions?: unknown } | undefined;
+  return new Set(asArray(status?.conditions).map((c) => asString((c as { type?: unknown } | undefined)?.type)));
+}
+
+/**
+ * Upstream's status and approval update rules: a decision is added only
+ * through /approval (where the CertificateApproval plugin checks "approve"),
+ * never removed, Approved and Denied never together, and an issued
+ * certificate is never replaced.
+ */
+export function validateCertificateSigningRequestStatus(obj: KubeObject, old: KubeObject, subresource: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const now = conditionTypes(obj);
+  const before = conditionTypes(old);
+  for (const t of DECISIONS) {
+    if (now.has(t) && !before.has(t) && subresource !== "approval") errs.push(forbidden("status.conditions", `updates may not add a condition of type "${t}"`));
+    if (!now.has(t) && before.has(t)) errs.push(forbidden("status.conditions", `updates may not remove a condition of type "${t}"`));
+  }
+  if (now.has("Approved") && now.has("Denied")) errs.push(invalid("status.conditions", { value: [...now], detail: "Approved and Denied conditions are mutually exclusive" }));
+  const cert = asString((obj.status as { certificate?: unknown } | undefined)?.certificate);
+  const issued = asString((old.status as { certificate?: unknown } | undefined)?.certificate);
+  if (issued && cert !== issued) errs.push(forbidden("status.certificate", "updates may not modify existing certificate content"));
   return errs;
 }

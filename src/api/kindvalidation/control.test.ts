@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { KubeObject } from "../types.ts";
 import { validateWebhookConfiguration } from "./admission.ts";
-import { validateCertificateSigningRequest } from "./certificates.ts";
+import { validateCertificateSigningRequest, validateCertificateSigningRequestStatus } from "./certificates.ts";
 import { validateEndpointSlice } from "./discovery.ts";
 import { validateCSIDriver, validateStorageClass, validateVolumeAttachment } from "./storage.ts";
 import { validatePriorityClass } from "./scheduling.ts";
@@ -136,4 +136,24 @@ test("runtime classes: handler a DNS label and fixed, overhead amounts, scheduli
     'FieldValueInvalid scheduling.nodeSelector: Invalid value: "bad key!"',
   ]);
   assert.deepEqual(lines(validateRuntimeClass(rc({ handler: "kata" }), rc({}))), ['FieldValueInvalid handler: Invalid value: "kata": field is immutable']);
+});
+
+test("certificate signing request status: decisions only through /approval, never removed or both, an issued certificate kept", () => {
+  const withStatus = (conditions: string[], certificate?: string): KubeObject => ({
+    apiVersion: "certificates.k8s.io/v1", kind: "CertificateSigningRequest", metadata: { name: "c" },
+    status: { conditions: conditions.map((type) => ({ type, status: "True" })), ...(certificate ? { certificate } : {}) },
+  });
+  const pending = withStatus([]);
+  const approved = withStatus(["Approved"]);
+  assert.deepEqual(validateCertificateSigningRequestStatus(approved, pending, "approval"), []);
+  assert.deepEqual(lines(validateCertificateSigningRequestStatus(approved, pending, "status")), ['FieldValueForbidden status.conditions: Forbidden: updates may not add a condition of type "Approved"']);
+  assert.deepEqual(lines(validateCertificateSigningRequestStatus(pending, approved, "approval")), ['FieldValueForbidden status.conditions: Forbidden: updates may not remove a condition of type "Approved"']);
+  assert.deepEqual(lines(validateCertificateSigningRequestStatus(withStatus(["Approved", "Denied"]), approved, "approval")), [
+    'FieldValueInvalid status.conditions: Invalid value: ["Approved","Denied"]: Approved and Denied conditions are mutually exclusive',
+  ]);
+  // the signer issues once through /status
+  assert.deepEqual(validateCertificateSigningRequestStatus(withStatus(["Approved"], "Y2VydA=="), approved, "status"), []);
+  assert.deepEqual(lines(validateCertificateSigningRequestStatus(withStatus(["Approved"], "b3RoZXI="), withStatus(["Approved"], "Y2VydA=="), "status")), [
+    "FieldValueForbidden status.certificate: Forbidden: updates may not modify existing certificate content",
+  ]);
 });

@@ -15,7 +15,7 @@ export { validatePersistentVolume, validatePersistentVolumeClaim } from "./volum
 export { validateReplicationController } from "./replication.ts";
 export { csiDriverName, validateCSIDriver, validateStorageClass, validateVolumeAttachment } from "./storage.ts";
 export { validateBinding, validateRole, type BindingRules } from "./rbac.ts";
-export { validateCertificateSigningRequest } from "./certificates.ts";
+export { validateCertificateSigningRequest, validateCertificateSigningRequestStatus } from "./certificates.ts";
 export { validateEndpointSlice } from "./discovery.ts";
 export { validatePriorityClass } from "./scheduling.ts";
 export { validateWebhookConfiguration } from "./admission.ts";
