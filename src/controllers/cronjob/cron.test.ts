@@ -37,3 +37,14 @@ test("missed times are listed oldest first and bad schedules are named", () => {
   assert.throws(() => parseCron("* * *"), /expected 5 fields/);
   assert.throws(() => parseCron("* * * * *", "Mars/Base"), RangeError);
 });
+
+test("@every counts a constant delay (whole seconds) from the last scheduled time, as robfig's Every", () => {
+  const s = parseCron("@every 1h30m");
+  assert.equal(s.everyMs, 90 * 60_000);
+  assert.deepEqual(scheduledTimes(s, { after: at("2024-01-01T00:00:00.400Z"), upTo: at("2024-01-01T04:00:00Z") }), [at("2024-01-01T01:30:00Z"), at("2024-01-01T03:00:00Z")]);
+  assert.equal(nextTime(s, at("2024-01-01T03:00:00Z")), at("2024-01-01T04:30:00Z"));
+  assert.equal(parseCron("@every 1.5s").everyMs, 1000);
+  assert.equal(parseCron("@every 10ms").everyMs, 1000, "at least one second");
+  assert.throws(() => parseCron("@every soon"), /invalid duration "soon"/);
+  assert.throws(() => parseCron("@every 5x"), /invalid duration/);
+});

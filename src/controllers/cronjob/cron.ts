@@ -1,4 +1,4 @@
-/** Standard 5-field cron schedules (with @macros and an optional time zone) as robfig/cron parses them. */
+/** Standard 5-field cron schedules (with @macros, @every and an optional time zone) as robfig/cron parses them. */
 
 interface Field {
   set: Set<number>;
@@ -12,6 +12,8 @@ export interface CronSchedule {
   month: Field;
   dow: Field;
   timeZone?: string;
+  /** "@every <duration>": a constant delay in ms (whole seconds, as robfig), counted from the last scheduled time */
+  everyMs?: number;
 }
 
 const MACROS: Record<string, string> = {
@@ -59,6 +61,7 @@ export function parseCron(expr: string, timeZone?: string): CronSchedule {
   let tz = timeZone;
   const m = /^(?:CRON_TZ|TZ)=(\S+)\s+(.*)$/.exec(text);
   if (m) [tz, text] = [m[1], m[2]];
+  if (text.startsWith("@every ")) return everySchedule(text.slice("@every ".length).trim(), tz);
   text = MACROS[text] ?? text;
   const parts = text.split(/\s+/);
   if (parts.length !== 5) throw new Error(`invalid cron schedule ${JSON.stringify(expr)}: expected 5 fields`);
@@ -73,6 +76,17 @@ export function parseCron(expr: string, timeZone?: string): CronSchedule {
     dow,
     timeZone: tz,
   };
+}
+
+const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, "µs": 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Go's time.ParseDuration for "@every", cut to whole seconds (at least one) as robfig's Every does */
+function everySchedule(duration: string, tz: string | undefined): CronSchedule {
+  const parts = [...duration.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/g)];
+  if (!parts.length || parts.map((p) => p[0]).join("") !== duration) throw new Error(`invalid duration ${JSON.stringify(duration)}`);
+  const ms = parts.reduce((sum, p) => sum + Number(p[1]) * UNIT_MS[p[2]], 0);
+  const all: Field = { set: new Set(), star: true };
+  return { minute: all, hour: all, dom: all, month: all, dow: all, timeZone: tz, everyMs: Math.max(1000, Math.floor(ms / 1000) * 1000) };
 }
 
 function wallClock(t: number, tz: string | undefined): { minute: number; hour: number; day: number; month: number; weekday: number } {
@@ -100,6 +114,10 @@ export function matches(s: CronSchedule, t: number): boolean {
 export function scheduledTimes(s: CronSchedule, range: { after: number; upTo: number; limit?: number }): number[] {
   const out: number[] = [];
   const limit = range.limit ?? 101;
+  if (s.everyMs) {
+    for (let t = Math.floor(range.after / 1000) * 1000 + s.everyMs; t <= range.upTo && out.length < limit; t += s.everyMs) out.push(t);
+    return out;
+  }
   let t = Math.floor(range.after / 60_000) * 60_000 + 60_000;
   // bound the scan: a year of minutes
   const end = Math.min(range.upTo, range.after + 366 * 24 * 3600_000);
@@ -109,5 +127,6 @@ export function scheduledTimes(s: CronSchedule, range: { after: number; upTo: nu
 
 /** The next scheduled time after `after` (within a year), or undefined. */
 export function nextTime(s: CronSchedule, after: number): number | undefined {
+  if (s.everyMs) return Math.floor(after / 1000) * 1000 + s.everyMs;
   return scheduledTimes(s, { after, upTo: after + 366 * 24 * 3600_000, limit: 1 })[0];
 }

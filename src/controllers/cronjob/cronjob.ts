@@ -138,7 +138,8 @@ export function startCronJobController(ctx: ControllerContext): RunningControlle
     if (canonicalJSON(status) !== canonicalJSON(cj.status ?? {})) {
       await client.update(R.cronjobs, cj.metadata.namespace, { ...cj, status }, { subresource: "status" });
     }
-    const next = nextTime(schedule, now);
+    // from the last scheduled (or missed) time: an @every schedule counts from there, not from now
+    const next = nextTime(schedule, latest ?? earliest);
     if (next !== undefined) qc.queue.addAfter(key, next - now + 100);
   }
 
