@@ -10,7 +10,7 @@ import { clusterSettings, startControlPlane, type ControlPlane } from "./control
 import { ensureServerKubeconfigs } from "./kubeconfig/mod.ts";
 import { ensureServerPKI } from "./pki/mod.ts";
 import { startServerControllers } from "./controllers.ts";
-import { startAgent } from "../agent/run.ts";
+import { kubeletEvictionConfig, startAgent } from "../agent/run.ts";
 import { inProcessClient } from "../client/mod.ts";
 import { nodeUser } from "./identities.ts";
 import { kubeletServingCert } from "../supervisor/mod.ts";
@@ -45,6 +45,8 @@ export async function runServer(config: ServerConfig): Promise<void> {
     }
   };
   try {
+    // a malformed --kubelet-arg eviction setting stops the server before it touches anything
+    if (!config.disableAgent) kubeletEvictionConfig(config.agent.kubeletArgs);
     // empty folders are all a refused start leaves behind; the token check writes nothing
     prepareDataDir(config);
     checkTokensAgainstCA(config);

@@ -5,7 +5,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync, lstatSync, readlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, lstatSync, readlinkSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { createServer, type AddressInfo } from "node:net";
@@ -156,6 +156,14 @@ describe("k3s server bad input", () => {
     const r = spawnSync(k3s, ["server", "--disable-agent", "--data-dir", join(dir, "file", "data"), "--write-kubeconfig", join(dir, "k.yaml")], { encoding: "utf8", timeout: 60_000 });
     assert.equal(r.status, 1);
     assert.match(r.stderr, new RegExp(`FATA.*data dir ${join(dir, "file", "data").replace(/\//g, "\\/")} cannot be written`));
+    rmSync(dir, { recursive: true, force: true });
+  });
+  it("exits 1 naming a malformed eviction threshold in --kubelet-arg before writing anything", () => {
+    const dir = mkdtempSync(join(tmpdir(), "k3s-e2e-evict-"));
+    const r = spawnSync(k3s, ["server", "--data-dir", join(dir, "data"), "--write-kubeconfig", join(dir, "k.yaml"), "--kubelet-arg=eviction-hard=memory.available<lots"], { encoding: "utf8", timeout: 60_000 });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /FATA.*eviction-hard.*"lots"/);
+    assert.equal(existsSync(join(dir, "data")), false, "nothing written");
     rmSync(dir, { recursive: true, force: true });
   });
   it("exits 1 naming the file and line of a config file that does not parse", () => {
