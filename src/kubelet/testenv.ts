@@ -112,11 +112,17 @@ export async function startKubeletTestEnv(extra: Partial<KubeletOptions> = {}): 
 }
 
 /** Waits until the pod matches pred, returning it. */
-export function waitForPod(env: KubeletTestEnv, name: string, what: string, pred: (p: KPod) => boolean, timeoutMs = 60_000): Promise<KPod> {
-  return waitFor(`pod ${name}: ${what}`, async () => {
-    const p = await env.client.get<KPod>(R.pods, "default", name);
-    return pred(p) ? p : undefined;
-  }, timeoutMs);
+export async function waitForPod(env: KubeletTestEnv, name: string, what: string, pred: (p: KPod) => boolean, timeoutMs = 60_000): Promise<KPod> {
+  let last: KPod | undefined;
+  try {
+    return await waitFor(`pod ${name}: ${what}`, async () => {
+      last = await env.client.get<KPod>(R.pods, "default", name);
+      return pred(last) ? last : undefined;
+    }, timeoutMs);
+  } catch (err) {
+    // the status the pod was left in is what tells a flaky wait from a kubelet bug
+    throw new Error(`${(err as Error).message}; last status ${JSON.stringify(last?.status)}`);
+  }
 }
 
 /** Waits until the kubelet has removed the pod object after a delete. */
