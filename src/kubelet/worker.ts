@@ -156,7 +156,13 @@ export class PodWorker {
     }
     const phase = pod.status?.phase;
     if (phase === "Succeeded" || phase === "Failed") {
-      await this.#killPod(0);
+      await this.#killPod(this.#podMessage.reason === "Evicted" ? this.#evictGrace : 0);
+      // a status written just as the pod failed may still show containers running: record their final
+      // states under the phase (and reason) the pod has; a status already all terminated is left alone
+      if (this.#showsLiveContainers(pod)) {
+        await this.#refreshContainers();
+        await this.#writeStatus({ ...this.#status(), phase });
+      }
       this.needsResync = false;
       // a sync already running when evict() came may have written the Failed status itself
       for (const w of this.#evictWaiters.splice(0)) w();
@@ -184,9 +190,9 @@ export class PodWorker {
         }
       } else steady = false;
     } else steady = false;
-    // evicted while this sync ran: the next one (already due) kills the pod and writes its status
-    if (this.#podMessage.phase === "Failed") return;
     await this.#refreshContainers();
+    // evicted while this sync ran (also during the refresh): the next one, already due, kills the pod and writes its status
+    if (this.#podMessage.phase === "Failed") return;
     const status = this.#status();
     if (status.phase === "Succeeded" || status.phase === "Failed") {
       await this.#killPod(0);
@@ -194,6 +200,11 @@ export class PodWorker {
     }
     await this.#writeStatus(status);
     this.needsResync = !steady;
+  }
+
+  #showsLiveContainers(pod: KPod): boolean {
+    const all = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+    return all.some((c) => c.state?.running !== undefined);
   }
 
   /** Why the pod must fail now (activeDeadlineSeconds passed), recorded as an event. */
