@@ -36,33 +36,43 @@ parentPort.on("message", (msg) => {
 });
 `;
 
-/** runs one checkpoint at a time in a worker thread */
+/** a thread idle this long is ended: it holds ~10 MiB that a quiet (edge) server should not keep */
+const IDLE_MS = 60_000;
+
+/** runs one checkpoint at a time in a worker thread, started when first needed */
 export class Checkpointer {
-  private worker: Worker;
+  private worker?: Worker;
   private running?: Promise<void>;
   private done?: (err?: string) => void;
+  private idle?: NodeJS.Timeout;
 
   constructor(
-    path: string,
+    private path: string,
     /** called after each checkpoint */
     private onDone: () => void,
     private log: (msg: string) => void = () => undefined,
-  ) {
+  ) {}
+
+  private start(): Worker {
     const module = createRequire(import.meta.url).resolve("better-sqlite3");
-    this.worker = new Worker(WORKER, { eval: true, workerData: { module, path } });
-    this.worker.on("message", (m: { error?: string }) => this.done?.(m.error));
-    this.worker.on("error", (err) => this.done?.(String(err)));
-    this.worker.unref();
+    const worker = new Worker(WORKER, { eval: true, workerData: { module, path: this.path } });
+    worker.on("message", (m: { error?: string }) => this.done?.(m.error));
+    worker.on("error", (err) => this.done?.(String(err)));
+    worker.unref();
+    return worker;
   }
 
   /** starts a checkpoint unless one is running; false when one was */
   request(): boolean {
     if (this.running) return false;
+    clearTimeout(this.idle);
+    this.worker ??= this.start();
     this.running = new Promise<void>((resolve) => {
       this.done = (err) => {
         if (err) this.log(`sqlite: checkpoint: ${err}`);
         this.running = undefined;
         this.done = undefined;
+        this.idle = setTimeout(() => void this.stopWorker(), IDLE_MS).unref();
         this.onDone();
         resolve();
       };
@@ -73,11 +83,19 @@ export class Checkpointer {
 
   /** waits for a running checkpoint, then closes the connection and ends the thread */
   async close(): Promise<void> {
-    // unreferenced, the thread would not keep the process waiting for it to finish
-    this.worker.ref();
+    clearTimeout(this.idle);
     await this.running;
-    const exited = new Promise((r) => this.worker.once("exit", r));
-    this.worker.postMessage("close");
+    await this.stopWorker();
+  }
+
+  private async stopWorker(): Promise<void> {
+    const worker = this.worker;
+    if (!worker || this.running) return;
+    this.worker = undefined;
+    // unreferenced, the thread would not keep the process waiting for it to finish
+    worker.ref();
+    const exited = new Promise((r) => worker.once("exit", r));
+    worker.postMessage("close");
     await exited;
   }
 }
