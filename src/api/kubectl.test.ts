@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { kubectl, startTestServer, type TestServer } from "../apiserver/testenv.ts";
 import type { KindDef } from "./kind.ts";
-import { builtinKinds, builtinSchemas, decodeProtobuf, ServiceAllocators } from "./mod.ts";
+import { builtinKinds, builtinSchemas, decodeProtobuf, ServiceAllocators, withServiceAllocation } from "./mod.ts";
 import type { KubeObject } from "./types.ts";
 
 const settings = { serviceCIDR: "10.43.0.0/16", clusterCIDR: "10.42.0.0/16", serviceNodePortRange: [30000, 32767] as [number, number], clusterDNS: "10.43.0.10", clusterDomain: "cluster.local" };
@@ -21,22 +21,13 @@ before(async () => {
   const schemas = builtinSchemas();
   // a private allocator, so other tests in this process cannot share its addresses
   const alloc = new ServiceAllocators(settings);
-  const kinds: KindDef[] = builtinKinds().map((k) => (k.kind === "Service" && k.group === "" ? withAllocation(k, alloc) : k));
+  const kinds = withServiceAllocation(builtinKinds(), alloc);
   ts = await startTestServer({ kinds, schemas, cluster: settings, protobuf: (_kind: KindDef, body: Buffer) => decodeProtobuf(schemas, body) });
 });
 
 after(async () => {
   await ts?.close();
 });
-
-function withAllocation(k: KindDef, alloc: ServiceAllocators): KindDef {
-  return {
-    ...k,
-    prepareForCreate: (o, ctx) => k.prepareForCreate?.(o, { ...ctx, serviceAllocation: alloc }),
-    prepareForUpdate: (o, old, ctx) => k.prepareForUpdate?.(o, old, { ...ctx, serviceAllocation: alloc }),
-    release: (o, ctx) => k.release?.(o, { ...ctx, serviceAllocation: alloc }),
-  };
-}
 
 async function ok(args: string[], input?: string): Promise<string> {
   const r = await kubectl(ts, args, input);
