@@ -6,7 +6,10 @@ import { defaultPodTemplate } from "../pods.ts";
 import { AGE, NAME, age, col, formatLabels } from "../printing.ts";
 import { dns1123Label } from "../validation.ts";
 import { count, workloadWideCells } from "../workloads.ts";
-import { validateControllerRevision, validateDaemonSet, validateDeployment, validateReplicaSet, validateStatefulSet } from "../kindvalidation/mod.ts";
+import {
+  validateControllerRevision, validateDaemonSet, validateDaemonSetStatus, validateDeployment, validateDeploymentStatus, validateReplicaSet, validateReplicaSetStatus,
+  validateStatefulSet, validateStatefulSetStatus,
+} from "../kindvalidation/mod.ts";
 import { define } from "./define.ts";
 
 const apps = { group: "apps", version: "v1" };
@@ -50,7 +53,7 @@ export function appsKinds(): KindDef[] {
         setDefaults(spec, { progressDeadlineSeconds: 600 });
         defaultPodTemplate(spec.template);
       },
-      validateSpec: (obj, old, ctx) => ctx.subresource === "status" ? [] : validateDeployment(obj, old),
+      validateSpec: (obj, old, ctx) => ctx.subresource === "status" ? validateDeploymentStatus(obj) : validateDeployment(obj, old),
       prepareForCreate: initStatus, prepareForUpdate: splitStatus,
       columns: [NAME, col("Ready", { type: "string", description: "Number of the pod with ready state" }), col("Up-to-date", { type: "string", description: "Total number of non-terminated pods targeted by this deployment that have the desired template spec." }),
         col("Available", { type: "string", description: "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment." }), AGE, ...WIDE],
@@ -69,7 +72,7 @@ export function appsKinds(): KindDef[] {
         setDefaults(spec, { replicas: 1 });
         defaultPodTemplate(spec.template);
       },
-      validateSpec: (obj, old, ctx) => ctx.subresource === "status" ? [] : validateReplicaSet(obj, old),
+      validateSpec: (obj, old, ctx) => ctx.subresource === "status" ? validateReplicaSetStatus(obj) : validateReplicaSet(obj, old),
       prepareForCreate: initStatus, prepareForUpdate: splitStatus,
       columns: [NAME, col("Desired", { type: "integer", description: "Replicas is the number of desired replicas." }), col("Current", { type: "integer", description: "Replicas is the most recently observed number of replicas." }),
         col("Ready", { type: "integer", description: "The number of ready replicas for this replica set." }), AGE, ...WIDE],
@@ -106,7 +109,7 @@ export function appsKinds(): KindDef[] {
         }
         defaultPodTemplate(spec.template);
       },
-      validateSpec: (obj, old, ctx) => ctx.subresource === "status" ? [] : validateStatefulSet(obj, old),
+      validateSpec: (obj, old, ctx) => ctx.subresource === "status" ? validateStatefulSetStatus(obj) : validateStatefulSet(obj, old),
       prepareForCreate: initStatus, prepareForUpdate: splitStatus,
       columns: [NAME, col("Ready", { type: "string", description: "Number of the pod with ready state" }), AGE, WIDE[0], WIDE[1]],
       row: (o) => [o.metadata.name ?? "", `${count(o, "status.readyReplicas")}/${count(o, "spec.replicas")}`, age(o), ...workloadWideCells(o).slice(0, 2)],
@@ -125,7 +128,7 @@ export function appsKinds(): KindDef[] {
         setDefaults(spec, { revisionHistoryLimit: 10 });
         defaultPodTemplate(spec.template);
       },
-      validateSpec: (obj, old, ctx) => ctx.subresource === "status" ? [] : validateDaemonSet(obj, old),
+      validateSpec: (obj, old, ctx) => ctx.subresource === "status" ? validateDaemonSetStatus(obj) : validateDaemonSet(obj, old),
       prepareForCreate: initStatus, prepareForUpdate: splitStatus,
       columns: [NAME, col("Desired", { type: "integer", description: "The total number of nodes that should be running the daemon pod." }), col("Current", { type: "integer", description: "The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod." }),
         col("Ready", { type: "integer", description: "numberReady is the number of nodes that should be running the daemon pod and have one or more of the daemon pod running with a Ready Condition." }),

@@ -6,7 +6,7 @@ import { asMap, asMaps, asNumber, asString, ensureMap, setDefaults } from "../ac
 import { defaultPodTemplate } from "../pods.ts";
 import { AGE, NAME, age, col, humanDuration, since } from "../printing.ts";
 import { workloadWideCells } from "../workloads.ts";
-import { validateCronJob, validateJob } from "../kindvalidation/mod.ts";
+import { validateCronJob, validateJob, validateJobStatus } from "../kindvalidation/mod.ts";
 import { define } from "./define.ts";
 
 const batch = { group: "batch", version: "v1" };
@@ -84,7 +84,7 @@ export function batchKinds(): KindDef[] {
     define({
       ...batch, kind: "Job", resource: "jobs", namespaced: true, categories: ["all"], statusSubresource: true,
       defaults: (obj) => defaultJobSpec(ensureMap(obj, "spec")),
-      validateSpec: (obj, old, ctx) => (ctx.subresource === "status" ? [] : validateJob(obj, old)),
+      validateSpec: (obj, old, ctx) => (ctx.subresource === "status" ? validateJobStatus(obj) : validateJob(obj, old)),
       prepareForCreate: prepareJob,
       prepareForUpdate(obj, old, ctx) {
         if (ctx.subresource === "status") obj.spec = old.spec;

@@ -20,3 +20,4 @@ export { validateEndpointSlice } from "./discovery.ts";
 export { validatePriorityClass } from "./scheduling.ts";
 export { validateWebhookConfiguration } from "./admission.ts";
 export { validateRuntimeClass } from "./runtime.ts";
+export { validateDaemonSetStatus, validateDeploymentStatus, validateJobStatus, validateReplicaSetStatus, validateStatefulSetStatus } from "./workloadstatus.ts";
