@@ -1,10 +1,10 @@
 /** Descriptions for io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1 (src/api/schemas/apiextensions_apiserver_apiextensions_v1.ts). */
 import type { DescriptionTable } from "./table.ts";
+import { COND_MESSAGE, COND_REASON, COND_STATUS, COND_TRANSITION, KIND, LIST_META, apiVersionText } from "./common.ts";
 
 const X = "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1";
 
-const KIND = "The REST resource this object represents, in CamelCase.";
-const API_VERSION = "The group and version of this object's schema, here \"apiextensions.k8s.io/v1\".";
+const API_VERSION = apiVersionText("apiextensions.k8s.io/v1");
 
 export const descriptions: DescriptionTable = {
   [`${X}.ConversionRequest`]: {
@@ -51,16 +51,16 @@ export const descriptions: DescriptionTable = {
   [`${X}.CustomResourceDefinitionCondition`]: {
     "": "One aspect of a resource definition's state at a point in time, such as Established or NamesAccepted.",
     type: "The kind of condition: Established, NamesAccepted, NonStructuralSchema, Terminating or KubernetesAPIApprovalPolicyConformant.",
-    status: "Whether the condition holds: \"True\", \"False\" or \"Unknown\".",
-    lastTransitionTime: "When the condition last changed its status.",
-    reason: "A short CamelCase word that says why the condition last changed.",
-    message: "A human-readable explanation of the last change.",
+    status: COND_STATUS,
+    lastTransitionTime: COND_TRANSITION,
+    reason: COND_REASON,
+    message: COND_MESSAGE,
   },
   [`${X}.CustomResourceDefinitionList`]: {
     "": "A list of CustomResourceDefinitions.",
     kind: KIND,
     apiVersion: API_VERSION,
-    metadata: "Standard list metadata: the collection's resourceVersion and the continue token for paging.",
+    metadata: LIST_META,
     items: "The CustomResourceDefinitions.",
   },
   [`${X}.CustomResourceDefinitionNames`]: {

@@ -1,10 +1,10 @@
 /** Descriptions for io.k8s.kube-aggregator.pkg.apis.apiregistration.v1 (src/api/schemas/kube_aggregator_apiregistration_v1.ts). */
 import type { DescriptionTable } from "./table.ts";
+import { COND_MESSAGE, COND_STATUS, COND_TRANSITION, KIND, LIST_META, apiVersionText } from "./common.ts";
 
 const R = "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1";
 
-const KIND = "The REST resource this object represents, in CamelCase.";
-const API_VERSION = "The group and version of this object's schema, here \"apiregistration.k8s.io/v1\".";
+const API_VERSION = apiVersionText("apiregistration.k8s.io/v1");
 
 export const descriptions: DescriptionTable = {
   [`${R}.APIService`]: {
@@ -18,16 +18,16 @@ export const descriptions: DescriptionTable = {
   [`${R}.APIServiceCondition`]: {
     "": "One aspect of an API service's state at a point in time, such as Available.",
     type: "The kind of condition, e.g. Available.",
-    status: "Whether the condition holds: \"True\", \"False\" or \"Unknown\".",
-    lastTransitionTime: "When the condition last changed its status.",
+    status: COND_STATUS,
+    lastTransitionTime: COND_TRANSITION,
     reason: "A short CamelCase word that says why the condition last changed, e.g. \"FailedDiscoveryCheck\".",
-    message: "A human-readable explanation of the last change.",
+    message: COND_MESSAGE,
   },
   [`${R}.APIServiceList`]: {
     "": "A list of APIServices.",
     kind: KIND,
     apiVersion: API_VERSION,
-    metadata: "Standard list metadata: the collection's resourceVersion and the continue token for paging.",
+    metadata: LIST_META,
     items: "The APIServices.",
   },
   [`${R}.APIServiceSpec`]: {

@@ -1,16 +1,10 @@
 /** Descriptions for io.k8s.api.apps.v1 (src/api/schemas/api_apps_v1.ts). */
 import type { DescriptionTable } from "./table.ts";
+import { COND_MESSAGE, COND_REASON, COND_STATUS, COND_TRANSITION, KIND, LIST_META, OBJECT_META, apiVersionText } from "./common.ts";
 
 const A = "io.k8s.api.apps.v1";
 
-const KIND = "The REST resource this object represents, in CamelCase.";
-const API_VERSION = "The group and version of this object's schema, here \"apps/v1\".";
-const OBJECT_META = "Standard object metadata: name, namespace, labels, annotations and the server-set fields.";
-const LIST_META = "Standard list metadata: the collection's resourceVersion and the continue token for paging.";
-const COND_STATUS = "Whether the condition holds: \"True\", \"False\" or \"Unknown\".";
-const COND_TRANSITION = "When the condition last changed its status.";
-const COND_REASON = "A short CamelCase word that says why the condition last changed.";
-const COND_MESSAGE = "A human-readable explanation of the last change.";
+const API_VERSION = apiVersionText("apps/v1");
 const MIN_READY = "Seconds a new pod must stay ready, with none of its containers crashing, before it counts as available. Defaults to 0 (available as soon as it is ready).";
 const HISTORY_LIMIT = "How many old revisions to keep so that a rollback stays possible. Defaults to 10.";
 const OBSERVED_GENERATION = "The most recent metadata.generation the controller has acted on.";

@@ -1,10 +1,10 @@
 /** Descriptions for io.k8s.api.authentication.v1 (src/api/schemas/api_authentication_v1.ts). */
 import type { DescriptionTable } from "./table.ts";
+import { KIND, apiVersionText } from "./common.ts";
 
 const A = "io.k8s.api.authentication.v1";
 
-const KIND = "The REST resource this object represents, in CamelCase.";
-const API_VERSION = "The group and version of this object's schema, here \"authentication.k8s.io/v1\".";
+const API_VERSION = apiVersionText("authentication.k8s.io/v1");
 const OBJECT_META = "Standard object metadata; these objects are not stored, so it is mostly empty.";
 
 export const descriptions: DescriptionTable = {

@@ -1,10 +1,10 @@
 /** Descriptions for io.k8s.api.authorization.v1 (src/api/schemas/api_authorization_v1.ts). */
 import type { DescriptionTable } from "./table.ts";
+import { KIND, apiVersionText } from "./common.ts";
 
 const Z = "io.k8s.api.authorization.v1";
 
-const KIND = "The REST resource this object represents, in CamelCase.";
-const API_VERSION = "The group and version of this object's schema, here \"authorization.k8s.io/v1\".";
+const API_VERSION = apiVersionText("authorization.k8s.io/v1");
 const OBJECT_META = "Standard object metadata; these objects are not stored, so it is mostly empty.";
 const ACCESS_STATUS = "The decision; filled in by the server.";
 const RESOURCE_ATTRS = "The resource request to check; set exactly one of resourceAttributes and nonResourceAttributes.";

@@ -1,11 +1,10 @@
 /** Descriptions for io.k8s.api.autoscaling.v1 (src/api/schemas/api_autoscaling_v1.ts). */
 import type { DescriptionTable } from "./table.ts";
+import { COND_MESSAGE, COND_REASON, COND_STATUS, COND_TRANSITION, KIND, LIST_META, OBJECT_META, apiVersionText } from "./common.ts";
 
 const H = "io.k8s.api.autoscaling.v1";
 
-const KIND = "The REST resource this object represents, in CamelCase.";
-const API_VERSION = "The group and version of this object's schema, here \"autoscaling/v1\".";
-const OBJECT_META = "Standard object metadata: name, namespace, labels, annotations and the server-set fields.";
+const API_VERSION = apiVersionText("autoscaling/v1");
 const RESOURCE_NAME = "The resource whose usage is measured, e.g. \"cpu\" or \"memory\".";
 const CONTAINER = "The name of the container in the scaled pods.";
 const METRIC_NAME = "The name of the metric.";
@@ -61,16 +60,16 @@ export const descriptions: DescriptionTable = {
   [`${H}.HorizontalPodAutoscalerCondition`]: {
     "": "One aspect of an autoscaler's state at a point in time.",
     type: "The kind of condition: AbleToScale, ScalingActive or ScalingLimited.",
-    status: "Whether the condition holds: \"True\", \"False\" or \"Unknown\".",
-    lastTransitionTime: "When the condition last changed its status.",
-    reason: "A short CamelCase word that says why the condition last changed.",
-    message: "A human-readable explanation of the last change.",
+    status: COND_STATUS,
+    lastTransitionTime: COND_TRANSITION,
+    reason: COND_REASON,
+    message: COND_MESSAGE,
   },
   [`${H}.HorizontalPodAutoscalerList`]: {
     "": "A list of HorizontalPodAutoscalers.",
     kind: KIND,
     apiVersion: API_VERSION,
-    metadata: "Standard list metadata: the collection's resourceVersion and the continue token for paging.",
+    metadata: LIST_META,
     items: "The HorizontalPodAutoscalers.",
   },
   [`${H}.HorizontalPodAutoscalerSpec`]: {

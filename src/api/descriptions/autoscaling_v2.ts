@@ -1,10 +1,10 @@
 /** Descriptions for io.k8s.api.autoscaling.v2 (src/api/schemas/api_autoscaling_v2.ts). */
 import type { DescriptionTable } from "./table.ts";
+import { COND_MESSAGE, COND_REASON, COND_STATUS, COND_TRANSITION, KIND, LIST_META, OBJECT_META, apiVersionText } from "./common.ts";
 
 const H = "io.k8s.api.autoscaling.v2";
 
-const KIND = "The REST resource this object represents, in CamelCase.";
-const API_VERSION = "The group and version of this object's schema, here \"autoscaling/v2\".";
+const API_VERSION = apiVersionText("autoscaling/v2");
 const TARGET = "The value the autoscaler aims to keep the metric at.";
 const CURRENT = "The metric's current value.";
 const METRIC = "The name and selector of the metric.";
@@ -55,7 +55,7 @@ export const descriptions: DescriptionTable = {
     "": "Adjusts the replica count of a scalable workload, such as a Deployment, to keep the chosen metrics at their targets.",
     kind: KIND,
     apiVersion: API_VERSION,
-    metadata: "Standard object metadata: name, namespace, labels, annotations and the server-set fields.",
+    metadata: OBJECT_META,
     spec: "The target workload, the replica bounds and the metrics to follow.",
     status: "The most recently observed state of the autoscaler; written by the system.",
   },
@@ -67,16 +67,16 @@ export const descriptions: DescriptionTable = {
   [`${H}.HorizontalPodAutoscalerCondition`]: {
     "": "One aspect of an autoscaler's state at a point in time, such as AbleToScale or ScalingActive.",
     type: "The kind of condition: AbleToScale, ScalingActive or ScalingLimited.",
-    status: "Whether the condition holds: \"True\", \"False\" or \"Unknown\".",
-    lastTransitionTime: "When the condition last changed its status.",
-    reason: "A short CamelCase word that says why the condition last changed.",
-    message: "A human-readable explanation of the last change.",
+    status: COND_STATUS,
+    lastTransitionTime: COND_TRANSITION,
+    reason: COND_REASON,
+    message: COND_MESSAGE,
   },
   [`${H}.HorizontalPodAutoscalerList`]: {
     "": "A list of HorizontalPodAutoscalers.",
     kind: KIND,
     apiVersion: API_VERSION,
-    metadata: "Standard list metadata: the collection's resourceVersion and the continue token for paging.",
+    metadata: LIST_META,
     items: "The HorizontalPodAutoscalers.",
   },
   [`${H}.HorizontalPodAutoscalerSpec`]: {

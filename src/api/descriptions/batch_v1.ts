@@ -1,12 +1,10 @@
 /** Descriptions for io.k8s.api.batch.v1 (src/api/schemas/api_batch_v1.ts). */
 import type { DescriptionTable } from "./table.ts";
+import { COND_MESSAGE, COND_STATUS, COND_TRANSITION, KIND, LIST_META, OBJECT_META, apiVersionText } from "./common.ts";
 
 const B = "io.k8s.api.batch.v1";
 
-const KIND = "The REST resource this object represents, in CamelCase.";
-const API_VERSION = "The group and version of this object's schema, here \"batch/v1\".";
-const OBJECT_META = "Standard object metadata: name, namespace, labels, annotations and the server-set fields.";
-const LIST_META = "Standard list metadata: the collection's resourceVersion and the continue token for paging.";
+const API_VERSION = apiVersionText("batch/v1");
 
 export const descriptions: DescriptionTable = {
   [`${B}.CronJob`]: {
@@ -52,11 +50,11 @@ export const descriptions: DescriptionTable = {
   [`${B}.JobCondition`]: {
     "": "One aspect of a job's state at a point in time, such as Complete or Failed.",
     type: "The kind of condition: Complete, Failed, Suspended, FailureTarget or SuccessCriteriaMet.",
-    status: "Whether the condition holds: \"True\", \"False\" or \"Unknown\".",
+    status: COND_STATUS,
     lastProbeTime: "When the condition was last checked.",
-    lastTransitionTime: "When the condition last changed its status.",
+    lastTransitionTime: COND_TRANSITION,
     reason: "A short CamelCase word that says why the condition last changed, e.g. BackoffLimitExceeded.",
-    message: "A human-readable explanation of the last change.",
+    message: COND_MESSAGE,
   },
   [`${B}.JobList`]: {
     "": "A list of Jobs.",

@@ -1,10 +1,10 @@
 /** Descriptions for io.k8s.api.certificates.v1 (src/api/schemas/api_certificates_v1.ts). */
 import type { DescriptionTable } from "./table.ts";
+import { KIND, LIST_META, apiVersionText } from "./common.ts";
 
 const C = "io.k8s.api.certificates.v1";
 
-const KIND = "The REST resource this object represents, in CamelCase.";
-const API_VERSION = "The group and version of this object's schema, here \"certificates.k8s.io/v1\".";
+const API_VERSION = apiVersionText("certificates.k8s.io/v1");
 
 export const descriptions: DescriptionTable = {
   [`${C}.CertificateSigningRequest`]: {
@@ -28,7 +28,7 @@ export const descriptions: DescriptionTable = {
     "": "A list of CertificateSigningRequests.",
     kind: KIND,
     apiVersion: API_VERSION,
-    metadata: "Standard list metadata: the collection's resourceVersion and the continue token for paging.",
+    metadata: LIST_META,
     items: "The CertificateSigningRequests.",
   },
   [`${C}.CertificateSigningRequestSpec`]: {

@@ -1,24 +1,24 @@
 /** Descriptions for io.k8s.api.coordination.v1 (src/api/schemas/api_coordination_v1.ts). */
 import type { DescriptionTable } from "./table.ts";
+import { KIND, LIST_META, OBJECT_META, apiVersionText } from "./common.ts";
 
 const C = "io.k8s.api.coordination.v1";
 
-const KIND = "The REST resource this object represents, in CamelCase.";
-const API_VERSION = "The group and version of this object's schema, here \"coordination.k8s.io/v1\".";
+const API_VERSION = apiVersionText("coordination.k8s.io/v1");
 
 export const descriptions: DescriptionTable = {
   [`${C}.Lease`]: {
     "": "A lock held for a limited time, renewed by its holder: used for leader election and for node heartbeats (in kube-node-lease).",
     kind: KIND,
     apiVersion: API_VERSION,
-    metadata: "Standard object metadata: name, namespace, labels, annotations and the server-set fields.",
+    metadata: OBJECT_META,
     spec: "Who holds the lease and until when.",
   },
   [`${C}.LeaseList`]: {
     "": "A list of Leases.",
     kind: KIND,
     apiVersion: API_VERSION,
-    metadata: "Standard list metadata: the collection's resourceVersion and the continue token for paging.",
+    metadata: LIST_META,
     items: "The Leases.",
   },
   [`${C}.LeaseSpec`]: {

@@ -3,6 +3,7 @@
  * its spec and status, and what the kubelet reports about the machine.
  */
 import type { DescriptionTable } from "./table.ts";
+import { COND_MESSAGE } from "./common.ts";
 
 const C = "io.k8s.api.core.v1";
 
@@ -50,7 +51,7 @@ const nodes: DescriptionTable = {
     lastHeartbeatTime: "When the kubelet last reported this condition.",
     lastTransitionTime: "When status last changed.",
     reason: "A CamelCase word saying why status last changed.",
-    message: "A human-readable explanation of the last change.",
+    message: COND_MESSAGE,
   },
   [`${C}.NodeDaemonEndpoints`]: {
     "": "The ports of the daemons running on a node.",

@@ -4,6 +4,7 @@
  * and the options of the pod subresources (log, exec, attach, ...).
  */
 import type { DescriptionTable } from "./table.ts";
+import { COND_MESSAGE } from "./common.ts";
 
 const C = "io.k8s.api.core.v1";
 
@@ -82,7 +83,7 @@ const pod: DescriptionTable = {
     lastProbeTime: "When the condition was last checked.",
     lastTransitionTime: "When status last changed.",
     reason: "A CamelCase word saying why status last changed.",
-    message: "A human-readable explanation of the last change.",
+    message: COND_MESSAGE,
   },
   [`${C}.PodIP`]: { "": "One IP address of a pod.", ip: "The IP address." },
   [`${C}.HostIP`]: { "": "One IP address of the node a pod runs on.", ip: "The IP address." },

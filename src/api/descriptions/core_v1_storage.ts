@@ -5,6 +5,7 @@
  */
 import { VOLUME_TYPES } from "./core_v1_volumes.ts";
 import type { DescriptionTable } from "./table.ts";
+import { COND_MESSAGE } from "./common.ts";
 
 const C = "io.k8s.api.core.v1";
 
@@ -106,7 +107,7 @@ const claims: DescriptionTable = {
     lastProbeTime: "When the condition was last checked.",
     lastTransitionTime: "When status last changed.",
     reason: "A CamelCase word saying why status last changed, such as a resize starting.",
-    message: "A human-readable explanation of the last change.",
+    message: COND_MESSAGE,
   },
   [`${C}.ModifyVolumeStatus`]: {
     "": "The state of a change of a claim's VolumeAttributesClass.",

@@ -1,17 +1,17 @@
 /** Descriptions for io.k8s.api.events.v1 (src/api/schemas/api_events_v1.ts). */
 import type { DescriptionTable } from "./table.ts";
+import { KIND, LIST_META, OBJECT_META, apiVersionText } from "./common.ts";
 
 const E = "io.k8s.api.events.v1";
 
-const KIND = "The REST resource this object represents, in CamelCase.";
-const API_VERSION = "The group and version of this object's schema, here \"events.k8s.io/v1\".";
+const API_VERSION = apiVersionText("events.k8s.io/v1");
 
 export const descriptions: DescriptionTable = {
   [`${E}.Event`]: {
     "": "A report of something that happened to an object, written by a component for people to read; events are kept only for a limited time (an hour by default).",
     kind: KIND,
     apiVersion: API_VERSION,
-    metadata: "Standard object metadata: name, namespace, labels, annotations and the server-set fields.",
+    metadata: OBJECT_META,
     eventTime: "When the event first happened, to the microsecond. Required.",
     series: "Counts repeats of this event; unset for an event seen once.",
     reportingController: "The component that reported the event, e.g. \"kubernetes.io/kubelet\". Required for new events.",
@@ -31,7 +31,7 @@ export const descriptions: DescriptionTable = {
     "": "A list of Events.",
     kind: KIND,
     apiVersion: API_VERSION,
-    metadata: "Standard list metadata: the collection's resourceVersion and the continue token for paging.",
+    metadata: LIST_META,
     items: "The Events.",
   },
   [`${E}.EventSeries`]: {

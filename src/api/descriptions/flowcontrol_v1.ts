@@ -1,16 +1,10 @@
 /** Descriptions for io.k8s.api.flowcontrol.v1 (src/api/schemas/api_flowcontrol_v1.ts). */
 import type { DescriptionTable } from "./table.ts";
+import { COND_MESSAGE, COND_REASON, COND_STATUS, COND_TRANSITION, KIND, LIST_META, OBJECT_META, apiVersionText } from "./common.ts";
 
 const F = "io.k8s.api.flowcontrol.v1";
 
-const KIND = "The REST resource this object represents, in CamelCase.";
-const API_VERSION = "The group and version of this object's schema, here \"flowcontrol.apiserver.k8s.io/v1\".";
-const OBJECT_META = "Standard object metadata: name, namespace, labels, annotations and the server-set fields.";
-const LIST_META = "Standard list metadata: the collection's resourceVersion and the continue token for paging.";
-const COND_STATUS = "Whether the condition holds: \"True\", \"False\" or \"Unknown\".";
-const COND_TRANSITION = "When the condition last changed its status.";
-const COND_REASON = "A short CamelCase word that says why the condition last changed.";
-const COND_MESSAGE = "A human-readable explanation of the last change.";
+const API_VERSION = apiVersionText("flowcontrol.apiserver.k8s.io/v1");
 const NOMINAL_SHARES = "This level's share of the API server's total concurrency limit, relative to the other levels' shares; a larger share means more requests at once.";
 const LENDABLE = "The percentage (0 to 100) of this level's nominal concurrency that other levels may borrow while it is idle. Defaults to 0.";
 

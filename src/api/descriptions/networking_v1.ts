@@ -1,12 +1,10 @@
 /** Descriptions for io.k8s.api.networking.v1 (src/api/schemas/api_networking_v1.ts). */
 import type { DescriptionTable } from "./table.ts";
+import { KIND, LIST_META, OBJECT_META, apiVersionText } from "./common.ts";
 
 const N = "io.k8s.api.networking.v1";
 
-const KIND = "The REST resource this object represents, in CamelCase.";
-const API_VERSION = "The group and version of this object's schema, here \"networking.k8s.io/v1\".";
-const OBJECT_META = "Standard object metadata: name, namespace, labels, annotations and the server-set fields.";
-const LIST_META = "Standard list metadata: the collection's resourceVersion and the continue token for paging.";
+const API_VERSION = apiVersionText("networking.k8s.io/v1");
 const PEER_PORTS = "The ports the traffic may use; a packet must match one of them. Empty or unset allows every port.";
 
 export const descriptions: DescriptionTable = {

@@ -1,10 +1,10 @@
 /** Descriptions for io.k8s.api.node.v1 (src/api/schemas/api_node_v1.ts). */
 import type { DescriptionTable } from "./table.ts";
+import { KIND, LIST_META, apiVersionText } from "./common.ts";
 
 const N = "io.k8s.api.node.v1";
 
-const KIND = "The REST resource this object represents, in CamelCase.";
-const API_VERSION = "The group and version of this object's schema, here \"node.k8s.io/v1\".";
+const API_VERSION = apiVersionText("node.k8s.io/v1");
 
 export const descriptions: DescriptionTable = {
   [`${N}.Overhead`]: {
@@ -24,7 +24,7 @@ export const descriptions: DescriptionTable = {
     "": "A list of RuntimeClasses.",
     kind: KIND,
     apiVersion: API_VERSION,
-    metadata: "Standard list metadata: the collection's resourceVersion and the continue token for paging.",
+    metadata: LIST_META,
     items: "The RuntimeClasses.",
   },
   [`${N}.Scheduling`]: {

@@ -1,11 +1,10 @@
 /** Descriptions for io.k8s.api.policy.v1 (src/api/schemas/api_policy_v1.ts). */
 import type { DescriptionTable } from "./table.ts";
+import { KIND, LIST_META, OBJECT_META, apiVersionText } from "./common.ts";
 
 const P = "io.k8s.api.policy.v1";
 
-const KIND = "The REST resource this object represents, in CamelCase.";
-const API_VERSION = "The group and version of this object's schema, here \"policy/v1\".";
-const OBJECT_META = "Standard object metadata: name, namespace, labels, annotations and the server-set fields.";
+const API_VERSION = apiVersionText("policy/v1");
 
 export const descriptions: DescriptionTable = {
   [`${P}.Eviction`]: {
@@ -27,7 +26,7 @@ export const descriptions: DescriptionTable = {
     "": "A list of PodDisruptionBudgets.",
     kind: KIND,
     apiVersion: API_VERSION,
-    metadata: "Standard list metadata: the collection's resourceVersion and the continue token for paging.",
+    metadata: LIST_META,
     items: "The PodDisruptionBudgets.",
   },
   [`${P}.PodDisruptionBudgetSpec`]: {

@@ -1,12 +1,10 @@
 /** Descriptions for io.k8s.api.storage.v1 (src/api/schemas/api_storage_v1.ts). */
 import type { DescriptionTable } from "./table.ts";
+import { KIND, LIST_META, OBJECT_META, apiVersionText } from "./common.ts";
 
 const S = "io.k8s.api.storage.v1";
 
-const KIND = "The REST resource this object represents, in CamelCase.";
-const API_VERSION = "The group and version of this object's schema, here \"storage.k8s.io/v1\".";
-const OBJECT_META = "Standard object metadata: name, namespace, labels, annotations and the server-set fields.";
-const LIST_META = "Standard list metadata: the collection's resourceVersion and the continue token for paging.";
+const API_VERSION = apiVersionText("storage.k8s.io/v1");
 
 export const descriptions: DescriptionTable = {
   [`${S}.CSIDriver`]: {
