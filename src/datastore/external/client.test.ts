@@ -24,8 +24,9 @@ after(async () => {
 
 /**
  * creates a key while the cluster may be electing a new leader: etcd then answers a write with
- * "request timed out, possibly due to previous leader failure" whether or not it was applied, and
- * (like etcd's own client) we do not resend writes by ourselves: the caller retries, as here.
+ * "request timed out, possibly due to previous leader failure" whether or not it was applied, and a
+ * write in flight to the member being killed ends with its stream cut ("closed without a status");
+ * (like etcd's own client) we do not resend such writes by ourselves: the caller retries, as here.
  */
 async function createThroughElection(be: KineBackend, key: string, value: Buffer): Promise<number> {
   for (let attempt = 1; ; attempt++) {
@@ -33,7 +34,7 @@ async function createThroughElection(be: KineBackend, key: string, value: Buffer
       return await be.create(key, value);
     } catch (err) {
       if (err instanceof ConflictError && err.current) return err.current.modRevision;
-      if (attempt >= 5 || !/leader|timed out/.test((err as Error).message)) throw err;
+      if (attempt >= 5 || !/leader|timed out|closed without a status/.test((err as Error).message)) throw err;
     }
   }
 }
